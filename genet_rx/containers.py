@@ -1,0 +1,237 @@
+"""A container row as a frozen value, built from a list entry, an inspect answer or an event."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+COMPOSE_PROJECT = "com.docker.compose.project"
+COMPOSE_SERVICE = "com.docker.compose.service"
+
+_EMPTY: Mapping[str, str] = MappingProxyType({})
+
+
+class State(StrEnum):
+    CREATED = "created"
+    RUNNING = "running"
+    PAUSED = "paused"
+    RESTARTING = "restarting"
+    REMOVING = "removing"
+    EXITED = "exited"
+    DEAD = "dead"
+
+    @classmethod
+    def parse(cls, value: object) -> State:
+        try:
+            return cls(str(value).lower())
+        except ValueError:
+            return cls.DEAD if str(value).lower() == "dead" else cls.CREATED
+
+
+class Health(StrEnum):
+    NONE = "none"
+    STARTING = "starting"
+    HEALTHY = "healthy"
+    UNHEALTHY = "unhealthy"
+
+    @classmethod
+    def parse(cls, value: object) -> Health:
+        try:
+            return cls(str(value).lower())
+        except ValueError:
+            return cls.NONE
+
+
+@dataclass(frozen=True, slots=True)
+class Port:
+    private: int
+    type: str = "tcp"
+    public: int | None = None
+    ip: str = ""
+
+    def __str__(self) -> str:
+        inner = f"{self.private}/{self.type}"
+        if self.public is None:
+            return inner
+        host = f"{self.ip}:" if self.ip else ""
+        return f"{host}{self.public}->{inner}"
+
+
+@dataclass(frozen=True, slots=True)
+class Container:
+    """One row of the live table.
+
+    ``event_ns`` is the ``timeNano`` of the newest event folded into this row (``None`` when the
+    row comes only from a list or inspect answer). A list or inspect answer never overwrites the
+    state of a row whose ``event_ns`` is newer than what that answer can be trusted to reflect.
+    ``state_since_ns`` is when the current state began, when known (uptime / "exited 5 min ago").
+    """
+
+    id: str
+    name: str
+    host: str = ""
+    image: str = ""
+    command: str = ""
+    created: int = 0
+    state: State = State.CREATED
+    health: Health = Health.NONE
+    exit_code: int | None = None
+    ports: tuple[Port, ...] = ()
+    labels: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    status: str = ""
+    event_ns: int | None = None
+    state_since_ns: int | None = None
+
+    @property
+    def short_id(self) -> str:
+        return self.id[:12]
+
+    @property
+    def compose_project(self) -> str | None:
+        return self.labels.get(COMPOSE_PROJECT)
+
+    @property
+    def compose_service(self) -> str | None:
+        return self.labels.get(COMPOSE_SERVICE)
+
+
+def _labels(raw: object) -> Mapping[str, str]:
+    if isinstance(raw, dict) and raw:
+        return MappingProxyType({str(k): str(v) for k, v in raw.items()})
+    return _EMPTY
+
+
+def _name(raw: object) -> str:
+    """Names come as ``/web`` (inspect) or ``["/web"]`` (list); Genet shows ``web``."""
+    if isinstance(raw, list):
+        # Legacy links add names like "/other/alias"; the container's own name has one slash.
+        names = [str(n) for n in raw]
+        own = [n for n in names if n.count("/") == 1] or names
+        raw = own[0] if own else ""
+    return str(raw or "").lstrip("/")
+
+
+def _int(raw: object) -> int | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw
+    try:
+        return int(str(raw))
+    except ValueError:
+        return None
+
+
+_HEALTH_IN_STATUS = re.compile(r"\((?:health: )?(starting|healthy|unhealthy)\)")
+_EXIT_IN_STATUS = re.compile(r"^Exited \((-?\d+)\)")
+
+
+def health_from_status(status: str) -> Health:
+    """The list answer has no health field; its Status text carries it: ``Up 3s (healthy)``."""
+    m = _HEALTH_IN_STATUS.search(status)
+    return Health(m.group(1)) if m else Health.NONE
+
+
+def _ports_from_list(raw: object) -> tuple[Port, ...]:
+    ports: set[Port] = set()
+    for p in raw if isinstance(raw, list) else []:
+        if not isinstance(p, dict):
+            continue
+        private = _int(p.get("PrivatePort"))
+        if private is None:
+            continue
+        ports.add(Port(private, str(p.get("Type") or "tcp"), _int(p.get("PublicPort")),
+                       str(p.get("IP") or "")))
+    return tuple(sorted(ports, key=_port_key))
+
+
+def _ports_from_inspect(raw: object) -> tuple[Port, ...]:
+    ports: set[Port] = set()
+    for spec, bindings in (raw.items() if isinstance(raw, dict) else []):
+        number, _, proto = str(spec).partition("/")
+        private = _int(number)
+        if private is None:
+            continue
+        if not bindings:
+            ports.add(Port(private, proto or "tcp"))
+            continue
+        for b in bindings if isinstance(bindings, list) else []:
+            if isinstance(b, dict):
+                ports.add(Port(private, proto or "tcp", _int(b.get("HostPort")),
+                               str(b.get("HostIp") or "")))
+    return tuple(sorted(ports, key=_port_key))
+
+
+def _port_key(p: Port) -> tuple[int, str, int, str]:
+    return (p.private, p.type, p.public or 0, p.ip)
+
+
+def parse_time_ns(raw: object) -> int | None:
+    """RFC 3339 with nanoseconds (``2026-11-28T23:17:55.517672360Z``) → ns since the epoch."""
+    text = str(raw or "")
+    if not text or text.startswith("0001-"):
+        return None
+    m = re.match(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$", text)
+    if not m:
+        return None
+    base, frac, tz = m.groups()
+    stamp = datetime.fromisoformat(base + ("+00:00" if tz == "Z" else tz))
+    return int(stamp.timestamp()) * 1_000_000_000 + int((frac or "0").ljust(9, "0")[:9])
+
+
+def container_from_list(entry: Mapping[str, Any], host: str = "") -> Container:
+    """A row from one entry of ``GET /containers/json``."""
+    status = str(entry.get("Status") or "")
+    exit_match = _EXIT_IN_STATUS.match(status)
+    state = State.parse(entry.get("State"))
+    return Container(
+        id=str(entry.get("Id") or ""),
+        name=_name(entry.get("Names")),
+        host=host,
+        image=str(entry.get("Image") or ""),
+        command=str(entry.get("Command") or ""),
+        created=_int(entry.get("Created")) or 0,
+        state=state,
+        health=health_from_status(status),
+        exit_code=int(exit_match.group(1)) if exit_match and state is State.EXITED else None,
+        ports=_ports_from_list(entry.get("Ports")),
+        labels=_labels(entry.get("Labels")),
+        status=status,
+    )
+
+
+def container_from_inspect(doc: Mapping[str, Any], host: str = "") -> Container:
+    """A row from ``GET /containers/{id}/json``."""
+    st = doc.get("State") if isinstance(doc.get("State"), dict) else {}
+    cfg = doc.get("Config") if isinstance(doc.get("Config"), dict) else {}
+    net = doc.get("NetworkSettings") if isinstance(doc.get("NetworkSettings"), dict) else {}
+    assert isinstance(st, dict) and isinstance(cfg, dict) and isinstance(net, dict)
+    state = State.parse(st.get("Status"))
+    health_doc = st.get("Health")
+    health = Health.parse(health_doc.get("Status")) if isinstance(health_doc, dict) else Health.NONE
+    args = doc.get("Args") if isinstance(doc.get("Args"), list) else []
+    assert isinstance(args, list)
+    command = " ".join([str(doc.get("Path") or ""), *map(str, args)]).strip()
+    started = parse_time_ns(st.get("StartedAt"))
+    finished = parse_time_ns(st.get("FinishedAt"))
+    created_ns = parse_time_ns(doc.get("Created"))
+    running_like = state in (State.RUNNING, State.PAUSED, State.RESTARTING)
+    return Container(
+        id=str(doc.get("Id") or ""),
+        name=_name(doc.get("Name")),
+        host=host,
+        image=str(cfg.get("Image") or doc.get("Image") or ""),
+        command=command,
+        created=(created_ns or 0) // 1_000_000_000,
+        state=state,
+        health=health,
+        exit_code=_int(st.get("ExitCode")) if state in (State.EXITED, State.DEAD) else None,
+        ports=_ports_from_inspect(net.get("Ports")),
+        labels=_labels(cfg.get("Labels")),
+        state_since_ns=started if running_like else (finished or created_ns),
+    )

@@ -1,0 +1,89 @@
+"""Engine events as frozen values.
+
+``decode_event`` turns one decoded JSON record of ``GET /events`` into an :class:`Event`.
+Anything with the outer shape of a record decodes, whatever its ``Type`` or ``Action``: an event
+type or action Genet has never seen is a value like any other, never an exception. Only a record
+that is not a JSON object or lacks a usable ``timeNano``/``time`` raises :class:`EventDecodeError`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+_EMPTY: Mapping[str, str] = MappingProxyType({})
+
+
+class EventDecodeError(ValueError):
+    """A line of the events stream that is not an event record."""
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One engine event. ``action`` is the full action, e.g. ``"health_status: healthy"``."""
+
+    type: str
+    action: str
+    actor_id: str
+    time_nano: int
+    attributes: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    scope: str = "local"
+
+    @property
+    def verb(self) -> str:
+        """The action without its suffix: ``"exec_start: sh -c x"`` → ``"exec_start"``."""
+        return self.action.split(":", 1)[0].strip()
+
+    @property
+    def detail(self) -> str:
+        """The action's suffix after ``": "``, or ``""``."""
+        _, sep, rest = self.action.partition(":")
+        return rest.strip() if sep else ""
+
+    @property
+    def key(self) -> tuple[int, str, str]:
+        """Identity used to drop duplicates: (timeNano, Actor.ID, Action)."""
+        return (self.time_nano, self.actor_id, self.action)
+
+
+def decode_event(record: Any) -> Event:
+    """Build an :class:`Event` from one decoded JSON record (a dict)."""
+    if not isinstance(record, dict):
+        raise EventDecodeError(f"event record is not an object: {type(record).__name__}")
+    time_nano = record.get("timeNano")
+    if not isinstance(time_nano, int) or isinstance(time_nano, bool):
+        seconds = record.get("time")
+        if not isinstance(seconds, int) or isinstance(seconds, bool):
+            raise EventDecodeError("event record has no timeNano or time")
+        time_nano = seconds * 1_000_000_000
+    actor = record.get("Actor")
+    if not isinstance(actor, dict):
+        actor = {}
+    raw_attrs = actor.get("Attributes")
+    attrs: Mapping[str, str] = _EMPTY
+    if isinstance(raw_attrs, dict) and raw_attrs:
+        attrs = MappingProxyType({str(k): str(v) for k, v in raw_attrs.items()})
+    # Old engines (API < 1.22) sent status/id/from instead of Type/Action/Actor.
+    etype = record.get("Type") or ("container" if "status" in record else "")
+    action = record.get("Action") or record.get("status") or ""
+    actor_id = actor.get("ID") or record.get("id") or ""
+    return Event(
+        type=str(etype),
+        action=str(action),
+        actor_id=str(actor_id),
+        time_nano=time_nano,
+        attributes=attrs,
+        scope=str(record.get("scope") or "local"),
+    )
+
+
+def decode_event_line(line: bytes) -> Event:
+    """Decode one NDJSON line of the events stream."""
+    try:
+        record = json.loads(line)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise EventDecodeError(f"malformed event line: {exc}") from None
+    return decode_event(record)

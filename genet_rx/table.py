@@ -1,0 +1,272 @@
+"""The live container table and the pure fold that keeps it.
+
+Theory of operation
+-------------------
+The table is ``ops.scan(apply, EMPTY)`` over a stream of *changes*: engine events, list
+snapshots and inspect answers, in the order the sync loop hands them over.
+
+* An event's action decides a row's state (start→running, die→exited, pause→paused,
+  destroy→gone ...). The engine emits an event *before* its own list and inspect answers
+  reflect it, so a snapshot or inspect answer never overwrites the state of a row whose newest
+  event is younger than ``trust_ns`` (the answer's own time less a grace period); they fill the
+  other fields.
+* Duplicates — the same (timeNano, id, action) seen twice, as on a reconnect with ``since`` —
+  are dropped; an event older than the row's newest event does not move its state back.
+* Destroyed ids are remembered (tombstones) so a lagging answer cannot bring a row back.
+* Everything is persistent (``immutables.Map``): one change costs the same at 10 and at 10,000
+  containers, and ``apply`` returns the very same table object when nothing changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import immutables
+
+from .containers import Container, Health, State
+from .events import Event
+
+#: How long after an event a list/inspect answer may still not reflect it.
+GRACE_NS = 2_000_000_000
+
+K = TypeVar("K")
+
+_STATE_OF: Mapping[str, State] = {
+    "create": State.CREATED,
+    "start": State.RUNNING,
+    "restart": State.RUNNING,
+    "unpause": State.RUNNING,
+    "pause": State.PAUSED,
+    "die": State.EXITED,
+    "stop": State.EXITED,
+}
+
+#: Verbs that carry too little to fold: the sync loop inspects that one container.
+INSPECT_VERBS = frozenset({"create", "update", "rename"})
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A full list answer. ``trust_ns``: rows with events newer than this keep their state."""
+
+    containers: tuple[Container, ...]
+    trust_ns: int
+
+
+@dataclass(frozen=True, slots=True)
+class Inspected:
+    """One inspect answer (a fresh row), trusted like a snapshot up to ``trust_ns``."""
+
+    container: Container
+    trust_ns: int
+
+
+@dataclass(frozen=True, slots=True)
+class Vanished:
+    """An inspect answered 404: the container is gone (its destroy event may follow or not)."""
+
+    id: str
+    trust_ns: int
+
+
+Change = Event | Snapshot | Inspected | Vanished
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerTable:
+    rows: immutables.Map[str, Container] = field(default_factory=immutables.Map)
+    tombstones: immutables.Map[str, int] = field(default_factory=immutables.Map)
+    seen: immutables.Map[tuple[int, str, str], int] = field(default_factory=immutables.Map)
+    synced: bool = False  # a snapshot has been folded in
+    last_event_ns: int = 0
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def get(self, container_id: str) -> Container | None:
+        return self.rows.get(container_id)
+
+
+EMPTY = ContainerTable()
+
+
+def apply(table: ContainerTable, change: Change) -> ContainerTable:
+    """Fold one change into the table. Pure; returns ``table`` itself when nothing changed."""
+    if isinstance(change, Event):
+        return _apply_event(table, change)
+    if isinstance(change, Snapshot):
+        return _apply_snapshot(table, change)
+    if isinstance(change, Inspected):
+        return _apply_inspected(table, change)
+    return _apply_vanished(table, change)
+
+
+def needs_inspect(table: ContainerTable, event: Event) -> bool:
+    """Does this event leave the row short of facts only an inspect can give?"""
+    if event.type != "container" or not event.actor_id or event.verb == "destroy":
+        return False
+    if event.actor_id in table.tombstones:
+        return False
+    return event.verb in INSPECT_VERBS or (
+        event.verb in _STATE_OF and event.actor_id not in table.rows
+    )
+
+
+def _apply_event(table: ContainerTable, ev: Event) -> ContainerTable:
+    if ev.type != "container" or not ev.actor_id:
+        return table
+    verb = ev.verb
+    if verb not in _STATE_OF and verb not in ("destroy", "rename", "health_status"):
+        return table  # exec_*, attach, kill, oom, top, resize ...: nothing to show changes
+    if ev.key in table.seen:
+        return table
+    seen = table.seen.set(ev.key, ev.time_nano)
+    last_ns = max(table.last_event_ns, ev.time_nano)
+    cid = ev.actor_id
+    row = table.rows.get(cid)
+    if row is not None and row.event_ns is not None and ev.time_nano < row.event_ns:
+        # Out of order: older than what the row already shows.
+        return dataclasses.replace(table, seen=seen, last_event_ns=last_ns)
+    tomb = table.tombstones.get(cid)
+    if verb == "destroy" or (tomb is not None and ev.time_nano <= tomb):
+        rows = table.rows.delete(cid) if row is not None else table.rows
+        tombs = table.tombstones.set(cid, max(ev.time_nano, tomb or 0))
+        return dataclasses.replace(
+            table, rows=rows, tombstones=tombs, seen=seen, last_event_ns=last_ns
+        )
+    attrs = ev.attributes
+    if row is None:
+        labels = {k: v for k, v in attrs.items() if k not in ("name", "image", "exitCode")}
+        row = Container(id=cid, name=attrs.get("name", ""), image=attrs.get("image", ""),
+                        labels=labels)
+    new = _event_row(row, ev, verb)
+    rows = table.rows.set(cid, new)
+    return dataclasses.replace(table, rows=rows, seen=seen, last_event_ns=last_ns)
+
+
+def _event_row(row: Container, ev: Event, verb: str) -> Container:
+    changes: dict[str, object] = {"event_ns": ev.time_nano}
+    attrs = ev.attributes
+    if "name" in attrs:
+        changes["name"] = attrs["name"]
+    if verb == "health_status":
+        changes["health"] = Health.parse(ev.detail)
+        return dataclasses.replace(row, **changes)  # type: ignore[arg-type]
+    if verb == "rename":
+        return dataclasses.replace(row, **changes)  # type: ignore[arg-type]
+    state = _STATE_OF[verb]
+    if verb == "stop" and row.state is State.EXITED:
+        return dataclasses.replace(row, **changes)  # type: ignore[arg-type]
+    if state is not row.state:
+        changes["state"] = state
+        changes["state_since_ns"] = ev.time_nano
+    if verb in ("start", "restart"):
+        changes["exit_code"] = None
+        if row.health is not Health.NONE:
+            changes["health"] = Health.STARTING
+    elif verb == "die":
+        code = attrs.get("exitCode")
+        changes["exit_code"] = int(code) if code and code.lstrip("-").isdigit() else None
+    return dataclasses.replace(row, **changes)  # type: ignore[arg-type]
+
+
+def _merge(old: Container | None, fresh: Container, trust_ns: int) -> Container:
+    """A list/inspect row merged over what events already told us."""
+    if old is None:
+        return fresh
+    if old.event_ns is not None and old.event_ns > trust_ns:
+        # Newer event than the answer can be trusted for: keep what the event set.
+        fresh = dataclasses.replace(
+            fresh,
+            state=old.state,
+            exit_code=old.exit_code,
+            health=old.health if old.health is not Health.NONE else fresh.health,
+            name=old.name or fresh.name,
+            state_since_ns=old.state_since_ns,
+        )
+    if fresh.state_since_ns is None and fresh.state is old.state:
+        fresh = dataclasses.replace(fresh, state_since_ns=old.state_since_ns)
+    fresh = dataclasses.replace(fresh, event_ns=old.event_ns)
+    return old if fresh == old else fresh
+
+
+def _apply_snapshot(table: ContainerTable, snap: Snapshot) -> ContainerTable:
+    trust = snap.trust_ns
+    tombs = table.tombstones
+    with table.rows.mutate() as rows:
+        listed = set()
+        for fresh in snap.containers:
+            tomb = tombs.get(fresh.id)
+            if tomb is not None and tomb > trust:
+                continue  # destroyed after the list could know
+            listed.add(fresh.id)
+            old = table.rows.get(fresh.id)
+            merged = _merge(old, fresh, trust)
+            if merged is not old:
+                rows[fresh.id] = merged
+        for cid, row in table.rows.items():
+            if cid not in listed and not (row.event_ns is not None and row.event_ns > trust):
+                del rows[cid]
+        new_rows = rows.finish()
+    # Forget what the snapshot makes safe to forget: old tombstones and dedupe keys.
+    tombs = _prune(tombs, trust)
+    seen = _prune(table.seen, trust - 300 * 1_000_000_000)
+    if new_rows == table.rows and table.synced and tombs is table.tombstones \
+            and seen is table.seen:
+        return table
+    return dataclasses.replace(table, rows=new_rows, tombstones=tombs, seen=seen, synced=True)
+
+
+def _prune(m: immutables.Map[K, int], before_ns: int) -> immutables.Map[K, int]:
+    old = [k for k, ns in m.items() if ns < before_ns]
+    if not old:
+        return m
+    with m.mutate() as mm:
+        for k in old:
+            del mm[k]
+        return mm.finish()
+
+
+def _apply_inspected(table: ContainerTable, ins: Inspected) -> ContainerTable:
+    fresh = ins.container
+    tomb = table.tombstones.get(fresh.id)
+    if tomb is not None:
+        return table
+    old = table.rows.get(fresh.id)
+    merged = _merge(old, fresh, ins.trust_ns)
+    if merged is old:
+        return table
+    return dataclasses.replace(table, rows=table.rows.set(fresh.id, merged))
+
+
+def _apply_vanished(table: ContainerTable, gone: Vanished) -> ContainerTable:
+    row = table.rows.get(gone.id)
+    if row is None or (row.event_ns is not None and row.event_ns > gone.trust_ns):
+        return table
+    return dataclasses.replace(
+        table,
+        rows=table.rows.delete(gone.id),
+        tombstones=table.tombstones.set(gone.id, gone.trust_ns),
+    )
+
+
+def rows_sorted(table: ContainerTable) -> list[Container]:
+    """Rows in a stable order (name, then id) so lists don't jump."""
+    return sorted(table.rows.values(), key=lambda c: (c.name.lower(), c.id))
+
+
+def diff(old: ContainerTable, new: ContainerTable) -> tuple[list[Container], list[str]]:
+    """Rows added or changed, and ids removed, from ``old`` to ``new``."""
+    if old.rows is new.rows:
+        return [], []
+    changed = [c for cid, c in new.rows.items() if old.rows.get(cid) != c]
+    removed = [cid for cid in old.rows if cid not in new.rows]
+    return changed, removed
+
+
+def from_rows(rows: Iterable[Container]) -> ContainerTable:
+    """A synced table holding exactly these rows (for tests, demos and benchmarks)."""
+    return ContainerTable(rows=immutables.Map({c.id: c for c in rows}), synced=True)
