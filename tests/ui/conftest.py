@@ -1,0 +1,110 @@
+"""Kivy fixtures for UI tests: one Window per process, one App per test, frames on demand.
+
+Kivy allows one Window per process, so the window is a session fixture; each test builds a
+fresh ``GenetApp`` on it (kv files are reloaded by ``build()``), and tears it down without
+closing the event loop. Nothing runs ``App.run()``: tests advance frames themselves with
+``frames.until(condition)``, which calls ``EventLoop.idle()`` (clock tick, input dispatch,
+draw) until the condition holds or a deadline passes — the same thing
+``kivy.tests.common.GraphicUnitTest.advance_frames`` does.
+
+Run under Xvfb with Mesa's software GL, e.g.::
+
+    KIVY_NO_ARGS=1 xvfb-run -a -s "-screen 0 1920x1080x24" pytest tests/ui
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("KIVY_NO_ARGS", "1")
+os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+os.environ.setdefault("KIVY_USE_DEFAULTCONFIG", "1")
+os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="genet-kivy-home-"))
+
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "shots"
+
+
+class Frames:
+    """Advances Kivy frames by hand (the test is the main loop)."""
+
+    def __init__(self) -> None:
+        from kivy.base import EventLoop
+
+        self._loop = EventLoop
+
+    def step(self, count: int = 1) -> None:
+        for _ in range(count):
+            self._loop.idle()
+
+    def until(self, cond: Callable[[], Any], timeout: float = 10.0, what: str = "") -> Any:
+        """Run frames until ``cond()`` is truthy; return its value. Fails after ``timeout``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = cond()
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out after {timeout}s waiting for {what or cond}")
+            self._loop.idle()
+
+
+@pytest.fixture(scope="session")
+def kivy_window() -> Iterator[Any]:
+    """The process's one Kivy window (skips when there is no display to open it on)."""
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        pytest.skip("no display: run UI tests under xvfb-run")
+    from kivy.config import Config
+
+    Config.set("graphics", "width", "1280")
+    Config.set("graphics", "height", "800")
+    Config.set("input", "mouse", "mouse,multitouch_on_demand")
+    from kivy.base import EventLoop
+    from kivy.core.window import Window
+
+    EventLoop.ensure_window()
+    EventLoop.start()
+    yield Window
+
+
+@pytest.fixture
+def frames() -> Frames:
+    return Frames()
+
+
+def resize(window: Any, frames: Frames, size: tuple[int, int]) -> None:
+    """Resize the window and wait until layouts have followed."""
+    window.size = size
+    frames.until(lambda: tuple(window.size) == size, what=f"window size {size}")
+    frames.step(3)
+
+
+def save_shot(window: Any, frames: Frames, name: str) -> Path:
+    """Save a screenshot of the window as docs/shots/<name>.png."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    frames.step(3)
+    path = SHOTS / f"{name}.png"
+    window.screenshot(str(path))
+    # Kivy's screenshot() numbers files: name0001.png; move it into place.
+    numbered = sorted(SHOTS.glob(f"{name}[0-9][0-9][0-9][0-9].png"))
+    if numbered:
+        numbered[-1].replace(path)
+    return path
+
+
+def tap(widget: Any, frames: Frames) -> None:
+    """A simulated finger tap (touch down, then up) on the centre of ``widget``."""
+    from kivy.tests.common import UnitTestTouch
+
+    x, y = widget.to_window(*widget.center)
+    touch = UnitTestTouch(x, y)
+    touch.touch_down()
+    frames.step(1)
+    touch.touch_up()
+    frames.step(2)
