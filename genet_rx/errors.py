@@ -58,4 +58,6 @@ def error_for_status(status: int, message: str) -> EngineError:
     cls: type[EngineError] = {304: NotModified, 404: NotFound, 409: Conflict}.get(
         status, EngineError
     )
+    if status == 304:
+        message = "already in that state"  # 304 has no body
     return cls(status, message)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TypeVar
 
 import immutables
@@ -43,6 +44,9 @@ _STATE_OF: Mapping[str, State] = {
     "die": State.EXITED,
     "stop": State.EXITED,
 }
+
+#: Event attributes that are not the container's labels.
+_NOT_LABELS = frozenset({"name", "image", "exitCode", "signal", "oldName", "execID"})
 
 #: Verbs that carry too little to fold: the sync loop inspects that one container.
 INSPECT_VERBS = frozenset({"create", "update", "rename"})
@@ -82,6 +86,7 @@ class ContainerTable:
     seen: immutables.Map[tuple[int, str, str], int] = field(default_factory=immutables.Map)
     synced: bool = False  # a snapshot has been folded in
     last_event_ns: int = 0
+    host: str = ""  # the engine's URL, copied into rows that events create
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -139,9 +144,10 @@ def _apply_event(table: ContainerTable, ev: Event) -> ContainerTable:
         )
     attrs = ev.attributes
     if row is None:
-        labels = {k: v for k, v in attrs.items() if k not in ("name", "image", "exitCode")}
+        labels = MappingProxyType(
+            {k: v for k, v in attrs.items() if k not in _NOT_LABELS})
         row = Container(id=cid, name=attrs.get("name", ""), image=attrs.get("image", ""),
-                        labels=labels)
+                        host=table.host, labels=labels)
     new = _event_row(row, ev, verb)
     rows = table.rows.set(cid, new)
     return dataclasses.replace(table, rows=rows, seen=seen, last_event_ns=last_ns)
@@ -224,10 +230,10 @@ def _prune(m: immutables.Map[K, int], before_ns: int) -> immutables.Map[K, int]:
     old = [k for k, ns in m.items() if ns < before_ns]
     if not old:
         return m
-    with m.mutate() as mm:
-        for k in old:
-            del mm[k]
-        return mm.finish()
+    mm = m.mutate()
+    for k in old:
+        del mm[k]
+    return mm.finish()
 
 
 def _apply_inspected(table: ContainerTable, ins: Inspected) -> ContainerTable:

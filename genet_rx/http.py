@@ -1,0 +1,156 @@
+"""HTTP/1.1 to the engine over a :class:`~genet_rx.transport.Transport`, framed by h11.
+
+h11 does the framing (Content-Length, chunked, close-delimited HTTP/1.0 bodies, bodiless 304s);
+this module only pumps bytes between it and the transport. One connection per request keeps
+streams independent: a stream owns its socket and closing it ends exactly that stream.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import h11
+
+from .errors import ProtocolError
+from .transport import Transport
+
+_MAX_HEAD = 64 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    status: int
+    headers: Mapping[str, str]  # lower-case names
+    body: bytes
+
+    def json(self) -> Any:
+        try:
+            return json.loads(self.body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ProtocolError(f"the engine's answer is not JSON: {exc}") from None
+
+    @property
+    def message(self) -> str:
+        """The engine's ``{"message": …}`` text, or the raw body, for an error answer."""
+        try:
+            doc = json.loads(self.body)
+        except (ValueError, UnicodeDecodeError):
+            doc = None
+        if isinstance(doc, dict) and isinstance(doc.get("message"), str):
+            return str(doc["message"])
+        text = self.body.decode("utf-8", "replace").strip()
+        return text or f"HTTP {self.status}"
+
+
+class HTTPStream:
+    """A request in flight on its own transport: read the head, then the body piece by piece.
+
+    ``read`` blocks and returns ``b""`` once the body has ended. ``close`` may be called from
+    any thread; it unblocks a pending ``read``.
+    """
+
+    def __init__(self, transport: Transport, host: str) -> None:
+        self._t = transport
+        self._conn = h11.Connection(h11.CLIENT, max_incomplete_event_size=_MAX_HEAD)
+        self._host = host
+        self.status = 0
+        self.headers: dict[str, str] = {}
+        self._ended = False
+
+    def send_request(self, method: str, target: str, body: bytes | None = None,
+                     headers: Mapping[str, str] | None = None) -> None:
+        hdrs = [("Host", self._host), ("User-Agent", "genet"), ("Connection", "close")]
+        if body is not None:
+            hdrs += [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+        hdrs += list((headers or {}).items())
+        try:
+            out = self._conn.send(h11.Request(method=method, target=target, headers=hdrs))
+            if body:
+                out = (out or b"") + (self._conn.send(h11.Data(data=body)) or b"")
+            out = (out or b"") + (self._conn.send(h11.EndOfMessage()) or b"")
+        except h11.LocalProtocolError as exc:
+            raise ProtocolError(f"cannot send {method} {target!r}: {exc}") from None
+        self._t.send(out)
+
+    def read_head(self) -> None:
+        """Block until the status line and headers have arrived."""
+        while True:
+            event = self._next_event()
+            if isinstance(event, h11.InformationalResponse):
+                continue
+            if isinstance(event, h11.Response):
+                self.status = event.status_code
+                self.headers = {k.decode("latin-1").lower(): v.decode("latin-1")
+                                for k, v in event.headers}
+                return
+            raise ProtocolError("the connection closed before the engine answered")
+
+    def read(self) -> bytes:
+        """The next piece of the body (any size), or ``b""`` at its end."""
+        while not self._ended:
+            event = self._next_event()
+            if isinstance(event, h11.Data):
+                if event.data:
+                    return bytes(event.data)
+            elif isinstance(event, h11.EndOfMessage | h11.ConnectionClosed):
+                self._ended = True
+        return b""
+
+    def read_all(self, limit: int = 256 * 1024 * 1024) -> bytes:
+        parts: list[bytes] = []
+        size = 0
+        while chunk := self.read():
+            size += len(chunk)
+            if size > limit:
+                raise ProtocolError("the engine's answer is too large")
+            parts.append(chunk)
+        return b"".join(parts)
+
+    def close(self) -> None:
+        self._t.close()
+
+    def settimeout(self, seconds: float | None) -> None:
+        self._t.settimeout(seconds)
+
+    def _next_event(self) -> Any:
+        while True:
+            try:
+                event = self._conn.next_event()
+            except h11.RemoteProtocolError as exc:
+                raise ProtocolError(f"the engine's answer is not valid HTTP: {exc}") from None
+            if event is h11.NEED_DATA:
+                data = self._t.recv(65536)
+                try:
+                    self._conn.receive_data(data)
+                except h11.RemoteProtocolError as exc:
+                    raise ProtocolError(f"the engine's answer is not valid HTTP: {exc}") from None
+                if not data and self._conn.their_state is h11.SEND_BODY and not _close_delimited(
+                        self.headers):
+                    raise ProtocolError("the engine's answer was cut short")
+                continue
+            if event is h11.PAUSED:
+                return h11.ConnectionClosed()
+            return event
+
+
+def _close_delimited(headers: Mapping[str, str]) -> bool:
+    return "content-length" not in headers and "chunked" not in headers.get(
+        "transfer-encoding", "")
+
+
+def exchange(open_transport: Callable[[], Transport], host: str, method: str, target: str,
+             body: bytes | None = None, timeout: float | None = 10.0) -> Response:
+    """One short request: connect, send, read the whole answer, close."""
+    transport = open_transport()
+    stream = HTTPStream(transport, host)
+    try:
+        transport.settimeout(timeout)
+        stream.send_request(method, target, body)
+        stream.read_head()
+        data = stream.read_all()
+        return Response(stream.status, stream.headers, data)
+    finally:
+        stream.close()

@@ -1,0 +1,243 @@
+"""The transport seam: the only module of genet_rx that touches sockets.
+
+Everything above speaks to a :class:`Transport` — ``send``, ``recv``, ``settimeout``,
+``close`` — obtained from :func:`open_transport` for an :class:`Endpoint`. A new kind of host
+(``tcp://`` with TLS, ``ssh://`` via ``docker system dial-stdio``, a Windows named pipe) is a new
+``Transport`` and a new branch in :func:`open_transport`; nothing above changes.
+:class:`MemoryTransport` is the in-memory double the tests use.
+
+``close`` may be called from another thread while ``recv`` blocks: it shuts the socket down
+first, which wakes the blocked ``recv`` with end-of-stream instead of leaving it hanging.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import socket
+import ssl
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from .errors import EngineTimeout, EngineUnreachable, HostError
+
+DEFAULT_HOST = "unix:///var/run/docker.sock"
+
+
+class Transport(Protocol):
+    def send(self, data: bytes) -> None: ...
+
+    def recv(self, max_bytes: int = 65536) -> bytes:
+        """Up to ``max_bytes``; ``b""`` at end of stream (also after ``close``)."""
+        ...
+
+    def settimeout(self, seconds: float | None) -> None: ...
+
+    def close(self) -> None:
+        """Release the connection; safe from any thread, safe to call twice."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """Where the engine is. ``url`` is what the person gave, normalised."""
+
+    url: str
+    scheme: str  # "unix" | "tcp"
+    address: str  # socket path, or "host:port"
+    tls: bool = False
+    cert_path: str | None = None
+
+    @property
+    def host_header(self) -> str:
+        # Go's server rejects HTTP/1.1 without Host; over a unix socket any name does.
+        return "docker" if self.scheme == "unix" else self.address
+
+
+def parse_host(url: str | None, env: Mapping[str, str] | None = None) -> Endpoint:
+    """The endpoint for an explicit ``--host``, else ``DOCKER_HOST``, else the local socket.
+
+    Raises :class:`HostError` for a value Genet cannot use, with the reason in plain words.
+    """
+    env = os.environ if env is None else env
+    raw = url or env.get("DOCKER_HOST") or DEFAULT_HOST
+    raw = raw.strip()
+    if "://" not in raw:
+        raise HostError(f"{raw!r} is not a host URL: use unix:///path/to/docker.sock "
+                        "or tcp://host:port")
+    parts = urlsplit(raw)
+    scheme = parts.scheme.lower()
+    if scheme == "unix":
+        path = (parts.netloc + parts.path) if parts.netloc else parts.path
+        if not path.startswith("/"):
+            raise HostError(f"{raw!r}: a unix socket path must be absolute")
+        if "\0" in path:
+            raise HostError(f"{raw!r}: the socket path holds a NUL byte")
+        return Endpoint(url=f"unix://{path}", scheme="unix", address=path)
+    if scheme in ("tcp", "http", "https"):
+        try:
+            port = parts.port
+        except ValueError:
+            raise HostError(f"{raw!r}: the port is not a number") from None
+        if not parts.hostname:
+            raise HostError(f"{raw!r}: no host name")
+        if parts.path not in ("", "/"):
+            raise HostError(f"{raw!r}: a tcp host takes no path")
+        tls = scheme == "https" or bool(env.get("DOCKER_TLS_VERIFY"))
+        port = port or (2376 if tls else 2375)
+        address = f"{parts.hostname}:{port}"
+        return Endpoint(url=f"tcp://{address}", scheme="tcp", address=address, tls=tls,
+                        cert_path=env.get("DOCKER_CERT_PATH") or None)
+    if scheme in ("ssh", "npipe", "fd"):
+        raise HostError(f"{raw!r}: {scheme}:// hosts are not supported yet")
+    raise HostError(f"{raw!r}: unknown scheme {scheme!r} (use unix:// or tcp://)")
+
+
+class SocketTransport:
+    """A connected stream socket (AF_UNIX or TCP, optionally TLS-wrapped)."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+        self._closed = False
+        self._lock = threading.Lock()
+
+    def send(self, data: bytes) -> None:
+        try:
+            self._sock.sendall(data)
+        except TimeoutError:
+            raise EngineTimeout("the engine did not take the request in time") from None
+
+    def recv(self, max_bytes: int = 65536) -> bytes:
+        try:
+            return self._sock.recv(max_bytes)
+        except TimeoutError:
+            raise EngineTimeout("the engine did not answer in time",
+                                "it may be overloaded or hung") from None
+        except OSError:
+            if self._closed:
+                return b""
+            raise
+
+    def settimeout(self, seconds: float | None) -> None:
+        self._sock.settimeout(seconds)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        with contextlib.suppress(OSError):
+            self._sock.shutdown(socket.SHUT_RDWR)
+        self._sock.close()
+
+
+def open_transport(endpoint: Endpoint, timeout: float | None = 10.0) -> Transport:
+    """Connect to the engine. Raises :class:`EngineUnreachable` with a hint a person can act on."""
+    if endpoint.scheme == "unix":
+        return _open_unix(endpoint.address, timeout)
+    return _open_tcp(endpoint, timeout)
+
+
+def _open_unix(path: str, timeout: float | None) -> Transport:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.settimeout(timeout)
+    try:
+        sock.connect(path)
+    except BaseException as exc:
+        sock.close()
+        raise _unreachable(path, exc) from None
+    return SocketTransport(sock)
+
+
+def _open_tcp(endpoint: Endpoint, timeout: float | None) -> Transport:
+    host, _, port = endpoint.address.rpartition(":")
+    try:
+        sock = socket.create_connection((host, int(port)), timeout=timeout)
+    except OSError as exc:
+        raise _unreachable(endpoint.address, exc) from None
+    if endpoint.tls:
+        ctx = ssl.create_default_context()
+        if endpoint.cert_path:
+            certs = endpoint.cert_path
+            ctx.load_verify_locations(os.path.join(certs, "ca.pem"))
+            ctx.load_cert_chain(os.path.join(certs, "cert.pem"), os.path.join(certs, "key.pem"))
+        try:
+            sock = ctx.wrap_socket(sock, server_hostname=host)
+        except (OSError, ssl.SSLError) as exc:
+            sock.close()
+            raise EngineUnreachable(f"TLS with {endpoint.address} failed: {exc}",
+                                    "check DOCKER_CERT_PATH and DOCKER_TLS_VERIFY") from None
+    return SocketTransport(sock)
+
+
+def _unreachable(where: str, exc: BaseException) -> EngineUnreachable:
+    if isinstance(exc, FileNotFoundError):
+        return EngineUnreachable(f"no Docker socket at {where}",
+                                 "is the Docker engine running? (sudo systemctl start docker)")
+    if isinstance(exc, PermissionError):
+        return EngineUnreachable(
+            f"permission denied on {where}",
+            "add yourself to the docker group (sudo usermod -aG docker $USER) and log in again")
+    if isinstance(exc, ConnectionRefusedError):
+        return EngineUnreachable(f"connection refused at {where}",
+                                 "the socket exists but no engine listens: it may be stopped "
+                                 "or still starting")
+    if isinstance(exc, TimeoutError):
+        return EngineTimeout(f"connecting to {where} timed out", "the engine may be hung")
+    if isinstance(exc, OSError) and exc.errno == errno.ENOTSOCK:
+        return EngineUnreachable(f"{where} is not a socket", "check --host / DOCKER_HOST")
+    return EngineUnreachable(f"cannot connect to {where}: {exc}", "check --host / DOCKER_HOST")
+
+
+class MemoryTransport:
+    """An in-memory transport: hands out scripted reply chunks, records what was sent."""
+
+    def __init__(self, replies: Iterable[bytes] = (), *, hold_open: bool = False) -> None:
+        # hold_open: when the scripted replies run out, block (like a live stream) until
+        # more are fed or the transport is closed, instead of ending the stream.
+        self.sent = bytearray()
+        self._hold_open = hold_open
+        self._replies = list(replies)
+        self._closed = threading.Event()
+        self._cond = threading.Condition()
+
+    def feed(self, data: bytes) -> None:
+        """Queue more reply bytes (from any thread)."""
+        with self._cond:
+            self._replies.append(data)
+            self._cond.notify_all()
+
+    def send(self, data: bytes) -> None:
+        self.sent += data
+
+    def recv(self, max_bytes: int = 65536) -> bytes:
+        with self._cond:
+            while not self._replies and self._hold_open and not self._closed.is_set():
+                self._cond.wait()
+            if not self._replies:
+                return b""
+            head = self._replies[0]
+            if head == b"":  # an explicit end of stream
+                return b""
+            chunk, rest = head[:max_bytes], head[max_bytes:]
+            if rest:
+                self._replies[0] = rest
+            else:
+                self._replies.pop(0)
+            return chunk
+
+    def settimeout(self, seconds: float | None) -> None:
+        pass
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed.set()
+            self._cond.notify_all()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed.is_set()
