@@ -1,0 +1,161 @@
+"""The sidebar as data: a table turned into grouped, filtered, stably ordered RecycleView rows.
+
+Pure: no Kivy. ``Sidebar.present`` returns the list of dicts a RecycleView takes as ``data``
+(group headers and container rows, told apart by ``viewclass``).
+
+* Groups, in this order: Running, Paused, Restarting, Exited, Created, Dead. A container in
+  the short-lived ``removing`` state is shown under **Exited** with the word "removing": it no
+  longer runs and is about to disappear. Empty groups are left out.
+* Each header carries its count (of the rows the search lets through); a collapsed group keeps
+  its header and count and hides its rows.
+* Search: every whitespace-separated term must occur (case-insensitively) in the name, the
+  image or the compose project.
+* Order inside a group is by name, then id: stable, so rows never jump while their state does
+  not change.
+* Row dicts are cached per container value: a container whose row object did not change (the
+  table is persistent) costs one identity check, so 1,000+ rows stay cheap per frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from genet_rx.containers import Container, State
+from genet_rx.table import ContainerTable
+
+from .describe import state_color, state_word
+
+
+class Group(StrEnum):
+    RUNNING = "running"
+    PAUSED = "paused"
+    RESTARTING = "restarting"
+    EXITED = "exited"
+    CREATED = "created"
+    DEAD = "dead"
+
+
+GROUP_ORDER: tuple[Group, ...] = tuple(Group)
+
+GROUP_OF: dict[State, Group] = {
+    State.RUNNING: Group.RUNNING,
+    State.PAUSED: Group.PAUSED,
+    State.RESTARTING: Group.RESTARTING,
+    State.EXITED: Group.EXITED,
+    State.REMOVING: Group.EXITED,
+    State.CREATED: Group.CREATED,
+    State.DEAD: Group.DEAD,
+}
+
+TITLE: dict[Group, str] = {g: g.value.capitalize() for g in Group}
+
+HEADER = "GroupHeader"
+ROW = "ContainerRow"
+
+Row = dict[str, Any]
+
+
+def search_terms(query: str) -> tuple[str, ...]:
+    return tuple(query.lower().split())
+
+
+def haystack(c: Container) -> str:
+    return f"{c.name}\n{c.image}\n{c.compose_project or ''}".lower()
+
+
+def matches(c: Container, terms: Iterable[str]) -> bool:
+    text = haystack(c)
+    return all(t in text for t in terms)
+
+
+def subtitle(c: Container) -> str:
+    project = c.compose_project
+    return f"{project} · {c.image}" if project else c.image
+
+
+def row_of(c: Container) -> Row:
+    """A container's RecycleView row (every row dict has the same keys)."""
+    return {
+        "viewclass": ROW,
+        "cid": c.id,
+        "name": c.name or c.short_id,
+        "subtitle": subtitle(c),
+        "state_word": state_word(c),
+        "state_color": state_color(c),
+        "selected": False,
+    }
+
+
+def header_of(group: Group, count: int, collapsed: bool) -> Row:
+    return {
+        "viewclass": HEADER,
+        "group": group.value,
+        "title": TITLE[group],
+        "count": count,
+        "collapsed": collapsed,
+    }
+
+
+@dataclass(slots=True)
+class _Cached:
+    container: Container
+    row: Row
+    key: tuple[str, str]
+    text: str
+
+
+@dataclass(slots=True)
+class Sidebar:
+    """Turns tables into sidebar rows, remembering rows of containers that did not change."""
+
+    _cache: dict[str, _Cached] = field(default_factory=dict)
+
+    def present(
+        self,
+        table: ContainerTable,
+        query: str = "",
+        collapsed: frozenset[Group] = frozenset(),
+        selected: str | None = None,
+    ) -> list[Row]:
+        """The RecycleView data for this table, search text, collapsed groups and selection."""
+        terms = search_terms(query)
+        buckets: dict[Group, list[_Cached]] = {g: [] for g in GROUP_ORDER}
+        cache = self._cache
+        fresh: dict[str, _Cached] = {}
+        for cid, c in table.rows.items():
+            hit = cache.get(cid)
+            if hit is None or hit.container is not c:
+                hit = _Cached(c, row_of(c), (c.name.lower(), c.id), haystack(c))
+            fresh[cid] = hit
+            if all(t in hit.text for t in terms):
+                buckets[GROUP_OF[c.state]].append(hit)
+        self._cache = fresh  # forget removed containers
+        out: list[Row] = []
+        for group in GROUP_ORDER:
+            members = buckets[group]
+            if not members:
+                continue
+            folded = group in collapsed
+            out.append(header_of(group, len(members), folded))
+            if folded:
+                continue
+            members.sort(key=lambda h: h.key)
+            for h in members:
+                out.append({**h.row, "selected": True} if h.container.id == selected else h.row)
+        return out
+
+
+def counts(rows: list[Row]) -> dict[Group, int]:
+    """Per-group counts read back from presented rows (headers carry them)."""
+    return {Group(r["group"]): r["count"] for r in rows if r["viewclass"] == HEADER}
+
+
+def summary(table: ContainerTable) -> str:
+    """One line for the top bar: ``12 containers · 5 running``."""
+    total = len(table.rows)
+    running = sum(1 for c in table.rows.values() if c.state is State.RUNNING)
+    noun = "container" if total == 1 else "containers"
+    return f"{total} {noun} · {running} running"
