@@ -86,6 +86,8 @@ class Container:
     status: str = ""
     event_ns: int | None = None
     state_since_ns: int | None = None
+    restart_policy: str = ""  # "" unknown (lists don't say), "no", "always", "on-failure", …
+    manually_stopped: bool = False  # a kill since the last start: the engine won't restart it
 
     @property
     def short_id(self) -> str:
@@ -221,6 +223,10 @@ def container_from_inspect(doc: Mapping[str, Any], host: str = "") -> Container:
     finished = parse_time_ns(st.get("FinishedAt"))
     created_ns = parse_time_ns(doc.get("Created"))
     running_like = state in (State.RUNNING, State.PAUSED, State.RESTARTING)
+    host_cfg = doc.get("HostConfig") if isinstance(doc.get("HostConfig"), dict) else {}
+    assert isinstance(host_cfg, dict)
+    policy = host_cfg.get("RestartPolicy")
+    policy_name = str(policy.get("Name") or "no") if isinstance(policy, dict) else ""
     return Container(
         id=str(doc.get("Id") or ""),
         name=_name(doc.get("Name")),
@@ -234,4 +240,5 @@ def container_from_inspect(doc: Mapping[str, Any], host: str = "") -> Container:
         ports=_ports_from_inspect(net.get("Ports")),
         labels=_labels(cfg.get("Labels")),
         state_since_ns=started if running_like else (finished or created_ns),
+        restart_policy=policy_name,
     )

@@ -51,6 +51,8 @@ ERROR: Final = "error"
 
 _STREAMS: Final[dict[int, str]] = {0: STDOUT, 1: STDOUT, 2: STDERR, 3: ERROR}
 _HEADER_SIZE: Final = 8
+# A timestamp and its space fit in this many bytes ("2006-01-02T15:04:05.999999999+07:00 ").
+_STAMP_ROOM: Final = 40
 DEFAULT_MAX_LINE_BYTES: Final = 64 * 1024
 DEFAULT_RING_CAPACITY: Final = 10_000
 
@@ -128,7 +130,9 @@ class LogDemuxer:
         self._stream = STDOUT  # stream of the current frame
         self._bufs: dict[str, bytearray] = {}
         self._scanned: dict[str, int] = {}  # bytes at the buffer's start known to hold no \n
-        self._piece_time: dict[str, int | None] = {}  # set while a long line is being cut
+        # Streams whose current line has begun, with its timestamp (None when none asked for).
+        self._times: dict[str, int | None] = {}
+        self._cut: set[str] = set()  # streams whose current line has been cut into pieces
         self._closed = False
 
     @property
@@ -177,9 +181,10 @@ class LogDemuxer:
         if not self._closed:
             self._closed = True
             for stream, buf in self._bufs.items():
-                if buf:
-                    self._emit(stream, bytes(buf), out, whole=True)
-                    buf.clear()
+                if buf or stream in self._times:
+                    start = self._start_line(stream, buf, 0, final=True)
+                    self._emit(stream, bytes(buf[start:]), out, whole=True)
+                buf.clear()
             self._header.clear()
         return out
 
@@ -194,6 +199,13 @@ class LogDemuxer:
         start = 0
         search = self._scanned[stream]
         while True:
+            if stream not in self._times:
+                if start == len(buf):
+                    break  # no line has begun yet
+                begun = self._start_line(stream, buf, start, final=False)
+                if begun < 0:
+                    break  # a timestamp may still be arriving
+                start = begun
             # Look for a newline only within one capped line's reach of ``start``.
             nl = buf.find(b"\n", max(start, search), start + cap + 1)
             if nl >= 0:
@@ -209,36 +221,42 @@ class LogDemuxer:
         del buf[:start]
         self._scanned[stream] = len(buf)
 
+    def _start_line(self, stream: str, buf: bytearray, start: int, *, final: bool) -> int:
+        """Begin the line at ``start``: take its timestamp, if asked for, into ``_times``.
+
+        Returns where the line's text starts, or -1 when more bytes are needed to tell.
+        """
+        if stream in self._times:
+            return start
+        if not self._timestamps:
+            self._times[stream] = None
+            return start
+        head = bytes(buf[start : start + _STAMP_ROOM])
+        space, newline = head.find(b" "), head.find(b"\n")
+        if space >= 0 and (newline < 0 or space < newline):
+            m = _TIMESTAMP.fullmatch(head[:space])
+            time_ns = _match_ns(m) if m else None
+            self._times[stream] = time_ns
+            return start + space + 1 if time_ns is not None else start
+        if newline >= 0 or len(head) == _STAMP_ROOM or final:
+            self._times[stream] = None
+            return start
+        return -1
+
     def _emit(self, stream: str, line: bytes, out: list[LogLine], *, whole: bool) -> None:
         """Decode one line (``whole``) or one cut piece of a long line, and append it."""
-        continuing = stream in self._piece_time
-        if continuing:
-            time_ns = self._piece_time[stream]
-            if whole and not line:
-                # The long line ended exactly at a cut: nothing is left to show.
-                del self._piece_time[stream]
-                return
-        else:
-            time_ns, line = self._split_timestamp(line)
+        time_ns = self._times.get(stream)
         if whole:
-            self._piece_time.pop(stream, None)
+            del self._times[stream]
+            if stream in self._cut:
+                self._cut.discard(stream)
+                if not line:
+                    return  # the long line ended exactly at a cut: nothing is left to show
             if line.endswith(b"\r"):  # a TTY ends lines with \r\n
                 line = line[:-1]
         else:
-            self._piece_time[stream] = time_ns
+            self._cut.add(stream)
         out.append(LogLine(stream, line.decode("utf-8", "replace"), time_ns))
-
-    def _split_timestamp(self, line: bytes) -> tuple[int | None, bytes]:
-        if not self._timestamps:
-            return None, line
-        m = _TIMESTAMP.match(line)
-        if m is None:
-            return None, line
-        time_ns = _match_ns(m)
-        if time_ns is None:
-            return None, line
-        rest = line[m.end() :]
-        return time_ns, rest[1:] if rest[:1] == b" " else rest
 
 
 def _char_boundary(buf: bytearray, cut: int, floor: int) -> int:

@@ -5,10 +5,12 @@ The numbers are computed the way the Docker CLI's ``docker stats`` computes them
 
 * CPU % = Δ total / Δ system * online CPUs * 100, where total is
   ``cpu_stats.cpu_usage.total_usage``, system is ``cpu_stats.system_cpu_usage``, and the
-  deltas are taken against ``precpu_stats`` of the same record. Online
-  CPUs is ``cpu_stats.online_cpus``, falling back to ``len(percpu_usage)`` (old engines,
-  cgroup v1). 0 when either delta is not positive: the first record of a stream has an empty
-  ``precpu_stats``, and a stopped container's counters do not move.
+  deltas are taken against ``precpu_stats`` of the same record. Online CPUs is
+  ``cpu_stats.online_cpus``, falling back to ``len(percpu_usage)`` (old engines, cgroup v1).
+  0 when either delta is not positive (a stopped container's counters do not move). One
+  deliberate difference: the first record of a stream (and a ``one-shot`` read) has an empty
+  ``precpu_stats``, so the deltas span the container's whole life; the CLI prints that
+  lifetime average for one frame, Genet reports 0 until there is a previous sample.
 * Memory used = ``usage`` - ``stats.total_inactive_file`` (cgroup v1) when present and
   smaller, else - ``stats.inactive_file`` (cgroup v2) when smaller, else ``usage``; the CLI
   shows this as "MEM USAGE" (page cache the kernel can drop is not "used").
@@ -72,7 +74,10 @@ def parse_stats(record: Any) -> Stats:
         percpu = _dict(cpu.get("cpu_usage")).get("percpu_usage")
         online_cpus = len(percpu) if isinstance(percpu, list) else 0
     cpu_percent = 0.0
-    if cpu_delta > 0 and system_delta > 0:
+    # An empty precpu (the first record of a stream, a one-shot read) is no previous sample:
+    # Δ would be the whole lifetime. The CLI shows that lifetime average; a live view shows 0.
+    has_previous = _int(precpu.get("system_cpu_usage")) > 0
+    if has_previous and cpu_delta > 0 and system_delta > 0:
         cpu_percent = cpu_delta / system_delta * online_cpus * 100.0
 
     memory = _dict(record.get("memory_stats"))
@@ -125,12 +130,17 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+_UINT64_MAX = 2**64 - 1
+
+
 def _int(value: Any) -> int:
-    """A JSON number as an int; anything else (null, text, bool, NaN) is 0."""
-    if isinstance(value, bool):
-        return 0
-    if isinstance(value, int):
-        return value
+    """A JSON number as a uint64, as the engine sends it; anything else is 0.
+
+    Null, text, booleans, NaN, negatives and numbers beyond uint64 are all 0, which also keeps
+    every ratio computed from them a finite float.
+    """
     if isinstance(value, float) and math.isfinite(value):
-        return int(value)
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= _UINT64_MAX:
+        return value
     return 0

@@ -125,8 +125,8 @@ class SyncLoop:
 
     def _run(self) -> None:
         host = self._client.host
+        self._publish(Connection(host, Link.CONNECTING, time_ns=time.time_ns()))
         while not self._closed.is_set():
-            self._publish(Connection(host, Link.CONNECTING, time_ns=time.time_ns()))
             try:
                 self._session()
             except Exception as exc:  # any failure: report it, keep the table, retry

@@ -45,6 +45,9 @@ _STATE_OF: Mapping[str, State] = {
     "stop": State.EXITED,
 }
 
+#: Verbs the fold looks at; every other action is noise for the table.
+_FOLDED = frozenset({*_STATE_OF, "destroy", "rename", "health_status", "kill"})
+
 #: Event attributes that are not the container's labels.
 _NOT_LABELS = frozenset({"name", "image", "exitCode", "signal", "oldName", "execID"})
 
@@ -115,17 +118,19 @@ def needs_inspect(table: ContainerTable, event: Event) -> bool:
         return False
     if event.actor_id in table.tombstones:
         return False
-    return event.verb in INSPECT_VERBS or (
-        event.verb in _STATE_OF and event.actor_id not in table.rows
-    )
+    row = table.rows.get(event.actor_id)
+    if row is None:
+        return event.verb in _FOLDED
+    # A row from a list does not know its restart policy, which decides what "die" means.
+    return event.verb in INSPECT_VERBS or (event.verb == "die" and not row.restart_policy)
 
 
 def _apply_event(table: ContainerTable, ev: Event) -> ContainerTable:
     if ev.type != "container" or not ev.actor_id:
         return table
     verb = ev.verb
-    if verb not in _STATE_OF and verb not in ("destroy", "rename", "health_status"):
-        return table  # exec_*, attach, kill, oom, top, resize ...: nothing to show changes
+    if verb not in _FOLDED:
+        return table  # exec_*, attach, oom, top, resize ...: nothing to show changes
     if ev.key in table.seen:
         return table
     seen = table.seen.set(ev.key, ev.time_nano)
@@ -136,13 +141,15 @@ def _apply_event(table: ContainerTable, ev: Event) -> ContainerTable:
         # Out of order: older than what the row already shows.
         return dataclasses.replace(table, seen=seen, last_event_ns=last_ns)
     tomb = table.tombstones.get(cid)
-    if verb == "destroy" or (tomb is not None and ev.time_nano <= tomb):
+    if verb == "destroy" or tomb is not None:  # ids are never reused: gone is gone
         rows = table.rows.delete(cid) if row is not None else table.rows
         tombs = table.tombstones.set(cid, max(ev.time_nano, tomb or 0))
         return dataclasses.replace(
             table, rows=rows, tombstones=tombs, seen=seen, last_event_ns=last_ns
         )
     attrs = ev.attributes
+    if row is None and verb == "kill":
+        return dataclasses.replace(table, seen=seen, last_event_ns=last_ns)
     if row is None:
         labels = MappingProxyType(
             {k: v for k, v in attrs.items() if k not in _NOT_LABELS})
@@ -163,7 +170,13 @@ def _event_row(row: Container, ev: Event, verb: str) -> Container:
         return dataclasses.replace(row, **changes)  # type: ignore[arg-type]
     if verb == "rename":
         return dataclasses.replace(row, **changes)  # type: ignore[arg-type]
+    if verb == "kill":
+        # The engine marks a killed container as stopped by hand: it will not restart it.
+        changes["manually_stopped"] = True
+        return dataclasses.replace(row, **changes)  # type: ignore[arg-type]
     state = _STATE_OF[verb]
+    if verb == "die" and _will_restart(row, ev.attributes.get("exitCode")):
+        state = State.RESTARTING
     if verb == "stop" and row.state is State.EXITED:
         return dataclasses.replace(row, **changes)  # type: ignore[arg-type]
     if state is not row.state:
@@ -171,6 +184,7 @@ def _event_row(row: Container, ev: Event, verb: str) -> Container:
         changes["state_since_ns"] = ev.time_nano
     if verb in ("start", "restart"):
         changes["exit_code"] = None
+        changes["manually_stopped"] = False
         if row.health is not Health.NONE:
             changes["health"] = Health.STARTING
     elif verb == "die":
@@ -179,11 +193,22 @@ def _event_row(row: Container, ev: Event, verb: str) -> Container:
     return dataclasses.replace(row, **changes)  # type: ignore[arg-type]
 
 
+def _will_restart(row: Container, exit_code: str | None) -> bool:
+    """Will the engine restart a container that just died? (as moby's restart manager)"""
+    if row.manually_stopped:
+        return False
+    if row.restart_policy in ("always", "unless-stopped"):
+        return True
+    return row.restart_policy == "on-failure" and exit_code not in (None, "0")
+
+
 def _merge(old: Container | None, fresh: Container, trust_ns: int) -> Container:
     """A list/inspect row merged over what events already told us."""
     if old is None:
         return fresh
-    if old.event_ns is not None and old.event_ns > trust_ns:
+    learns_restart = (not old.restart_policy and old.state is State.EXITED
+                      and fresh.state is State.RESTARTING)
+    if old.event_ns is not None and old.event_ns > trust_ns and not learns_restart:
         # Newer event than the answer can be trusted for: keep what the event set.
         fresh = dataclasses.replace(
             fresh,
@@ -195,7 +220,12 @@ def _merge(old: Container | None, fresh: Container, trust_ns: int) -> Container:
         )
     if fresh.state_since_ns is None and fresh.state is old.state:
         fresh = dataclasses.replace(fresh, state_since_ns=old.state_since_ns)
-    fresh = dataclasses.replace(fresh, event_ns=old.event_ns)
+    fresh = dataclasses.replace(
+        fresh,
+        event_ns=old.event_ns,
+        restart_policy=fresh.restart_policy or old.restart_policy,
+        manually_stopped=old.manually_stopped,
+    )
     return old if fresh == old else fresh
 
 
