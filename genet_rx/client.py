@@ -64,7 +64,8 @@ def choose_version(daemon_max: str, daemon_min: str | None = None) -> str:
 
 def segment(value: str) -> str:
     """One path segment: every byte that could end or escape it is percent-encoded."""
-    if not value or value in (".", ".."):
+    # No engine object is named with a slash or as a dot segment: refuse before sending.
+    if not value or value in (".", "..") or "/" in value or "\0" in value:
         raise ValueError(f"not a container id or name: {value!r}")
     return quote(value, safe="")
 

@@ -41,9 +41,19 @@ from __future__ import annotations
 import calendar
 import re
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+import reactivex
+from reactivex import Observable
+
+from .client import segment
+from .streams import observe_stream
+
+if TYPE_CHECKING:
+    from .client import EngineClient
+    from .http import HTTPStream
 
 STDOUT: Final = "stdout"
 STDERR: Final = "stderr"
@@ -381,3 +391,58 @@ def search_lines(
         if spans:
             hits.append((index, spans))
     return hits
+
+
+def logs(
+    client: EngineClient,
+    container_id: str,
+    follow: bool = True,
+    tail: int | None = DEFAULT_RING_CAPACITY,
+    timestamps: bool = False,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+) -> Observable[LogLine]:
+    """A container's stdout and stderr as an Observable of :class:`LogLine`.
+
+    Each subscription inspects the container (for ``Config.Tty``), opens
+    ``/containers/{id}/logs`` on its own connection and reader thread, picks the body shape
+    with :func:`is_multiplexed`, and emits lines as they complete. ``tail`` is how many past
+    lines to start with (``None``: all). With ``follow`` the Observable goes on until the
+    container's output ends (it stops) or it is disposed, which closes the socket; without,
+    it completes after the logs so far. Errors (no such container, a lost connection) arrive
+    as ``on_error`` with the client's typed errors. An id that cannot name a container
+    raises ValueError at once.
+    """
+    path = f"/containers/{segment(container_id)}/logs"
+    query = {
+        "follow": "1" if follow else "0",
+        "stdout": "1",
+        "stderr": "1",
+        "tail": "all" if tail is None else str(max(0, tail)),
+        "timestamps": "1" if timestamps else "0",
+    }
+
+    def subscription() -> Observable[LogLine]:
+        demuxer: list[LogDemuxer] = []  # made once the response's headers are known
+
+        def open_stream(on_open: Callable[[Callable[[], None]], None]) -> HTTPStream:
+            config = client.inspect(container_id).get("Config")
+            tty = bool(config.get("Tty")) if isinstance(config, dict) else False
+            stream = client.open_stream(path, query, on_open)
+            multiplexed = is_multiplexed(
+                client.api_version or "0", stream.headers.get("content-type"), tty
+            )
+            demuxer.append(
+                LogDemuxer(
+                    multiplexed=multiplexed, timestamps=timestamps, max_line_bytes=max_line_bytes
+                )
+            )
+            return stream
+
+        return observe_stream(
+            open_stream,
+            lambda data: demuxer[0].feed(data),
+            lambda: demuxer[0].close(),
+            name=f"genet-logs-{container_id[:12]}",
+        )
+
+    return reactivex.defer(lambda _scheduler: subscription())

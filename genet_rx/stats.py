@@ -25,11 +25,24 @@ record that is not a JSON object raises :class:`StatsDecodeError`.
 
 from __future__ import annotations
 
+import json
+import logging
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from genet_rx.logs import parse_timestamp_ns
+import reactivex
+from reactivex import Observable
+
+from .client import segment
+from .logs import parse_timestamp_ns
+from .ndjson import LineSplitter
+from .streams import observe_stream
+
+if TYPE_CHECKING:
+    from .client import EngineClient
+
+log = logging.getLogger("genet_rx.stats")
 
 
 class StatsDecodeError(ValueError):
@@ -144,3 +157,37 @@ def _int(value: Any) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= _UINT64_MAX:
         return value
     return 0
+
+
+def stats(client: EngineClient, container_id: str) -> Observable[Stats]:
+    """A running container's resource use, about one :class:`Stats` a second, as an Observable.
+
+    Each subscription opens ``/containers/{id}/stats?stream=1`` on its own connection and
+    reader thread. The first value's ``cpu_percent`` is 0 (no previous sample yet). A line
+    that is not a stats record is logged and skipped. The Observable completes when the engine
+    ends the stream (the container stopped or was removed) and errors with the client's typed
+    errors; disposing it closes the socket. An id that cannot name a container raises
+    ValueError at once.
+    """
+    path = f"/containers/{segment(container_id)}/stats"
+
+    def subscription() -> Observable[Stats]:
+        splitter = LineSplitter()
+
+        def decode(lines: list[bytes]) -> list[Stats]:
+            out: list[Stats] = []
+            for line in lines:
+                try:
+                    out.append(parse_stats(json.loads(line)))
+                except ValueError as exc:  # JSONDecodeError, StatsDecodeError
+                    log.warning("skipped a stats line (%d bytes): %s", len(line), exc)
+            return out
+
+        return observe_stream(
+            lambda on_open: client.open_stream(path, {"stream": "1"}, on_open),
+            lambda data: decode(splitter.feed(data)),
+            lambda: decode(splitter.close()),
+            name=f"genet-stats-{container_id[:12]}",
+        )
+
+    return reactivex.defer(lambda _scheduler: subscription())

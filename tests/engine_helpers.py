@@ -1,0 +1,54 @@
+"""Helpers for tests against the private daemon: waiting, and the engine's own view."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from genet_rx.containers import health_from_status
+from genet_rx.table import ContainerTable
+
+T = TypeVar("T")
+
+
+def wait_for(cond: Callable[[], T], timeout: float = 20.0, what: str = "condition") -> T:
+    """Poll ``cond`` until it returns something truthy; fail with ``what`` after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = cond()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(0.05)
+
+
+def engine_view(docker: Any) -> dict[str, tuple[str, str, str]]:
+    """id → (name, state, health) as the engine's own list says, via the docker CLI."""
+    out = docker("ps", "-a", "--no-trunc", "--format", "{{.ID}}\t{{.Names}}\t{{.State}}\t"
+                 "{{.Status}}")
+    view = {}
+    for line in out.splitlines():
+        cid, name, state, status = line.split("\t")
+        view[cid] = (name, state, health_from_status(status).value)
+    return view
+
+
+def table_view(table: ContainerTable) -> dict[str, tuple[str, str, str]]:
+    return {cid: (r.name, r.state.value, r.health.value) for cid, r in table.rows.items()}
+
+
+def wait_table_equals_engine(get_table: Callable[[], ContainerTable], docker: Any,
+                             timeout: float = 30.0) -> None:
+    """Wait until Genet's table equals the engine's list; on timeout show both."""
+    last: list[Any] = [None, None]
+
+    def same() -> bool:
+        last[0], last[1] = table_view(get_table()), engine_view(docker)
+        return bool(last[0] == last[1])
+
+    try:
+        wait_for(same, timeout, "the table to equal the engine's list")
+    except AssertionError:
+        raise AssertionError(f"table != engine\n table: {last[0]}\nengine: {last[1]}") from None

@@ -1,0 +1,158 @@
+"""The live table against the real private daemon: it always ends equal to the engine's list."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from conftest import IMAGE
+from engine_helpers import engine_view, wait_for, wait_table_equals_engine
+
+from genet_rx import Engine, Link, Stop, connect
+from genet_rx.commands import Outcome, Pause, Start, Unpause
+from genet_rx.connection import Connection
+from genet_rx.containers import Health, State
+
+pytestmark = pytest.mark.engine
+
+
+@pytest.fixture
+def engine(engine_url: str) -> Iterator[Engine]:
+    eng = connect(engine_url, reconcile_every=5.0)
+    states: list[Connection] = []
+    eng.connection.subscribe(states.append)
+    wait_for(lambda: eng.table.synced, what="the first sync")
+    eng.states = states  # type: ignore[attr-defined]
+    yield eng
+    eng.close()
+
+
+class Watch:
+    """`genet watch --json` in a subprocess; collects its lines."""
+
+    def __init__(self, url: str) -> None:
+        self.lines: list[dict[str, Any]] = []
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "genet_rx.watch", "--host", url, "--json"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(json.loads(line))
+
+    def replay(self) -> dict[str, tuple[str, str, str]]:
+        rows: dict[str, tuple[str, str, str]] = {}
+        for line in list(self.lines):
+            if line["type"] != "container":
+                continue
+            if line["removed"]:
+                rows.pop(line["id"], None)
+            else:
+                rows[line["id"]] = (line["name"], line["state"], line["health"] or "none")
+        return rows
+
+    def stop(self) -> int:
+        self.proc.terminate()
+        code = self.proc.wait(10)
+        self._reader.join(5)
+        return code
+
+
+def test_scripted_lifecycle_and_watch_replay(engine: Engine, docker, unique_name: str,
+                                             engine_url: str) -> None:
+    watch = Watch(engine_url)
+    wait_for(lambda: any(ln.get("state") == "connected" for ln in watch.lines),
+             what="genet watch to connect")
+    n = unique_name
+    a = docker("create", "--init", "--name", f"{n}-a", IMAGE, "sleep", "300")
+    wait_for(lambda: engine.table.get(a), what="the created row")
+    assert engine.table.rows[a].state is State.CREATED
+    for step, want in [(("start", a), State.RUNNING), (("pause", a), State.PAUSED),
+                       (("unpause", a), State.RUNNING), (("stop", "-t", "1", a), State.EXITED),
+                       (("restart", "-t", "1", a), State.RUNNING),
+                       (("kill", a), State.EXITED)]:
+        docker(*step)
+        wait_for(lambda want=want: engine.table.rows[a].state is want, what=f"{step} → {want}")
+    assert engine.table.rows[a].exit_code == 137
+    docker("rename", f"{n}-a", f"{n}-renamed")
+    wait_for(lambda: engine.table.rows[a].name == f"{n}-renamed", what="the rename")
+
+    exits = docker("run", "-d", "--name", f"{n}-exits", IMAGE, "sh", "-c", "exit 3")
+    rm = docker("run", "-d", "--rm", "--name", f"{n}-rm", IMAGE, "sh", "-c", "sleep 0.3")
+    churn = docker("run", "-d", "--restart", "always", "--name", f"{n}-churn", IMAGE,
+                   "sh", "-c", "sleep 0.2; exit 1")
+    hc = docker("run", "-d", "--init", "--name", f"{n}-hc", "--health-cmd", "true",
+                "--health-interval", "1s", IMAGE, "sleep", "300")
+    wait_for(lambda: (r := engine.table.get(exits)) and r.exit_code == 3, what="exit by itself")
+    wait_for(lambda: rm not in engine.table.rows and rm in engine.table.tombstones,
+             what="--rm container gone")
+    wait_for(lambda: (r := engine.table.get(hc)) and r.health is Health.HEALTHY,
+             what="health check flipping to healthy")
+    wait_for(lambda: (r := engine.table.get(churn)) and r.state is State.RESTARTING,
+             what="the restart policy churning")
+    docker("update", "--restart", "no", churn)
+    docker("stop", "-t", "1", churn)
+    wait_table_equals_engine(lambda: engine.table, docker)
+    wait_for(lambda: watch.replay() == engine_view(docker), what="watch replay == engine")
+
+    docker("rm", "-f", a, exits, churn, hc)
+    wait_table_equals_engine(lambda: engine.table, docker)
+    wait_for(lambda: watch.replay() == engine_view(docker), what="watch replay == engine")
+    assert watch.stop() == 0
+    initial = [ln for ln in watch.lines if ln["type"] == "container"]
+    assert all(ln["event_time_ns"] is not None for ln in initial if ln["id"] == a)
+
+
+def test_commands_are_values_and_the_table_follows_events(engine: Engine, docker,
+                                                          unique_name: str) -> None:
+    cid = docker.run_detached(name=unique_name)
+    wait_for(lambda: engine.table.get(cid), what="the row")
+    assert engine.execute(Pause(cid)).run().outcome is Outcome.DONE
+    wait_for(lambda: engine.table.rows[cid].state is State.PAUSED, what="paused")
+    refused = engine.execute(Start(cid)).run()
+    assert refused.outcome is Outcome.FAILED and "paused" in refused.message.lower()
+    assert engine.execute(Unpause(cid)).run().ok
+    assert engine.execute(Stop(cid, 1)).run().outcome is Outcome.DONE
+    wait_for(lambda: engine.table.rows[cid].state is State.EXITED, what="exited")
+    already = engine.execute(Stop(cid, 1)).run()
+    assert (already.outcome, already.message) == (Outcome.ALREADY, "already stopped")
+    gone = engine.execute(Start("0" * 64)).run()
+    assert gone.outcome is Outcome.FAILED and "no such container" in gone.message.lower()
+
+
+def test_fifty_containers_created_and_removed_concurrently(engine: Engine, docker,
+                                                           unique_name: str) -> None:
+    def churn(i: int) -> None:
+        name = f"{unique_name}-{i}"
+        docker("run", "-d", "--name", name, IMAGE, "sleep", "300")
+        if i % 2:
+            docker("rm", "-f", name)
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(churn, range(50)))
+    wait_table_equals_engine(lambda: engine.table, docker, timeout=60)
+    assert sum(1 for r in engine.table.rows.values() if r.name.startswith(unique_name)) == 25
+
+
+def test_daemon_restart_mid_run(engine: Engine, daemon, docker, unique_name: str) -> None:
+    keep = docker.run_detached(name=f"{unique_name}-keep")
+    wait_for(lambda: engine.table.get(keep), what="the row")
+    daemon.stop()
+    wait_for(lambda: engine.states[-1].state is Link.DISCONNECTED, what="disconnected")
+    assert engine.table.get(keep) is not None  # the table stays, marked by the connection
+    daemon.start()
+    wait_for(lambda: engine.states[-1].state is Link.CONNECTED, timeout=30, what="reconnect")
+    late = docker.run_detached(name=f"{unique_name}-late")
+    wait_for(lambda: engine.table.get(late), what="a row after the restart")
+    wait_table_equals_engine(lambda: engine.table, docker)
