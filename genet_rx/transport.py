@@ -24,8 +24,7 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from .errors import EngineTimeout, EngineUnreachable, HostError
-
-DEFAULT_HOST = "unix:///var/run/docker.sock"
+from .hosts import resolve_host
 
 
 class Transport(Protocol):
@@ -59,12 +58,12 @@ class Endpoint:
 
 
 def parse_host(url: str | None, env: Mapping[str, str] | None = None) -> Endpoint:
-    """The endpoint for an explicit ``--host``, else ``DOCKER_HOST``, else the local socket.
+    """The endpoint for an explicit ``--host``, else as the docker CLI chooses (see hosts.py).
 
     Raises :class:`HostError` for a value Genet cannot use, with the reason in plain words.
     """
     env = os.environ if env is None else env
-    raw = url or env.get("DOCKER_HOST") or DEFAULT_HOST
+    raw, tls_dir = resolve_host(url, env)
     raw = raw.strip()
     if "://" not in raw:
         raise HostError(f"{raw!r} is not a host URL: use unix:///path/to/docker.sock "
@@ -87,11 +86,11 @@ def parse_host(url: str | None, env: Mapping[str, str] | None = None) -> Endpoin
             raise HostError(f"{raw!r}: no host name")
         if parts.path not in ("", "/"):
             raise HostError(f"{raw!r}: a tcp host takes no path")
-        tls = scheme == "https" or bool(env.get("DOCKER_TLS_VERIFY"))
+        tls = scheme == "https" or bool(env.get("DOCKER_TLS_VERIFY")) or tls_dir is not None
         port = port or (2376 if tls else 2375)
         address = f"{parts.hostname}:{port}"
         return Endpoint(url=f"tcp://{address}", scheme="tcp", address=address, tls=tls,
-                        cert_path=env.get("DOCKER_CERT_PATH") or None)
+                        cert_path=tls_dir or env.get("DOCKER_CERT_PATH") or None)
     if scheme in ("ssh", "npipe", "fd"):
         raise HostError(f"{raw!r}: {scheme}:// hosts are not supported yet")
     raise HostError(f"{raw!r}: unknown scheme {scheme!r} (use unix:// or tcp://)")

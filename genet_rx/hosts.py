@@ -1,0 +1,79 @@
+"""Which engine to talk to, chosen the way the docker CLI chooses.
+
+Order: an explicit ``--host``; ``DOCKER_HOST``; ``DOCKER_CONTEXT``; ``currentContext`` in
+``$DOCKER_CONFIG/config.json`` (default ``~/.docker``); then the local socket. A context's
+endpoint is in ``contexts/meta/<sha256(name)>/meta.json`` → ``Endpoints.docker.Host``, its TLS
+files in ``contexts/tls/<sha256(name)>/docker/``. A config or context file that cannot be read
+or parsed is a :class:`HostError` that names the file — never a silent fallback to another
+engine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .errors import HostError
+
+DEFAULT_HOST = "unix:///var/run/docker.sock"
+
+
+def config_dir(env: Mapping[str, str]) -> Path:
+    if env.get("DOCKER_CONFIG"):
+        return Path(env["DOCKER_CONFIG"])
+    return Path(env.get("HOME") or Path.home()) / ".docker"
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise HostError(f"cannot read {path}: {exc}") from None
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise HostError(f"{path} is not valid JSON: {exc}") from None
+
+
+def context_host(name: str, env: Mapping[str, str]) -> tuple[str, str | None]:
+    """The engine URL of a docker context, and its TLS directory if it has one."""
+    if name == "default":
+        return env.get("DOCKER_HOST") or DEFAULT_HOST, None
+    digest = hashlib.sha256(name.encode()).hexdigest()
+    base = config_dir(env) / "contexts"
+    meta_path = base / "meta" / digest / "meta.json"
+    meta = _read_json(meta_path)
+    if meta is None:
+        raise HostError(f"docker context {name!r} does not exist (no {meta_path})")
+    endpoints = meta.get("Endpoints") if isinstance(meta, dict) else None
+    docker = endpoints.get("docker") if isinstance(endpoints, dict) else None
+    host = docker.get("Host") if isinstance(docker, dict) else None
+    if not isinstance(host, str) or not host:
+        raise HostError(f"docker context {name!r}: {meta_path} has no Endpoints.docker.Host")
+    tls = base / "tls" / digest / "docker"
+    return host, (str(tls) if tls.is_dir() else None)
+
+
+def resolve_host(explicit: str | None = None,
+                 env: Mapping[str, str] | None = None) -> tuple[str, str | None]:
+    """The engine URL to use and a TLS directory (or ``None``), by the CLI's order."""
+    env = os.environ if env is None else env
+    if explicit:
+        return explicit, None
+    if env.get("DOCKER_HOST"):
+        return env["DOCKER_HOST"], None
+    if env.get("DOCKER_CONTEXT"):
+        return context_host(env["DOCKER_CONTEXT"], env)
+    config = _read_json(config_dir(env) / "config.json")
+    if config is not None and not isinstance(config, dict):
+        raise HostError(f"{config_dir(env) / 'config.json'} is not a JSON object")
+    current = config.get("currentContext") if isinstance(config, dict) else None
+    if isinstance(current, str) and current:
+        return context_host(current, env)
+    return DEFAULT_HOST, None

@@ -1,0 +1,86 @@
+"""Choosing the engine: --host, DOCKER_HOST, contexts, config files, and bad values."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from genet_rx.errors import HostError
+from genet_rx.transport import parse_host
+
+
+def make_context(root: Path, name: str, host: str, tls: bool = False) -> None:
+    digest = hashlib.sha256(name.encode()).hexdigest()
+    meta = root / "contexts" / "meta" / digest
+    meta.mkdir(parents=True)
+    (meta / "meta.json").write_text(json.dumps(
+        {"Name": name, "Endpoints": {"docker": {"Host": host, "SkipTLSVerify": False}}}))
+    if tls:
+        (root / "contexts" / "tls" / digest / "docker").mkdir(parents=True)
+
+
+def test_order_of_choice(tmp_path: Path) -> None:
+    env = {"HOME": str(tmp_path)}
+    assert parse_host(None, env).url == "unix:///var/run/docker.sock"
+    cfg = tmp_path / ".docker"
+    cfg.mkdir()
+    make_context(cfg, "remote", "tcp://10.0.0.5:2376", tls=True)
+    make_context(cfg, "local2", "unix:///run/user/1000/docker.sock")
+    (cfg / "config.json").write_text(json.dumps({"currentContext": "local2"}))
+    assert parse_host(None, env).url == "unix:///run/user/1000/docker.sock"
+    env["DOCKER_CONTEXT"] = "remote"
+    remote = parse_host(None, env)
+    assert (remote.url, remote.tls) == ("tcp://10.0.0.5:2376", True)
+    assert remote.cert_path and remote.cert_path.endswith("/docker")
+    env["DOCKER_HOST"] = "unix:///tmp/x.sock"
+    assert parse_host(None, env).url == "unix:///tmp/x.sock"
+    assert parse_host("tcp://h:1", env).url == "tcp://h:1"
+
+
+def test_docker_config_env_and_default_context(tmp_path: Path) -> None:
+    (tmp_path / "config.json").write_text(json.dumps({"currentContext": "default"}))
+    env = {"DOCKER_CONFIG": str(tmp_path), "HOME": "/nonexistent"}
+    assert parse_host(None, env).url == "unix:///var/run/docker.sock"
+
+
+@pytest.mark.parametrize("content", ["{not json", "[1, 2]", b"\xff\xfe"])
+def test_malformed_config_is_a_clear_error(tmp_path: Path, content: str | bytes) -> None:
+    path = tmp_path / "config.json"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    with pytest.raises(HostError, match=r"config\.json"):
+        parse_host(None, {"DOCKER_CONFIG": str(tmp_path)})
+
+
+def test_unreadable_config_and_missing_context(tmp_path: Path) -> None:
+    (tmp_path / "config.json").mkdir()  # a directory where a file should be: unreadable
+    with pytest.raises(HostError, match="cannot read"):
+        parse_host(None, {"DOCKER_CONFIG": str(tmp_path)})
+    with pytest.raises(HostError, match="does not exist"):
+        parse_host(None, {"DOCKER_CONFIG": str(tmp_path / "none"), "DOCKER_CONTEXT": "gone"})
+
+
+def test_context_without_endpoint(tmp_path: Path) -> None:
+    digest = hashlib.sha256(b"odd").hexdigest()
+    (tmp_path / "contexts" / "meta" / digest).mkdir(parents=True)
+    (tmp_path / "contexts" / "meta" / digest / "meta.json").write_text('{"Endpoints": {}}')
+    with pytest.raises(HostError, match=r"Endpoints\.docker\.Host"):
+        parse_host(None, {"DOCKER_CONFIG": str(tmp_path), "DOCKER_CONTEXT": "odd"})
+
+
+@pytest.mark.parametrize("bad", [
+    "bogus", "ftp://x", "unix://relative/path", "tcp://", "tcp://host:port",
+    "tcp://host:1/path", "ssh://me@box", "npipe:////./pipe/docker_engine", "unix:///a\0b",
+])
+def test_bad_host_values(bad: str) -> None:
+    with pytest.raises(HostError):
+        parse_host(bad, {})
+
+
+def test_good_host_values() -> None:
+    assert parse_host("unix:///var/run/docker.sock", {}).address == "/var/run/docker.sock"
+    assert parse_host("tcp://127.0.0.1", {}).address == "127.0.0.1:2375"
+    tls = parse_host("tcp://127.0.0.1", {"DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": "/c"})
+    assert (tls.address, tls.tls, tls.cert_path) == ("127.0.0.1:2376", True, "/c")
