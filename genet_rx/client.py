@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from reactivex import Observable
+from reactivex import operators as ops
 
 from .errors import (
     EngineError,
@@ -251,11 +252,14 @@ class EngineClient:
                     log.warning("skipped an events line (%d bytes): %s", len(line), exc)
             return out
 
-        def flush() -> list[Event]:
+        def count_cut(_: object = None) -> None:
             rest = splitter.close()
             if rest:  # a record cut by the end of the stream is not an event
                 self.malformed_events += 1
                 log.warning("the events stream ended inside a record (%d bytes)", len(rest[0]))
+
+        def flush() -> list[Event]:
+            count_cut()
             return []
 
         return observe_stream(
@@ -263,7 +267,7 @@ class EngineClient:
             lambda data: decode_lines(splitter.feed(data)),
             flush,
             name="genet-events",
-        )
+        ).pipe(ops.do_action(on_error=count_cut))
 
 
 def describe(exc: BaseException) -> str:
