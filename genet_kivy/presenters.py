@@ -1,6 +1,6 @@
 """The sidebar as data: a table turned into grouped, filtered, stably ordered RecycleView rows.
 
-Pure: no Kivy. ``Sidebar.present`` returns the list of dicts a RecycleView takes as ``data``
+Pure: no Kivy. ``SidebarRows.present`` returns the list of dicts a RecycleView takes as ``data``
 (group headers and container rows, told apart by ``viewclass``).
 
 * Groups, in this order: Running, Paused, Restarting, Exited, Created, Dead. A container in
@@ -76,10 +76,11 @@ def subtitle(c: Container) -> str:
     return f"{project} · {c.image}" if project else c.image
 
 
-def row_of(c: Container) -> Row:
+def row_of(c: Container, height: float = 60) -> Row:
     """A container's RecycleView row (every row dict has the same keys)."""
     return {
         "viewclass": ROW,
+        "height": height,
         "cid": c.id,
         "name": c.name or c.short_id,
         "subtitle": subtitle(c),
@@ -89,9 +90,10 @@ def row_of(c: Container) -> Row:
     }
 
 
-def header_of(group: Group, count: int, collapsed: bool) -> Row:
+def header_of(group: Group, count: int, collapsed: bool, height: float = 48) -> Row:
     return {
         "viewclass": HEADER,
+        "height": height,
         "group": group.value,
         "title": TITLE[group],
         "count": count,
@@ -108,9 +110,15 @@ class _Cached:
 
 
 @dataclass(slots=True)
-class Sidebar:
-    """Turns tables into sidebar rows, remembering rows of containers that did not change."""
+class SidebarRows:
+    """Turns tables into sidebar rows, remembering rows of containers that did not change.
 
+    ``row_height`` and ``header_height`` (pixels) go into each dict: a RecycleView lays out
+    views of different heights from their data.
+    """
+
+    row_height: float = 60
+    header_height: float = 48
     _cache: dict[str, _Cached] = field(default_factory=dict)
 
     def present(
@@ -128,7 +136,7 @@ class Sidebar:
         for cid, c in table.rows.items():
             hit = cache.get(cid)
             if hit is None or hit.container is not c:
-                hit = _Cached(c, row_of(c), (c.name.lower(), c.id), haystack(c))
+                hit = _Cached(c, row_of(c, self.row_height), (c.name.lower(), c.id), haystack(c))
             fresh[cid] = hit
             if all(t in hit.text for t in terms):
                 buckets[GROUP_OF[c.state]].append(hit)
@@ -139,7 +147,7 @@ class Sidebar:
             if not members:
                 continue
             folded = group in collapsed
-            out.append(header_of(group, len(members), folded))
+            out.append(header_of(group, len(members), folded, self.header_height))
             if folded:
                 continue
             members.sort(key=lambda h: h.key)

@@ -108,3 +108,60 @@ def tap(widget: Any, frames: Frames) -> None:
     frames.step(1)
     touch.touch_up()
     frames.step(2)
+
+
+@pytest.fixture
+def make_app(kivy_window: Any, frames: Frames) -> Iterator[Callable[..., Any]]:
+    """``make_app(engine, size=(w, h))``: a started GenetApp on the shared window.
+
+    Torn down like ``App.stop()`` minus closing the event loop: ``on_stop`` (disposes every
+    subscription), then the window is emptied for the next test.
+    """
+    from kivy.app import App
+
+    from genet_kivy.app import GenetApp
+
+    made: list[Any] = []
+
+    def make(engine: Any, size: tuple[int, int] = (1280, 800)) -> Any:
+        resize(kivy_window, frames, size)
+        app = GenetApp(engine)
+        app._run_prepare()  # build(), root onto the window, on_start — what run() does first
+        made.append(app)
+        frames.step(3)
+        return app
+
+    yield make
+    for app in made:
+        app.dispatch("on_stop")
+    for child in kivy_window.children[:]:
+        kivy_window.remove_widget(child)
+    App._running_app = None
+    frames.step(1)
+
+
+def walk(widget: Any) -> Iterator[Any]:
+    """Every widget under ``widget`` (itself included), depth first."""
+    yield widget
+    for child in widget.children:
+        yield from walk(child)
+
+
+def find_row(app: Any, name: str) -> Any:
+    """The on-screen ContainerRow view showing ``name`` (None if not laid out)."""
+    rv = app.root.ids.sidebar.ids.rv
+    for view in rv.layout_manager.children:
+        if type(view).__name__ == "ContainerRow" and view.name == name:
+            return view
+    return None
+
+
+def group_of(app: Any, name: str) -> str | None:
+    """Which group header the sidebar data lists ``name`` under."""
+    current = None
+    for row in app.root.ids.sidebar.ids.rv.data:
+        if row["viewclass"] == "GroupHeader":
+            current = row["group"]
+        elif row["name"] == name:
+            return current
+    return None

@@ -18,7 +18,7 @@ from genet_kivy.actions import (
     pause_control,
 )
 from genet_kivy.describe import detail_fields, since_text, span, state_word, when
-from genet_kivy.presenters import HEADER, ROW, Group, Sidebar, counts, summary
+from genet_kivy.presenters import HEADER, ROW, Group, SidebarRows, counts, summary
 from genet_rx.commands import Kill, Remove, Start, Unpause
 from genet_rx.containers import Container, Health, Port, State
 from genet_rx.table import from_rows
@@ -53,7 +53,7 @@ def test_groups_come_in_a_fixed_order_with_counts_and_empty_ones_left_out():
             box("f", State.CREATED),
         ]
     )
-    rows = Sidebar().present(table)
+    rows = SidebarRows().present(table)
     headers = [r["group"] for r in rows if r["viewclass"] == HEADER]
     assert headers == ["running", "paused", "exited", "created", "dead"]
     assert counts(rows) == {
@@ -67,14 +67,14 @@ def test_groups_come_in_a_fixed_order_with_counts_and_empty_ones_left_out():
 
 
 def test_removing_shows_under_exited_with_its_own_word():
-    rows = Sidebar().present(from_rows([box("gone", State.REMOVING)]))
+    rows = SidebarRows().present(from_rows([box("gone", State.REMOVING)]))
     assert rows[0]["group"] == "exited"
     assert rows[1]["state_word"] == "removing"
 
 
 def test_collapsed_group_keeps_header_and_count_but_hides_rows():
     table = from_rows([box("a"), box("b"), box("x", State.EXITED)])
-    rows = Sidebar().present(table, collapsed=frozenset({Group.RUNNING}))
+    rows = SidebarRows().present(table, collapsed=frozenset({Group.RUNNING}))
     assert [r["viewclass"] for r in rows] == [HEADER, HEADER, ROW]
     assert rows[0]["collapsed"] is True and rows[0]["count"] == 2
 
@@ -87,7 +87,7 @@ def test_search_matches_name_image_and_compose_project_all_terms():
             box("cache", image="redis"),
         ]
     )
-    s = Sidebar()
+    s = SidebarRows()
     assert names(s.present(table, "NGINX")) == ["web"]
     assert names(s.present(table, "shop")) == ["db"]
     assert names(s.present(table, "shop post")) == ["db"]
@@ -99,8 +99,8 @@ def test_search_matches_name_image_and_compose_project_all_terms():
 def test_order_is_stable_by_name_then_id_and_does_not_depend_on_insertion():
     a = [box("web"), box("Alpha"), box("beta")]
     twin = dataclasses.replace(box("web"), id="0" * 64)
-    r1 = Sidebar().present(from_rows([*a, twin]))
-    r2 = Sidebar().present(from_rows([twin, *reversed(a)]))
+    r1 = SidebarRows().present(from_rows([*a, twin]))
+    r2 = SidebarRows().present(from_rows([twin, *reversed(a)]))
     assert r1 == r2
     assert names(r1) == ["Alpha", "beta", "web", "web"]
     assert [r["cid"] for r in r1 if r["viewclass"] == ROW][2] == "0" * 64
@@ -109,7 +109,7 @@ def test_order_is_stable_by_name_then_id_and_does_not_depend_on_insertion():
 @given(st.lists(st.sampled_from(list(State)), min_size=1, max_size=40), st.randoms())
 def test_a_state_change_moves_only_that_row(states, rnd):
     rows = [box(f"c{i:03}", s) for i, s in enumerate(states)]
-    s = Sidebar()
+    s = SidebarRows()
     before = s.present(from_rows(rows))
     i = rnd.randrange(len(rows))
     moved = dataclasses.replace(rows[i], state=rnd.choice(list(State)))
@@ -126,7 +126,7 @@ def test_a_state_change_moves_only_that_row(states, rnd):
 
 def test_selection_marks_one_row_without_touching_cached_rows():
     table = from_rows([box("a"), box("b")])
-    s = Sidebar()
+    s = SidebarRows()
     sel = table.rows[box("b").id].id
     rows = s.present(table, selected=sel)
     assert [r["selected"] for r in rows if r["viewclass"] == ROW] == [False, True]
@@ -136,7 +136,7 @@ def test_selection_marks_one_row_without_touching_cached_rows():
 
 def test_unchanged_containers_reuse_their_row_dicts():
     table = from_rows([box(f"c{i}") for i in range(5)])
-    s = Sidebar()
+    s = SidebarRows()
     first = s.present(table)
     second = s.present(table)
     assert all(a is b for a, b in zip(first[1:], second[1:], strict=True))
@@ -146,7 +146,7 @@ def test_thousands_of_rows_present_quickly_enough_for_a_frame():
     states = list(State)
     rows = [box(f"svc-{i:05}", states[i % len(states)], image=f"img{i % 17}") for i in range(5000)]
     table = from_rows(rows)
-    s = Sidebar()
+    s = SidebarRows()
     t0 = time.perf_counter()
     out = s.present(table)
     cold = time.perf_counter() - t0

@@ -1,0 +1,356 @@
+"""GenetApp: wires one Engine's live table to the widgets, and taps back to commands.
+
+Threads meet in one place: every engine Observable is moved onto the Kivy main thread with
+``observe_on(KivyScheduler)``. Tables are coalesced — the newest waits in ``_pending`` and a
+Clock trigger applies it, so the widgets see at most one table a frame however fast events
+come. Nothing here blocks: commands and inspects run on the engine's workers and come back as
+values. Subscriptions are disposed in ``on_stop``; whoever made the engine closes it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.lang import Builder
+from kivy.metrics import dp
+from reactivex import Observable
+from reactivex import operators as ops
+from reactivex.disposable import CompositeDisposable
+
+from genet_rx.commands import Command, CommandResult, Outcome
+from genet_rx.connection import Connection, Link
+from genet_rx.containers import Container, container_from_inspect
+from genet_rx.table import ContainerTable
+
+from . import theme
+from .actions import LABEL, Control, command_for, confirmation, control_of
+from .buttons import FlatButton
+from .detail import DetailPane
+from .notices import ConfirmDialog
+from .presenters import Group, SidebarRows, summary
+from .scheduler import KivyScheduler
+from .shell import Shell
+from .sidebar import Sidebar
+
+#: Widget classes kv refers to by name (importing them registers them with Kivy's Factory).
+WIDGETS = (FlatButton, Sidebar, DetailPane, Shell)
+
+log = logging.getLogger("genet.app")
+
+#: One kv file per widget class, layout only; loaded in build(), in dependency order.
+KV_FILES = (
+    "flat_button.kv",
+    "group_header.kv",
+    "container_row.kv",
+    "sidebar.kv",
+    "field_row.kv",
+    "control_bar.kv",
+    "detail_pane.kv",
+    "connection_banner.kv",
+    "notice.kv",
+    "confirm_dialog.kv",
+    "top_bar.kv",
+    "shell.kv",
+)
+
+INFO_SECONDS = 5.0  # an info notice goes away on its own after this long
+
+LINK_LOOK = {
+    Link.CONNECTED: ("live", (0.31, 0.78, 0.47, 1)),
+    Link.CONNECTING: ("connecting", theme.TEXT_DIM),
+    Link.DISCONNECTED: ("offline", (0.94, 0.36, 0.36, 1)),
+}
+
+
+def kv_dir() -> Path:
+    """kv/ beside the package (a checkout) or under ``<prefix>/share/genet/kv`` (installed)."""
+    for candidate in (
+        Path(__file__).resolve().parent.parent / "kv",
+        Path(sys.prefix) / "share" / "genet" / "kv",
+    ):
+        if (candidate / "shell.kv").is_file():
+            return candidate
+    raise FileNotFoundError("genet: cannot find its kv/ layout files")
+
+
+def load_kv() -> None:
+    """(Re)load every kv file; unloading first makes a second App in one process safe."""
+    folder = kv_dir()
+    for name in KV_FILES:
+        path = str(folder / name)
+        Builder.unload_file(path)
+        Builder.load_file(path)
+
+
+class GenetApp(App):
+    """The desktop app on one engine (anything with Engine's surface: tests pass a double)."""
+
+    title = "Genet"
+
+    def __init__(self, engine: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.engine = engine
+        self.table = ContainerTable()
+        self.connection = Connection(engine.host, Link.CONNECTING)
+        self.query = ""
+        self.collapsed: frozenset[Group] = frozenset()
+        self.selected: str | None = None
+        self.working: dict[str, Control] = {}
+        self.scheduler: KivyScheduler | None = None
+        self.tables_applied = 0  # how many tables reached the widgets (tests, diagnostics)
+        self._sidebar = SidebarRows(row_height=dp(theme.ROW), header_height=dp(theme.HEADER))
+        self._pending: ContainerTable | None = None
+        self._subs = CompositeDisposable()
+        self._inspected: dict[str, Container] = {}
+        self._asked: set[tuple[str, str]] = set()
+        self._notice_timer: Any = None
+        self._ticker: Any = None
+
+    # -- life cycle -----------------------------------------------------------------------
+
+    def build(self) -> Shell:
+        load_kv()
+        Window.clearcolor = theme.BG
+        return Shell()
+
+    def on_start(self) -> None:
+        self.scheduler = KivyScheduler()
+        self._apply_trigger = Clock.create_trigger(self._apply_pending, 0)
+        self._refresh_trigger = Clock.create_trigger(lambda _dt: self.refresh(), 0)
+        self.root.ids.topbar.host = self.engine.host
+        self._subs.add(
+            self._on_main(self.engine.containers).subscribe(
+                on_next=self._on_table, on_error=self._on_stream_error
+            )
+        )
+        self._subs.add(
+            self._on_main(self.engine.connection).subscribe(
+                on_next=self._on_connection, on_error=self._on_stream_error
+            )
+        )
+        self._ticker = Clock.schedule_interval(lambda _dt: self._show_detail(), 1.0)
+        Window.bind(on_keyboard=self._on_keyboard)
+        self._on_connection(self.connection)
+        self.refresh()
+
+    def on_stop(self) -> None:
+        self._subs.dispose()
+        for event in (self._ticker, self._notice_timer):
+            if event is not None:
+                event.cancel()
+        Window.unbind(on_keyboard=self._on_keyboard)
+
+    def _on_main(self, source: Observable[Any]) -> Observable[Any]:
+        assert self.scheduler is not None
+        return source.pipe(ops.observe_on(self.scheduler))
+
+    # -- engine → widgets -----------------------------------------------------------------
+
+    def _on_table(self, table: ContainerTable) -> None:
+        self._pending = table  # keep only the newest; applied once this frame
+        self._apply_trigger()
+
+    def _apply_pending(self, _dt: float = 0) -> None:
+        table, self._pending = self._pending, None
+        if table is None:
+            return
+        self.table = table
+        self.tables_applied += 1
+        self.refresh()
+
+    def _on_connection(self, conn: Connection) -> None:
+        self.connection = conn
+        shell = self.root
+        live = conn.state is Link.CONNECTED
+        shell.ids.banner.show(conn)
+        shell.set_banner(not live)
+        word, color = LINK_LOOK[conn.state]
+        shell.ids.topbar.link_word = word
+        shell.ids.topbar.link_color = color
+        self.refresh()
+
+    def _on_stream_error(self, error: Exception) -> None:
+        log.error("genet: engine stream failed: %s", error)
+        self.notify(f"The engine's stream failed: {error}", "error")
+
+    @property
+    def live(self) -> bool:
+        return self.connection.state is Link.CONNECTED
+
+    def refresh(self) -> None:
+        """Re-present the sidebar, top bar and detail from the current state (one frame's work)."""
+        shell = self.root
+        if shell is None:
+            return
+        table = self.table
+        data = self._sidebar.present(table, self.query, self.collapsed, self.selected)
+        sidebar = shell.ids.sidebar
+        sidebar.stale = not self.live and bool(table.rows)
+        sidebar.show(data, self._empty_text())
+        shell.ids.topbar.summary = summary(table) if table.synced or table.rows else ""
+        self._show_detail()
+
+    def _empty_text(self) -> str:
+        if self.query.strip() and self.table.rows:
+            return f"Nothing matches “{self.query.strip()}”."
+        if not self.live and not self.table.rows:
+            return "No containers to show yet."
+        return "No containers.\nStart one (docker run …) and it appears here."
+
+    def current(self) -> Container | None:
+        """The selected container as shown: the table's row, plus times an inspect filled in."""
+        if self.selected is None:
+            return None
+        c = self.table.get(self.selected)
+        if c is None:
+            return None
+        seen = self._inspected.get(c.id)
+        if c.state_since_ns is None and seen is not None and seen.state is c.state:
+            c = dataclasses.replace(
+                c, state_since_ns=seen.state_since_ns, command=c.command or seen.command
+            )
+        return c
+
+    def _show_detail(self) -> None:
+        shell = self.root
+        if shell is None:
+            return
+        detail = shell.ids.detail
+        c = self.current()
+        if c is None:
+            detail.placeholder = (
+                "This container no longer exists." if self.selected else "Select a container"
+            )
+        detail.show(c, time.time_ns(), self.live, self.working.get(c.id) if c else None)
+
+    # -- taps -----------------------------------------------------------------------------
+
+    def select(self, cid: str) -> None:
+        self.selected = cid
+        self.root.show_detail = True
+        c = self.table.get(cid)
+        if c is not None:
+            self._inspect_if_needed(c)
+        self.refresh()
+
+    def back(self) -> None:
+        self.root.show_detail = False
+
+    def toggle_group(self, group: str) -> None:
+        self.collapsed = self.collapsed ^ {Group(group)}
+        self.refresh()
+
+    def set_query(self, text: str) -> None:
+        self.query = text
+        self._refresh_trigger()
+
+    def press(self, control: str) -> None:
+        """A control was tapped: confirm if it must, then send its command."""
+        c = self.current()
+        if c is None or c.id in self.working or not self.live:
+            return
+        ctl = Control(control)
+        question = confirmation(ctl, c)
+        if question is None:
+            self.send(command_for(ctl, c))
+            return
+        dialog = ConfirmDialog(
+            on_yes=lambda: self.send(command_for(ctl, self.table.get(c.id) or c)),
+            title=question.title,
+            text=question.text,
+            yes_text=question.yes,
+        )
+        self.dialog = dialog
+        dialog.bind(on_dismiss=lambda *_: setattr(self, "dialog", None))
+        dialog.open()
+
+    dialog: Any = None
+
+    def send(self, command: Command) -> None:
+        """Send a command; its control shows it is working until the result comes back."""
+        self.working[command.id] = control_of(command)
+        self._show_detail()
+        holder = CompositeDisposable()
+
+        def finished(result: CommandResult) -> None:
+            self._subs.remove(holder)
+            self._on_result(result)
+
+        holder.add(
+            self._on_main(self.engine.execute(command)).subscribe(
+                on_next=finished,
+                on_error=lambda exc: finished(CommandResult(command, Outcome.FAILED, str(exc))),
+            )
+        )
+        self._subs.add(holder)
+
+    def _on_result(self, result: CommandResult) -> None:
+        cid = result.command.id
+        self.working.pop(cid, None)
+        row = self.table.get(cid)
+        name = row.name if row is not None and row.name else cid[:12]
+        verb = LABEL[control_of(result.command)]
+        if result.outcome is Outcome.FAILED:
+            self.notify(f"{verb} {name} failed: {result.message}", "error")
+        elif result.outcome is Outcome.ALREADY:
+            self.notify(f"{name}: {result.message or 'already in that state'}.", "info")
+        self._show_detail()
+
+    def copy_text(self, text: str) -> None:
+        try:
+            from kivy.core.clipboard import Clipboard
+
+            Clipboard.copy(text)
+        except Exception as exc:  # no clipboard provider: say so, do not crash
+            self.notify(f"Could not copy: {exc}", "error")
+            return
+        self.notify(f"Copied {text}", "info")
+
+    # -- notices --------------------------------------------------------------------------
+
+    def notify(self, text: str, kind: str = "info") -> None:
+        self.root.set_notice(text, kind)
+        if self._notice_timer is not None:
+            self._notice_timer.cancel()
+            self._notice_timer = None
+        if kind == "info":
+            self._notice_timer = Clock.schedule_once(
+                lambda _dt: self.dismiss_notice(), INFO_SECONDS
+            )
+
+    def dismiss_notice(self) -> None:
+        self.root.clear_notice()
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _inspect_if_needed(self, c: Container) -> None:
+        """Ask the engine once for the times a list answer lacks (uptime, exit time)."""
+        key = (c.id, c.state.value)
+        if c.state_since_ns is not None or key in self._asked:
+            return
+        self._asked.add(key)
+
+        def got(doc: dict[str, Any]) -> None:
+            self._inspected[c.id] = container_from_inspect(doc, c.host)
+            self._show_detail()
+
+        self._subs.add(
+            self._on_main(self.engine.inspect(c.id)).subscribe(
+                on_next=got, on_error=lambda _exc: None
+            )
+        )
+
+    def _on_keyboard(self, _window: Any, key: int, *_args: Any) -> bool:
+        shell = self.root
+        if key == 27 and shell is not None and not shell.wide and shell.show_detail:
+            self.back()  # Escape / Android back leaves the detail instead of the app
+            return True
+        return False

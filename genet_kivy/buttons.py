@@ -1,0 +1,14 @@
+"""A flat, touch-sized button (layout and colours in kv/flat_button.kv)."""
+
+from __future__ import annotations
+
+from kivy.properties import BooleanProperty, OptionProperty, StringProperty
+from kivy.uix.button import Button
+
+
+class FlatButton(Button):
+    """A Button drawn flat in one of a few tones; ``working`` shows a command is on its way."""
+
+    tone = OptionProperty("normal", options=["normal", "primary", "danger", "quiet"])
+    working = BooleanProperty(False)
+    control = StringProperty("")  # for control buttons: which control it sends

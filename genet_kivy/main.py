@@ -1,0 +1,88 @@
+"""``genet``: the desktop app; ``genet watch …``: the terminal view (no Kivy imported).
+
+Kivy reads the command line and configures itself when first imported, so this module
+imports nothing of Kivy until the arguments are parsed, ``KIVY_NO_ARGS`` is set and the
+window's size and mode are in ``Config``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from collections.abc import Sequence
+
+USAGE = "genet [--host URL] [--fullscreen] [--size WxH]  |  genet watch …"
+
+
+def _size(text: str) -> tuple[int, int]:
+    m = re.fullmatch(r"\s*(\d{2,5})\s*[xX]\s*(\d{2,5})\s*", text)
+    if not m:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 1280x800, got {text!r}")
+    return int(m.group(1)), int(m.group(2))
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="genet",
+        usage=USAGE,
+        description="A live Docker desktop. `genet watch --help` for the terminal view.",
+    )
+    p.add_argument(
+        "--host",
+        metavar="URL",
+        help="engine address (default: DOCKER_HOST, "
+        "the current docker context, then unix:///var/run/docker.sock)",
+    )
+    p.add_argument("--fullscreen", action="store_true", help="fill the screen (kiosk, panels)")
+    p.add_argument("--size", type=_size, metavar="WxH", help="window size in pixels, e.g. 800x480")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["watch"]:
+        from genet_rx.watch import main as watch_main
+
+        return watch_main(args[1:])
+    opts = parser().parse_args(args)
+
+    from genet_rx import connect
+    from genet_rx.errors import HostError
+
+    try:
+        engine = connect(opts.host)
+    except HostError as exc:
+        print(f"genet: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return run_app(engine, fullscreen=opts.fullscreen, size=opts.size)
+    finally:
+        engine.close()
+
+
+def run_app(
+    engine: object, *, fullscreen: bool = False, size: tuple[int, int] | None = None
+) -> int:
+    """Configure Kivy, then run the app on ``engine`` until its window closes."""
+    os.environ["KIVY_NO_ARGS"] = "1"
+    from kivy.config import Config
+
+    if size is not None:
+        Config.set("graphics", "width", str(size[0]))
+        Config.set("graphics", "height", str(size[1]))
+    if fullscreen:
+        Config.set("graphics", "fullscreen", "auto")
+    # Touch first: no red multitouch-simulation dots on right click; Escape does not quit.
+    Config.set("input", "mouse", "mouse,multitouch_on_demand")
+    Config.set("kivy", "exit_on_escape", "0")
+
+    from .app import GenetApp
+
+    GenetApp(engine).run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""A stand-in for genet_rx.Engine with the same surface, driven by the test.
+
+``containers`` and ``connection`` replay their latest value and may be pushed from any thread
+(like the real one, which emits on background threads). ``execute`` answers with whatever
+``answer(command)`` returns, on a worker thread; ``hold=True`` keeps results back until
+``release()`` so a test can see a control working.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import reactivex
+from reactivex import Observable
+from reactivex.scheduler import NewThreadScheduler
+from reactivex.subject import BehaviorSubject, ReplaySubject, Subject
+
+from genet_rx.commands import Command, CommandResult, Outcome
+from genet_rx.connection import Connection, Link
+from genet_rx.table import ContainerTable
+
+
+class EngineDouble:
+    def __init__(self, host: str = "unix:///run/fake/docker.sock") -> None:
+        self.host = host
+        self.tables: ReplaySubject[ContainerTable] = ReplaySubject(1)
+        self.links = BehaviorSubject(Connection(host, Link.CONNECTING))
+        self.commands: list[Command] = []
+        self.answer: Callable[[Command], CommandResult] = lambda c: CommandResult(c, Outcome.DONE)
+        self.hold = False
+        self._held: list[tuple[Subject[CommandResult], CommandResult]] = []
+        self._lock = threading.Lock()
+        self.inspected: dict[str, dict[str, Any]] = {}
+        self.closed = False
+
+    @property
+    def containers(self) -> Observable[ContainerTable]:
+        return self.tables
+
+    @property
+    def connection(self) -> Observable[Connection]:
+        return self.links
+
+    def push(self, table: ContainerTable) -> None:
+        self.tables.on_next(table)
+
+    def link(self, state: Link, message: str | None = None) -> None:
+        self.links.on_next(Connection(self.host, state, "1.41", message))
+
+    def execute(self, command: Command) -> Observable[CommandResult]:
+        def run() -> CommandResult:
+            self.commands.append(command)
+            return self.answer(command)
+
+        if not self.hold:
+            return reactivex.from_callable(run, scheduler=NewThreadScheduler())
+        subject: Subject[CommandResult] = Subject()
+
+        def subscribe(observer: Any, scheduler: Any = None) -> Any:
+            sub = subject.subscribe(observer)
+            with self._lock:
+                self._held.append((subject, run()))
+            return sub
+
+        return reactivex.create(subscribe)
+
+    def release(self) -> None:
+        with self._lock:
+            held, self._held = self._held, []
+        for subject, result in held:
+            subject.on_next(result)
+            subject.on_completed()
+
+    def inspect(self, container_id: str) -> Observable[dict[str, Any]]:
+        doc = self.inspected.get(container_id)
+        if doc is None:
+            return reactivex.throw(LookupError(container_id))
+        return reactivex.of(doc)
+
+    def close(self) -> None:
+        self.closed = True

@@ -1,0 +1,368 @@
+"""Real windows (Xvfb + Mesa GL): layouts, live switching, touch sizes, screenshots."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from conftest import find_row, group_of, resize, save_shot, tap, walk
+from engine_double import EngineDouble
+
+from genet_rx.connection import Link
+from genet_rx.containers import Container, Health, Port, State
+from genet_rx.table import from_rows
+
+pytestmark = pytest.mark.ui
+
+NOW = time.time_ns()
+MIN = 60 * 10**9
+
+
+def sample_rows() -> list[Container]:
+    shop = {"com.docker.compose.project": "shop"}
+    return [
+        Container(
+            id="a1" * 32,
+            name="web",
+            image="nginx:1.27",
+            state=State.RUNNING,
+            command="nginx -g 'daemon off;'",
+            created=int(time.time()) - 7200,
+            ports=(Port(80, "tcp", 8080, "0.0.0.0"), Port(443, "tcp", 8443, "0.0.0.0")),
+            labels={**shop, "com.docker.compose.service": "web", "tier": "front"},
+            state_since_ns=NOW - 62 * MIN,
+            health=Health.HEALTHY,
+        ),
+        Container(
+            id="b2" * 32,
+            name="db",
+            image="postgres:16",
+            state=State.RUNNING,
+            labels={**shop, "com.docker.compose.service": "db"},
+            state_since_ns=NOW - 3 * 24 * 60 * MIN,
+        ),
+        Container(
+            id="c3" * 32,
+            name="cache",
+            image="redis:7",
+            state=State.PAUSED,
+            state_since_ns=NOW - 4 * MIN,
+        ),
+        Container(
+            id="d4" * 32,
+            name="migrate",
+            image="shop/migrate:latest",
+            state=State.EXITED,
+            exit_code=0,
+            state_since_ns=NOW - 15 * MIN,
+        ),
+        Container(
+            id="e5" * 32,
+            name="worker",
+            image="shop/worker:2.1",
+            state=State.EXITED,
+            exit_code=137,
+            state_since_ns=NOW - 5 * MIN,
+        ),
+        Container(id="f6" * 32, name="flaky", image="busybox", state=State.RESTARTING),
+        Container(id="a7" * 32, name="new-thing", image="alpine:3.20", state=State.CREATED),
+    ]
+
+
+def live_engine(rows: list[Container] | None = None) -> EngineDouble:
+    engine = EngineDouble()
+    engine.push(from_rows(sample_rows() if rows is None else rows))
+    engine.link(Link.CONNECTED)
+    return engine
+
+
+def shown(app) -> list:
+    """Widgets in the body, left to right."""
+    return list(reversed(app.root.ids.body.children))
+
+
+def check_touch_sizes(window) -> list[str]:
+    """Every tappable widget on screen that is smaller than 48 dp in either direction."""
+    from kivy.metrics import dp
+    from kivy.uix.behaviors import ButtonBehavior
+    from kivy.uix.textinput import TextInput
+
+    small = []
+    for w in walk(window):
+        tappable = isinstance(w, ButtonBehavior | TextInput) and w.opacity > 0
+        if tappable and (w.width < dp(48) - 0.5 or w.height < dp(48) - 0.5):
+            small.append(f"{type(w).__name__}({getattr(w, 'text', '')!r}) {w.size}")
+    return small
+
+
+def tappables(window) -> int:
+    from kivy.uix.behaviors import ButtonBehavior
+
+    return sum(1 for w in walk(window) if isinstance(w, ButtonBehavior))
+
+
+def test_wide_layout_shows_list_and_detail_side_by_side(make_app, frames, kivy_window):
+    app = make_app(live_engine(), (1280, 800))
+    frames.until(lambda: find_row(app, "web"), what="rows on screen")
+    assert app.root.wide
+    ids = app.root.ids
+    assert shown(app) == [ids.sidebar, ids.divider, ids.detail]
+    assert group_of(app, "web") == "running" and group_of(app, "worker") == "exited"
+    tap(find_row(app, "web"), frames)
+    frames.until(lambda: app.root.ids.detail.title == "web", what="detail of web")
+    assert shown(app) == [ids.sidebar, ids.divider, ids.detail]  # no page switch when wide
+    assert ids.detail.ids.back.parent is None
+    assert check_touch_sizes(kivy_window) == []
+    save_shot(kivy_window, frames, "wide")
+
+
+def test_800x480_panel_keeps_both_panes_and_every_target_touch_sized(make_app, frames, kivy_window):
+    app = make_app(live_engine(), (800, 480))
+    frames.until(lambda: find_row(app, "web"), what="rows on screen")
+    assert app.root.wide  # 800 dp is above the 700 dp switch
+    tap(find_row(app, "web"), frames)
+    frames.until(lambda: app.root.ids.detail.title == "web")
+    assert check_touch_sizes(kivy_window) == []
+    save_shot(kivy_window, frames, "panel-800x480")
+
+
+def test_narrow_layout_taps_into_detail_and_back(make_app, frames, kivy_window):
+    app = make_app(live_engine(), (480, 800))
+    ids = app.root.ids
+    frames.until(lambda: find_row(app, "db"), what="rows on screen")
+    assert not app.root.wide
+    assert shown(app) == [ids.sidebar]
+    assert check_touch_sizes(kivy_window) == []
+    save_shot(kivy_window, frames, "narrow")
+
+    tap(find_row(app, "web"), frames)
+    frames.until(lambda: shown(app) == [ids.detail], what="detail page")
+    assert ids.detail.title == "web"
+    assert ids.detail.ids.back.parent is not None
+    assert check_touch_sizes(kivy_window) == []
+    save_shot(kivy_window, frames, "narrow-detail")
+
+    tap(ids.detail.ids.back, frames)
+    frames.until(lambda: shown(app) == [ids.sidebar], what="back to the list")
+
+
+def test_resizing_switches_layout_live(make_app, frames, kivy_window):
+    app = make_app(live_engine(), (1280, 800))
+    ids = app.root.ids
+    frames.until(lambda: find_row(app, "web"))
+    app.select("a1" * 32)
+    resize(kivy_window, frames, (480, 800))  # rotate a panel to portrait
+    frames.until(lambda: not app.root.wide)
+    assert shown(app) == [ids.detail]  # the selection stays open
+    resize(kivy_window, frames, (1280, 800))
+    frames.until(lambda: app.root.wide)
+    assert shown(app) == [ids.sidebar, ids.divider, ids.detail]
+    assert ids.detail.title == "web"
+
+
+def test_group_headers_collapse_and_search_filters(make_app, frames, kivy_window):
+    app = make_app(live_engine(), (1280, 800))
+    frames.until(lambda: find_row(app, "web"))
+    rv = app.root.ids.sidebar.ids.rv
+    header = next(
+        v
+        for v in rv.layout_manager.children
+        if type(v).__name__ == "GroupHeader" and v.group == "running"
+    )
+    tap(header, frames)
+    frames.until(lambda: group_of(app, "web") is None, what="running collapsed")
+    heads = {r["group"]: r for r in rv.data if r["viewclass"] == "GroupHeader"}
+    assert heads["running"]["count"] == 2 and heads["running"]["collapsed"]
+    tap(
+        next(
+            v
+            for v in rv.layout_manager.children
+            if type(v).__name__ == "GroupHeader" and v.group == "running"
+        ),
+        frames,
+    )
+    frames.until(lambda: group_of(app, "web") == "running", what="running expanded")
+
+    search = app.root.ids.sidebar.ids.search
+    search.text = "shop"
+    frames.until(
+        lambda: (
+            {r.get("name") for r in rv.data if r["viewclass"] == "ContainerRow"}
+            == {"web", "db", "migrate", "worker"}
+        ),
+        what="filtered by project/image",
+    )
+    search.text = "zzz"
+    frames.until(lambda: app.root.ids.sidebar.empty_text.startswith("Nothing matches"))
+    app.root.ids.sidebar.clear_search()
+    frames.until(lambda: len(rv.data) == 12)
+
+
+def test_controls_follow_state_and_confirmations_are_touch_sized(make_app, frames, kivy_window):
+    engine = live_engine()
+    app = make_app(engine, (1280, 800))
+    frames.until(lambda: find_row(app, "web"))
+    controls = app.root.ids.detail.ids.controls.ids
+
+    def enabled() -> set[str]:
+        return {b.control for b in controls.values() if not b.disabled}
+
+    app.select("c3" * 32)  # paused
+    frames.step(2)
+    assert enabled() == {"stop", "restart", "unpause", "kill", "remove"}
+    assert controls.ctl_pause.text == "Unpause"
+    app.select("d4" * 32)  # exited
+    frames.step(2)
+    assert enabled() == {"start", "restart", "remove"}
+    app.select("a1" * 32)  # running
+    frames.step(2)
+    assert enabled() == {"stop", "restart", "pause", "kill", "remove"}
+
+    tap(controls.ctl_kill, frames)
+    frames.until(lambda: app.dialog is not None, what="confirmation")
+    assert check_touch_sizes(kivy_window) == []
+    save_shot(kivy_window, frames, "confirm-kill")
+    tap(app.dialog.ids.no, frames)
+    frames.until(lambda: app.dialog is None)
+    assert engine.commands == []
+
+
+def test_a_pressed_control_shows_it_is_working_until_the_result(make_app, frames):
+    from genet_rx.commands import CommandResult, Outcome, Stop
+
+    engine = live_engine()
+    engine.hold = True
+    app = make_app(engine, (1280, 800))
+    frames.until(lambda: find_row(app, "web"))
+    app.select("a1" * 32)
+    stop = app.root.ids.detail.ids.controls.ids.ctl_stop
+    frames.step(2)
+    tap(stop, frames)
+    frames.until(lambda: engine.commands == [Stop("a1" * 32)], what="command sent")
+    frames.step(3)
+    assert stop.working and stop.text == "Stopping…" and stop.disabled
+    before = app.table
+    engine.answer = lambda c: CommandResult(c, Outcome.FAILED, "cannot stop: it is stuck")
+    engine.release()
+    frames.until(lambda: not stop.working, what="result back")
+    assert stop.text == "Stop"
+    # DONE changes nothing by itself: the row moves when the engine's event does.
+    assert app.table is before and group_of(app, "web") == "running"
+
+
+def test_a_refused_command_shows_the_engines_message_and_nothing_else(
+    make_app, frames, kivy_window
+):
+    from genet_rx.commands import CommandResult, Outcome
+
+    engine = live_engine()
+    engine.answer = lambda c: CommandResult(c, Outcome.FAILED, "Container a1a1 is not paused")
+    app = make_app(engine, (1280, 800))
+    frames.until(lambda: find_row(app, "web"))
+    app.select("a1" * 32)
+    frames.step(2)
+    table, selected = app.table, app.selected
+    app.press("unpause")  # the command path, as a stale screen or another client would
+    frames.until(lambda: app.root.notice is not None, what="notice")
+    notice = app.root.notice
+    assert notice.kind == "error"
+    assert "Container a1a1 is not paused" in notice.text
+    assert app.table is table and app.selected == selected and app.working == {}
+    assert check_touch_sizes(kivy_window) == []
+    save_shot(kivy_window, frames, "notice-error")
+    dismiss = next(w for w in walk(notice) if getattr(w, "text", "") == "Dismiss")
+    tap(dismiss, frames)
+    frames.until(lambda: app.root.notice is None, what="notice dismissed")
+
+
+def test_already_is_a_gentle_info_notice(make_app, frames):
+    from genet_rx.commands import CommandResult, Outcome
+
+    engine = live_engine()
+    engine.answer = lambda c: CommandResult(c, Outcome.ALREADY, "already stopped")
+    app = make_app(engine, (1280, 800))
+    frames.until(lambda: find_row(app, "worker"))
+    app.select("e5" * 32)
+    app.send(__import__("genet_rx").Stop("e5" * 32))
+    frames.until(lambda: app.root.notice is not None)
+    assert app.root.notice.kind == "info"
+    assert app.root.notice.text == "worker: already stopped."
+
+
+def test_no_engine_at_all_starts_usable_and_says_what_to_do(make_app, frames, kivy_window):
+    engine = EngineDouble()
+    engine.link(
+        Link.DISCONNECTED,
+        "no Docker socket at /var/run/docker.sock — is the Docker engine running? "
+        "(sudo systemctl start docker)",
+    )
+    app = make_app(engine, (1280, 800))
+    frames.step(3)
+    banner = app.root.banner
+    assert banner.parent is not None
+    assert "no Docker socket" in banner.headline
+    assert "Is the Docker engine running?" in banner.detail and "Retrying" in banner.detail
+    assert app.root.ids.topbar.link_word == "offline"
+    assert app.root.ids.sidebar.empty_text == "No containers to show yet."
+    search = app.root.ids.sidebar.ids.search
+    search.text = "x"  # still responsive
+    frames.step(2)
+    save_shot(kivy_window, frames, "no-engine")
+
+
+def test_losing_the_engine_keeps_the_table_marked_stale(make_app, frames, kivy_window):
+    engine = live_engine()
+    app = make_app(engine, (1280, 800))
+    frames.until(lambda: find_row(app, "web"))
+    app.select("a1" * 32)
+    engine.link(
+        Link.DISCONNECTED,
+        "permission denied on /var/run/docker.sock — add yourself "
+        "to the docker group (sudo usermod -aG docker $USER) and log in again",
+    )
+    frames.until(lambda: app.root.banner.parent is not None, what="banner")
+    sidebar = app.root.ids.sidebar
+    assert sidebar.stale and find_row(app, "web") is not None
+    assert "docker group" in app.root.banner.detail
+    assert all(b.disabled for b in app.root.ids.detail.ids.controls.ids.values())
+    save_shot(kivy_window, frames, "stale")
+    engine.link(Link.CONNECTED)
+    frames.until(lambda: app.root.banner.parent is None, what="banner gone")
+    assert not sidebar.stale
+
+
+def test_a_flood_of_tables_reaches_the_widgets_at_most_once_a_frame(make_app, frames):
+    import threading
+
+    from kivy.clock import Clock
+
+    engine = live_engine([])
+    app = make_app(engine, (1280, 800))
+    frames.step(2)
+    applied_per_frame: list[int] = []
+    base = [app.tables_applied]
+
+    def count(_dt):
+        applied_per_frame.append(app.tables_applied - base[0])
+        base[0] = app.tables_applied
+
+    ev = Clock.schedule_interval(count, 0)
+    rows = [
+        Container(id=f"{i:064x}", name=f"svc-{i:04}", image="busybox", state=State.RUNNING)
+        for i in range(1500)
+    ]
+    tables = [from_rows(rows[: n + 1]) for n in range(2, 1500, 3)]
+
+    def feed():
+        for t in tables:
+            engine.push(t)
+
+    t = threading.Thread(target=feed)
+    t.start()
+    frames.until(lambda: not t.is_alive() and len(app.table.rows) == 1500, what="all tables")
+    frames.step(3)
+    ev.cancel()
+    assert max(applied_per_frame) <= 1
+    rv = app.root.ids.sidebar.ids.rv
+    assert len(rv.data) == 1501
+    assert len(rv.layout_manager.children) < 60  # views are recycled, not one per row
