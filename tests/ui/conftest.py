@@ -165,3 +165,13 @@ def group_of(app: Any, name: str) -> str | None:
         elif row["name"] == name:
             return current
     return None
+
+
+@pytest.fixture
+def real_engine(engine_url: str) -> Iterator[Any]:
+    """A genet_rx Engine on the private daemon (closed after the test's app has stopped)."""
+    import genet_rx
+
+    engine = genet_rx.connect(engine_url)
+    yield engine
+    engine.close()
