@@ -22,6 +22,14 @@ small state machines:
    complete line (or per cut piece, below), never per frame or chunk, so a multibyte UTF-8
    character split across frames is decoded whole. Invalid UTF-8 becomes U+FFFD.
 
+Timestamps (``timestamps=1``): the engine prefixes every log *entry* with an RFC3339Nano stamp
+and a space, and an entry is a line or, for a long line, each 16 KiB piece of it. Multiplexed,
+one entry is one frame, so the stamp is taken off the start of every frame's payload and the
+pieces of a long line join back into one line carrying its first stamp. A frame that does not
+start with a stamp (a daemon error) keeps its text. Raw (TTY) bodies have no frames: the stamp
+is taken off the start of each line, so there a line longer than 16 KiB keeps the stamps of
+its later pieces inside its text.
+
 Bounded memory: a line longer than ``max_line_bytes`` (64 KiB by default) is cut into pieces
 of at most that many bytes, each emitted as its own :class:`LogLine` (cuts fall on UTF-8
 character boundaries). A 1 MB line without a newline therefore never builds an unbounded
@@ -29,11 +37,12 @@ buffer, and no view is ever handed one enormous label to lay out. The pieces, co
 are the line.
 
 A header with an unknown type byte or nonzero padding cannot be a frame: it means the body
-was raw after all (a TTY container whose mode was guessed wrong, e.g. an engine older than
-API 1.42 without a trustworthy Content-Type). Raising would lose the user's output, and
-trying to resynchronise on "something that looks like a header" would misparse text, so
-from that point on the rest of the stream, the suspicious header bytes included, is read
-as raw stdout. This is clean: no exception, nothing dropped.
+was raw after all (a TTY container whose mode was guessed wrong: the mode comes from a
+header, or from an inspect taken apart from the stream, and either can be stale or absent).
+Raising would lose the user's output, and trying to resynchronise on "something that looks
+like a header" would misparse text, so from that point on the rest of the stream, the
+suspicious header bytes included, is read as raw stdout.
+This is clean: no exception, nothing dropped.
 """
 
 from __future__ import annotations
@@ -119,8 +128,9 @@ class LogDemuxer:
     """Sans-IO reader of a logs body: bytes in (any chunking), :class:`LogLine` values out.
 
     ``multiplexed`` picks the body shape (see :func:`is_multiplexed`); ``timestamps`` says the
-    request asked for ``timestamps=1``, so each line starts with a timestamp and a space;
-    ``max_line_bytes`` caps how long a line may grow before it is cut into pieces.
+    request asked for ``timestamps=1``, so each entry starts with a timestamp and a space
+    (taken off into :attr:`LogLine.time_ns`); ``max_line_bytes`` caps how many bytes of a line
+    are held before it is cut into pieces. ``feed`` after ``close`` raises RuntimeError.
     """
 
     def __init__(
@@ -143,6 +153,8 @@ class LogDemuxer:
         # Streams whose current line has begun, with its timestamp (None when none asked for).
         self._times: dict[str, int | None] = {}
         self._cut: set[str] = set()  # streams whose current line has been cut into pieces
+        self._stamp: bytearray | None = None  # the current frame's stamp, while it arrives
+        self._frame_time: int | None = None  # the current frame's stamp, once parsed
         self._closed = False
 
     @property
@@ -163,9 +175,12 @@ class LogDemuxer:
         while pos < end:
             if self._owed:
                 n = min(self._owed, end - pos)
-                self._take(self._stream, view[pos : pos + n], out)
+                chunk = view[pos : pos + n]
                 self._owed -= n
                 pos += n
+                if self._stamp is not None:
+                    chunk = self._take_frame_stamp(chunk, out)
+                self._take(self._stream, chunk, out)
                 continue
             need = _HEADER_SIZE - len(self._header)
             self._header += view[pos : pos + need]
@@ -183,13 +198,42 @@ class LogDemuxer:
                 break
             self._stream = stream
             self._owed = int.from_bytes(header[4:8], "big")
+            self._frame_time = None
+            self._stamp = bytearray() if self._timestamps else None
         return out
+
+    def _take_frame_stamp(self, chunk: memoryview, out: list[LogLine]) -> memoryview:
+        """Collect the current frame's leading timestamp; return the payload bytes after it.
+
+        The engine writes one log entry per frame, stamp first, and stamps every entry, also
+        each 16 KiB piece of a long line. Taking the stamp per frame (not per line) is what
+        lets those pieces join back into one line instead of a line with stamps inside.
+        """
+        assert self._stamp is not None
+        room = _STAMP_ROOM - len(self._stamp)
+        space = bytes(chunk[:room]).find(b" ")
+        if space < 0 and len(chunk) < room and self._owed:
+            self._stamp += chunk  # the stamp may still be arriving
+            return chunk[len(chunk) :]
+        taken = space if space >= 0 else min(room, len(chunk))
+        head = bytes(self._stamp) + bytes(chunk[:taken])
+        self._stamp = None
+        m = _TIMESTAMP.fullmatch(head) if space >= 0 else None
+        self._frame_time = _match_ns(m) if m else None
+        if self._frame_time is not None:
+            return chunk[space + 1 :]
+        # No stamp after all (e.g. a daemon error): the bytes are the entry's text.
+        self._take(self._stream, head, out)
+        return chunk[taken:]
 
     def close(self) -> list[LogLine]:
         """The unterminated last line of each stream. A truncated frame header is dropped."""
         out: list[LogLine] = []
         if not self._closed:
             self._closed = True
+            if self._stamp:  # the stream ended inside a frame's stamp
+                self._owed = 0
+                self._take(self._stream, self._take_frame_stamp(memoryview(b""), out), out)
             for stream, buf in self._bufs.items():
                 if buf or stream in self._times:
                     start = self._start_line(stream, buf, 0, final=True)
@@ -240,6 +284,9 @@ class LogDemuxer:
             return start
         if not self._timestamps:
             self._times[stream] = None
+            return start
+        if not self._raw:  # multiplexed: each frame's stamp was taken as it arrived
+            self._times[stream] = self._frame_time
             return start
         head = bytes(buf[start : start + _STAMP_ROOM])
         space, newline = head.find(b" "), head.find(b"\n")

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
+from conftest import IMAGE
+from engine_helpers import wait_for
 from hypothesis import given
 from hypothesis import strategies as st
 
+from genet_rx.client import EngineClient
+from genet_rx.errors import NotFound
 from genet_rx.logs import (
     LogDemuxer,
     LogLine,
     LogRing,
     SearchPatternError,
     is_multiplexed,
+    logs,
     parse_timestamp_ns,
     search_lines,
 )
@@ -237,15 +245,31 @@ def test_timestamps_are_parsed_and_removed() -> None:
     assert run(body)[0] == LogLine("stdout", f"{t1} hello world", None)
 
 
-def test_pieces_of_a_long_stamped_line_share_its_time() -> None:
-    stamp = "2026-11-28T23:21:00.5Z"
-    lines = run(
-        frame(1, f"{stamp} {'x' * 50}\n{stamp} y\n".encode()), timestamps=True, max_line_bytes=16
-    )
-    when = ns(datetime(2026, 11, 28, 23, 21, 0, 500_000, tzinfo=UTC))
-    assert {line.time_ns for line in lines} == {when}
-    assert "".join(line.text for line in lines[:-1]) == "x" * 50
-    assert lines[-1].text == "y"
+def test_stamped_pieces_of_a_long_line_join_and_share_its_time() -> None:
+    # The engine stamps every entry, also each 16 KiB piece of a long line: one frame each.
+    first, later = "2026-11-28T23:21:00.5Z", "2026-11-28T23:21:09Z"
+    body = frame(1, f"{first} {'x' * 20}".encode()) + frame(1, f"{later} {'y' * 30}".encode())
+    body += frame(1, f"{later} z\n".encode()) + frame(1, f"{later} next\n".encode())
+    for cut in range(len(body)):
+        lines = run(body, [cut], timestamps=True, max_line_bytes=16)
+        assert "".join(line.text for line in lines[:-1]) == "x" * 20 + "y" * 30 + "z"
+        assert all(len(line.text) <= 16 for line in lines)
+        when = ns(datetime(2026, 11, 28, 23, 21, 0, 500_000, tzinfo=UTC))
+        assert {line.time_ns for line in lines[:-1]} == {when}
+        assert lines[-1] == LogLine("stdout", "next", when + 8_500_000_000)
+
+
+def test_a_frame_without_a_stamp_keeps_its_text() -> None:
+    body = frame(3, b"Error grabbing logs: boom\n") + frame(1, b"short") + frame(1, b"\n")
+    body += frame(1, b"2026-11-28T23:21:00Z ok\n") + frame(2, b"2026-11-28T23:21:00Z")
+    lines = run(body, timestamps=True)
+    assert texts(lines) == [
+        ("error", "Error grabbing logs: boom"),
+        ("stdout", "short"),
+        ("stdout", "ok"),
+        ("stderr", "2026-11-28T23:21:00Z"),  # cut off before its space: not taken as a stamp
+    ]
+    assert [line.time_ns is not None for line in lines] == [False, False, True, False]
 
 
 @pytest.mark.parametrize(
@@ -404,6 +428,12 @@ def test_timestamps_in_any_chunking(
     whole = run(body, timestamps=True)
     assert run(body, [c % (len(body) + 1) for c in cuts], timestamps=True) == whole
     assert whole == [LogLine(NAMES[kind], text.removesuffix("\r"), t) for kind, t, text in lines]
+    # Raw (TTY): the same entries without frames, every line stamped, one stream.
+    raw = "".join((stamp(t) + " " if t is not None else "") + text + "\n" for _, t, text in lines)
+    raw_lines = run(
+        raw.encode(), [c % (len(raw) + 1) for c in cuts], timestamps=True, multiplexed=False
+    )
+    assert raw_lines == [LogLine("stdout", x.text, x.time_ns) for x in whole]
     # Cut into pieces, every piece still carries its own line's time.
     capped = run(body, [c % (len(body) + 1) for c in cuts], timestamps=True, max_line_bytes=7)
     assert all(len(line.text.encode()) <= 7 for line in capped)
@@ -415,3 +445,103 @@ def test_timestamps_in_any_chunking(
 
 def dedup(values: list[int | None]) -> list[int | None]:
     return [v for i, v in enumerate(values) if i == 0 or values[i - 1] != v]
+
+
+# -- against the private daemon ---------------------------------------------------------------
+
+
+class Collector:
+    """Subscribes to an Observable and keeps what it says."""
+
+    def __init__(self, observable: Any) -> None:
+        self.values: list[Any] = []
+        self.errors: list[Exception] = []
+        self.done = threading.Event()
+        self.subscription = observable.subscribe(
+            on_next=self.values.append,
+            on_error=lambda exc: (self.errors.append(exc), self.done.set()),
+            on_completed=self.done.set,
+        )
+
+    def wait_done(self, timeout: float = 20.0) -> list[Any]:
+        assert self.done.wait(timeout), "the Observable did not complete"
+        assert not self.errors, self.errors
+        return self.values
+
+
+LONG = 100_000  # longer than the engine's 16 KiB log chunks and our 64 KiB cap
+SCRIPT = (
+    "echo out one; echo err one >&2; printf 'bad \\377\\376 utf8\\n'; "
+    f"head -c {LONG} /dev/zero | tr '\\0' x; echo; echo 'out två'; echo err two >&2; "
+    "printf 'no newline at the end'"
+)
+
+
+@pytest.mark.engine
+def test_engine_logs_read_back_exactly(engine_url: str, docker: Any, unique_name: str) -> None:
+    cid = docker.run_detached(IMAGE, "sh", "-c", SCRIPT, name=unique_name)
+    assert docker("wait", cid) == "0"
+    client = EngineClient(engine_url)
+    lines = Collector(logs(client, cid, follow=False)).wait_done()
+    stdout = [line.text for line in lines if line.stream == "stdout"]
+    stderr = [line.text for line in lines if line.stream == "stderr"]
+    assert stderr == ["err one", "err two"]
+    assert stdout[:2] == ["out one", "bad \ufffd\ufffd utf8"]
+    assert stdout[-2:] == ["out två", "no newline at the end"]
+    pieces = stdout[2:-2]
+    assert "".join(pieces) == "x" * LONG
+    assert len(pieces) == 2 and all(len(p) <= 64 * 1024 for p in pieces)
+    assert all(line.time_ns is None for line in lines)
+
+    # With timestamps: the same text, each line stamped by the engine, stamps removed.
+    t0 = time.time_ns()
+    stamped = Collector(logs(client, unique_name, follow=False, timestamps=True)).wait_done()
+    assert [(x.stream, x.text) for x in stamped] == [(x.stream, x.text) for x in lines]
+    assert all(x.time_ns is not None and abs(x.time_ns - t0) < 120 * 10**9 for x in stamped)
+
+    # tail: only the last lines of each stream, as the engine counts them.
+    tail = Collector(logs(client, cid, follow=False, tail=1)).wait_done()
+    assert [x.text for x in tail] == ["no newline at the end"]
+
+
+@pytest.mark.engine
+def test_engine_logs_of_a_tty_container(engine_url: str, docker: Any, unique_name: str) -> None:
+    cid = docker.run_detached(
+        "-t", IMAGE, "sh", "-c", "echo to out; echo to err >&2", name=unique_name
+    )
+    assert docker("wait", cid) == "0"
+    client = EngineClient(engine_url)
+    lines = Collector(logs(client, cid, follow=False)).wait_done()
+    # A TTY has one stream: raw bytes, \r\n line ends, all shown as stdout.
+    assert [(x.stream, x.text) for x in lines] == [("stdout", "to out"), ("stdout", "to err")]
+    stamped = Collector(logs(client, cid, follow=False, timestamps=True)).wait_done()
+    assert [(x.stream, x.text) for x in stamped] == [("stdout", "to out"), ("stdout", "to err")]
+    assert all(x.time_ns for x in stamped)
+
+
+@pytest.mark.engine
+def test_engine_follow_delivers_a_line_printed_later(
+    engine_url: str, docker: Any, unique_name: str
+) -> None:
+    script = "echo first; while [ ! -e /tmp/go ]; do sleep 0.1; done; echo after >&2; sleep 300"
+    cid = docker.run_detached(IMAGE, "sh", "-c", script, name=unique_name)
+    client = EngineClient(engine_url)
+    before = set(threading.enumerate())
+    got = Collector(logs(client, cid))
+    wait_for(lambda: [x.text for x in got.values] == ["first"], what="the first line")
+    docker("exec", cid, "touch", "/tmp/go")
+    wait_for(lambda: LogLine("stderr", "after") in got.values, what="the line printed later")
+    assert not got.done.is_set()  # following: still open
+    readers = [t for t in set(threading.enumerate()) - before if t.name.startswith("genet-logs")]
+    assert readers
+    got.subscription.dispose()
+    for t in readers:
+        t.join(2.0)
+        assert not t.is_alive()
+
+
+@pytest.mark.engine
+def test_engine_logs_of_no_such_container(engine_url: str) -> None:
+    got = Collector(logs(EngineClient(engine_url), "genet-no-such-container"))
+    assert got.done.wait(20.0)
+    assert len(got.errors) == 1 and isinstance(got.errors[0], NotFound)

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import IMAGE
+from engine_helpers import wait_for
 from hypothesis import given
 from hypothesis import strategies as st
 
-from genet_rx.stats import Stats, StatsDecodeError, parse_stats
+from genet_rx.client import EngineClient
+from genet_rx.errors import NotFound
+from genet_rx.stats import Stats, StatsDecodeError, parse_stats, stats
 
 DATA = Path(__file__).parent / "data"
 REAL_V1 = sorted(p.name for p in DATA.glob("stats_real_v1_*.json"))
@@ -241,3 +246,63 @@ JSON = st.recursive(
 def test_any_dict_decodes_without_raising(record: dict[str, Any]) -> None:
     s = parse_stats(record)
     assert math.isfinite(s.cpu_percent) and math.isfinite(s.mem_percent)
+
+
+# -- against the private daemon ---------------------------------------------------------------
+
+
+def sample(engine_url: str, cid: str, count: int = 3) -> list[Stats]:
+    """The first ``count`` values of the stats Observable, then dispose it."""
+    got: list[Stats] = []
+    errors: list[Exception] = []
+    sub = stats(EngineClient(engine_url), cid).subscribe(on_next=got.append, on_error=errors.append)
+    try:
+        wait_for(lambda: len(got) >= count or errors, timeout=30, what=f"{count} stats records")
+    finally:
+        sub.dispose()
+    assert not errors, errors
+    return got[:count]
+
+
+@pytest.mark.engine
+def test_engine_busy_and_idle(engine_url: str, docker: Any, unique_name: str) -> None:
+    busy = docker.run_detached(
+        "--memory", "64m", IMAGE, "sh", "-c", "yes > /dev/null", name=unique_name
+    )
+    idle = docker.run_detached(IMAGE, "sleep", "300", name=unique_name + "-idle")
+    busy_stats = sample(engine_url, busy, 5)
+    idle_stats = sample(engine_url, idle, 3)
+    busy_cpu = [round(s.cpu_percent, 1) for s in busy_stats]
+    idle_cpu = [round(s.cpu_percent, 1) for s in idle_stats]
+    assert busy_cpu[0] == idle_cpu[0] == 0.0  # the first record has no previous sample
+    # `yes` wants a whole CPU (100 %); on a loaded 2-CPU CI box it still gets well over 20 %.
+    assert max(busy_cpu) > 20 and min(busy_cpu[1:]) > 5, busy_cpu
+    assert max(idle_cpu) < 5, idle_cpu
+    for s in busy_stats + idle_stats:
+        assert s.online_cpus >= 1 and s.pids >= 1
+        assert 0 < s.mem_used <= s.mem_limit and 0 < s.mem_percent <= 100
+        assert s.read_time_ns is not None
+    assert busy_stats[-1].mem_limit == 64 * 1024 * 1024
+    times = [s.read_time_ns for s in busy_stats]
+    assert times == sorted(times) and len(set(times)) == len(times)
+
+
+@pytest.mark.engine
+def test_engine_stats_stream_ends_when_the_container_stops(
+    engine_url: str, docker: Any, unique_name: str
+) -> None:
+    cid = docker.run_detached(IMAGE, "sleep", "300", name=unique_name)
+    got: list[Stats] = []
+    done = threading.Event()
+    stats(EngineClient(engine_url), cid).subscribe(on_next=got.append, on_completed=done.set)
+    wait_for(lambda: got, what="a first stats record")
+    docker("rm", "-f", cid)
+    assert done.wait(20), "the stats Observable did not complete when the container went away"
+
+
+@pytest.mark.engine
+def test_engine_stats_of_no_such_container(engine_url: str) -> None:
+    errors: list[Exception] = []
+    stats(EngineClient(engine_url), "genet-no-such-container").subscribe(on_error=errors.append)
+    wait_for(lambda: errors, what="an error")
+    assert isinstance(errors[0], NotFound)
