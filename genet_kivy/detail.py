@@ -31,7 +31,7 @@ class FieldRow(BoxLayout):
 
     def on_kv_post(self, base_widget: object) -> None:
         if self.copyable:
-            button = FlatButton(text="Copy", size_hint_x=None, width=dp(80))
+            button = FlatButton(text="Copy", size_hint_x=None, width=dp(80), pos_hint={"top": 1})
             button.bind(on_release=lambda *_: self.copy())
             self.add_widget(button)
 
@@ -81,7 +81,7 @@ class DetailPane(BoxLayout):
         self._rows: dict[str, FieldRow] = {}
 
     def on_kv_post(self, base_widget: object) -> None:
-        self._back = self.ids.back
+        self._back = self.ids.back.__self__  # a strong reference: it leaves the tree
         self._place_back()
 
     def on_narrow(self, *_: object) -> None:

@@ -32,7 +32,10 @@ class Shell(FloatLayout):
     banner_shown = BooleanProperty(False)
 
     def on_kv_post(self, base_widget: Widget) -> None:
-        self._banner = self.ids.banner
+        # ids hold weak proxies: keep strong references to the widgets that leave the tree
+        # when the layout changes, or they would be collected while off screen.
+        self._keep = {name: self.ids[name].__self__ for name in ("sidebar", "divider", "detail")}
+        self._banner = self.ids.banner.__self__
         self.ids.column.remove_widget(self._banner)
         self._notice: Notice | None = None
         self._arrange()
@@ -48,7 +51,9 @@ class Shell(FloatLayout):
         self._arrange()
 
     def _size_sidebar(self) -> None:
-        sidebar = self.ids.sidebar
+        if not hasattr(self, "_keep"):
+            return
+        sidebar = self._keep["sidebar"]
         if self.wide:
             sidebar.size_hint_x = None
             sidebar.width = min(dp(440), max(dp(300), self.width * 0.38))
@@ -56,9 +61,10 @@ class Shell(FloatLayout):
             sidebar.size_hint_x = 1
 
     def _arrange(self) -> None:
-        body, sidebar, detail = self.ids.body, self.ids.sidebar, self.ids.detail
+        body = self.ids.body
+        sidebar, detail = self._keep["sidebar"], self._keep["detail"]
         if self.wide:
-            wanted = [sidebar, self.ids.divider, detail]
+            wanted = [sidebar, self._keep["divider"], detail]
         else:
             wanted = [detail] if self.show_detail else [sidebar]
         if list(reversed(body.children)) != wanted:
