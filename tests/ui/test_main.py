@@ -1,0 +1,120 @@
+"""The `genet` command: argument handling, `genet watch` without Kivy, a clean exit."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from genet_kivy.main import _size, parser
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_py(code: str, timeout: float = 60, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        env={**os.environ, "KIVY_NO_CONSOLELOG": "1", **env},
+        check=False,
+    )
+
+
+def test_size_parses_w_x_h():
+    assert _size("800x480") == (800, 480)
+    assert _size(" 1920X1080 ") == (1920, 1080)
+    for bad in ("800", "x480", "800x", "big", "8x4"):
+        with pytest.raises(Exception):  # noqa: B017 - argparse's ArgumentTypeError
+            _size(bad)
+
+
+def test_options():
+    opts = parser().parse_args(["--host", "unix:///x.sock", "--fullscreen", "--size", "800x480"])
+    assert (opts.host, opts.fullscreen, opts.size) == ("unix:///x.sock", True, (800, 480))
+
+
+def test_importing_the_package_and_main_does_not_import_kivy():
+    done = run_py(
+        """
+        import sys, genet_kivy, genet_kivy.main, genet_kivy.presenters, genet_kivy.actions
+        print(sorted(m for m in sys.modules if m == "kivy" or m.startswith("kivy.")))
+        """
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_watch_is_delegated_without_kivy():
+    done = run_py(
+        """
+        import sys
+        from unittest import mock
+        import genet_rx.watch
+        seen = {}
+        def fake(argv):
+            seen["argv"] = argv
+            seen["kivy"] = any(m == "kivy" or m.startswith("kivy.") for m in sys.modules)
+            return 7
+        with mock.patch.object(genet_rx.watch, "main", fake):
+            from genet_kivy.main import main
+            code = main(["watch", "--json", "--host", "unix:///x.sock"])
+        print(code, seen["argv"], seen["kivy"])
+        """
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "7 ['--json', '--host', 'unix:///x.sock'] False"
+
+
+def test_a_bad_host_prints_one_line_and_exits_2():
+    done = run_py(
+        "import sys; from genet_kivy.main import main; sys.exit(main(['--host', 'ftp://nope']))"
+    )
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("genet: "), done.stderr
+    assert "kivy" not in done.stderr.lower()
+
+
+def test_a_bad_size_is_a_usage_error():
+    done = run_py("import sys; from genet_kivy.main import main; sys.exit(main(['--size', 'big']))")
+    assert done.returncode == 2
+    assert "WIDTHxHEIGHT" in done.stderr
+
+
+@pytest.mark.ui
+def test_the_app_starts_without_an_engine_and_exits_cleanly(tmp_path):
+    if not os.environ.get("DISPLAY"):
+        pytest.skip("no display: run UI tests under xvfb-run")
+    shot = tmp_path / "startup.png"
+    done = run_py(
+        f"""
+        import sys, threading
+        from kivy.clock import Clock  # the window is not made until main() configured it
+        def finish(_dt):
+            from kivy.app import App
+            from kivy.base import EventLoop
+            EventLoop.window.screenshot({str(shot)!r})
+            App.get_running_app().stop()
+        Clock.schedule_once(finish, 2.5)
+        from genet_kivy.main import main
+        code = main(["--host", "unix://{tmp_path}/no-such.sock", "--size", "800x480"])
+        alive = [t.name for t in threading.enumerate()
+                 if t is not threading.main_thread() and not t.daemon]
+        print("EXIT", code, alive)
+        sys.exit(code)
+        """,
+        timeout=90,
+        KIVY_HOME=str(tmp_path / "kivy-home"),
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "EXIT 0 []" in done.stdout
+    shots = list(tmp_path.glob("startup*.png"))
+    assert shots
+    assert shots[0].stat().st_size > 1000
