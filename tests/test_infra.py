@@ -35,9 +35,14 @@ def test_restart_brings_socket_back_and_keeps_containers(
     daemon: PrivateDaemon, docker: DockerCLI, unique_name: str
 ) -> None:
     cid = docker.run_detached(name=unique_name)
-    inode = os.stat(daemon.socket_path).st_ino
-    daemon.restart()
-    assert daemon.running and daemon.ping()
-    assert os.stat(daemon.socket_path).st_ino != inode
+    # Hold the old socket file (O_PATH) so ext4 cannot hand its inode number to the new one.
+    old = os.open(daemon.socket_path, os.O_PATH)
+    try:
+        daemon.restart()
+        assert daemon.running and daemon.ping()
+        assert os.fstat(old).st_nlink == 0
+        assert os.stat(daemon.socket_path).st_ino != os.fstat(old).st_ino
+    finally:
+        os.close(old)
     listed = docker("ps", "-a", "--no-trunc", "--format", "{{.ID}} {{.Names}}").splitlines()
     assert f"{cid} {unique_name}" in listed
