@@ -13,6 +13,7 @@ import dataclasses
 import logging
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from kivy.lang import Builder
 from kivy.metrics import dp
 from reactivex import Observable
 from reactivex import operators as ops
-from reactivex.disposable import CompositeDisposable
+from reactivex.disposable import CompositeDisposable, SingleAssignmentDisposable
 
 from genet_rx.commands import Command, CommandResult, Outcome
 from genet_rx.connection import Connection, Link
@@ -278,19 +279,49 @@ class GenetApp(App):
         """Send a command; its control shows it is working until the result comes back."""
         self.working[command.id] = control_of(command)
         self._show_detail()
-        holder = CompositeDisposable()
-
-        def finished(result: CommandResult) -> None:
-            self._subs.remove(holder)
-            self._on_result(result)
-
-        holder.add(
-            self._on_main(self.engine.execute(command)).subscribe(
-                on_next=finished,
-                on_error=lambda exc: finished(CommandResult(command, Outcome.FAILED, str(exc))),
-            )
+        self._once(
+            self.engine.execute(command),
+            self._on_result,
+            lambda exc: self._on_result(CommandResult(command, Outcome.FAILED, str(exc))),
         )
+
+    def _once(
+        self,
+        source: Observable[Any],
+        on_value: Callable[[Any], None],
+        on_error: Callable[[Exception], None],
+    ) -> None:
+        """Take one value of ``source`` on the main thread, then let the subscription go.
+
+        Completing without a value counts as an error, so a control never stays "working".
+        """
+        holder = SingleAssignmentDisposable()
+        done = False
+
+        def finish() -> bool:
+            nonlocal done
+            if done:
+                return False
+            done = True
+            self._subs.remove(holder)
+            return True
+
+        def value(v: Any) -> None:
+            if finish():
+                on_value(v)
+
+        def error(exc: Exception) -> None:
+            if finish():
+                on_error(exc)
+
+        def completed() -> None:
+            if finish():
+                on_error(RuntimeError("the engine gave no answer"))
+
         self._subs.add(holder)
+        holder.disposable = self._on_main(source).subscribe(
+            on_next=value, on_error=error, on_completed=completed
+        )
 
     def _on_result(self, result: CommandResult) -> None:
         cid = result.command.id
@@ -342,11 +373,7 @@ class GenetApp(App):
             self._inspected[c.id] = container_from_inspect(doc, c.host)
             self._show_detail()
 
-        self._subs.add(
-            self._on_main(self.engine.inspect(c.id)).subscribe(
-                on_next=got, on_error=lambda _exc: None
-            )
-        )
+        self._once(self.engine.inspect(c.id), got, lambda _exc: None)
 
     def _on_keyboard(self, _window: Any, key: int, *_args: Any) -> bool:
         shell = self.root

@@ -111,7 +111,7 @@ def detail_fields(c: Container, now_ns: int) -> list[Field]:
         Field("id", "ID", c.short_id, copyable=True),
         Field("state", "State", state_word(c)),
         Field("health", "Health", health),
-        Field("since", "Since", since_text(c, now_ns)),
+        Field("since", "Status", since_text(c, now_ns)),
         Field("command", "Command", c.command),
         Field("created", "Created", when(c.created, now_ns)),
         Field("ports", "Ports", ", ".join(str(p) for p in c.ports)),

@@ -111,6 +111,11 @@ class DetailPane(BoxLayout):
         self.state_color = state_color(c)
         self._set_fields(detail_fields(c, now_ns))
 
+    def field(self, key: str) -> str:
+        """The text a field shows now ("" when it is not shown)."""
+        row = self._rows.get(key)
+        return row.value if row is not None else ""
+
     def _set_fields(self, fields: list[Field]) -> None:
         keys = tuple(f.key for f in fields)
         box = self.ids.fields

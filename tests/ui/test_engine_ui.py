@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import find_row, group_of, tap
+from conftest import find_row, group_of, save_shot, tap
 
 from genet_rx.connection import Link
 
@@ -23,12 +23,16 @@ def open_row(app, frames, name):
 
 
 def test_started_outside_appears_running_and_a_stop_tap_moves_it_to_exited(
-    make_app, frames, real_engine, docker, unique_name
+    make_app, frames, real_engine, docker, unique_name, kivy_window
 ):
     app = connected_app(make_app, frames, real_engine)
     docker.run_detached(name=unique_name)
     frames.until(lambda: group_of(app, unique_name) == "running", timeout=20, what="running")
     open_row(app, frames, unique_name)
+    detail = app.root.ids.detail
+    # The list answer has no start time: the app inspects once and shows the uptime.
+    frames.until(lambda: detail.field("since").startswith("up "), what="uptime from inspect")
+    save_shot(kivy_window, frames, "engine-live")
     stop = app.root.ids.detail.ids.controls.ids.ctl_stop
     frames.until(lambda: not stop.disabled, what="Stop enabled")
     tap(stop, frames)
