@@ -366,3 +366,50 @@ def test_a_flood_of_tables_reaches_the_widgets_at_most_once_a_frame(make_app, fr
     rv = app.root.ids.sidebar.ids.rv
     assert len(rv.data) == 1501
     assert len(rv.layout_manager.children) < 60  # views are recycled, not one per row
+
+
+def test_rotating_a_panel_switches_to_the_narrow_layout(make_app, frames, kivy_window):
+    app = make_app(live_engine(), (800, 480))
+    frames.until(lambda: find_row(app, "web"))
+    assert app.root.wide
+    try:
+        kivy_window.rotation = 90
+        frames.until(lambda: not app.root.wide, what="narrow after rotation")
+        assert shown(app) == [app.root.ids.sidebar]
+    finally:
+        kivy_window.rotation = 0
+    frames.until(lambda: app.root.wide, what="wide again")
+
+
+def test_the_list_scrolls_by_dragging(make_app, frames, kivy_window):
+    from kivy.tests.common import UnitTestTouch
+
+    rows = [
+        Container(id=f"{i:064x}", name=f"svc-{i:04}", image="busybox", state=State.RUNNING)
+        for i in range(1200)
+    ]
+    app = make_app(live_engine(rows), (800, 480))
+    rv = app.root.ids.sidebar.ids.rv
+    frames.until(lambda: find_row(app, "svc-0000"), what="first rows")
+    assert rv.scroll_y == 1
+    x, y = rv.to_window(rv.center_x, rv.y + rv.height * 0.2)
+    touch = UnitTestTouch(x, y)
+    touch.touch_down()
+    frames.step(1)
+    for step in range(1, 11):
+        touch.touch_move(x, y + step * 25)
+        frames.step(1)
+    touch.touch_up()
+    frames.until(lambda: rv.scroll_y < 1, what="scrolled")
+    frames.step(5)
+    assert find_row(app, "svc-0000") is None or rv.scroll_y < 1
+    assert app.selected is None  # a drag is not a tap
+
+
+def test_stopping_the_app_disposes_every_subscription(make_app, frames):
+    engine = live_engine()
+    app = make_app(engine, (1280, 800))
+    frames.until(lambda: find_row(app, "web"))
+    assert engine.tables.observers and engine.links.observers
+    app.dispatch("on_stop")
+    assert not engine.tables.observers and not engine.links.observers
