@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import find_row, group_of, save_shot, tap
+from ui_harness import find_row, group_of, save_shot, tap
 
 from genet_rx.connection import Link
 

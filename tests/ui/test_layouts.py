@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import find_row, group_of, resize, save_shot, tap, walk
 from engine_double import EngineDouble
+from ui_harness import find_row, group_of, resize, save_shot, tap, walk
 
 from genet_rx.connection import Link
 from genet_rx.containers import Container, Health, Port, State
