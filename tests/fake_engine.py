@@ -25,7 +25,9 @@ Public API
 engine_version="20.10.24+dfsg1")`` starts at once; use it as a context manager or call
 ``close()``. Attributes: ``url``, ``socket_path``, ``api_version`` (settable),
 ``requests`` (list of `Request`), ``chunking`` (a `Chunker`), ``subscribe_delay`` (seconds),
-``stop_exit_code`` (143).
+``stop_exit_code`` (143, the die exitCode of a SIGTERM stop), ``stale_for`` (seconds: list and
+inspect keep showing a container's state from before an action that long, as the real engine
+briefly does after it has already emitted the event; 0 by default).
 
 Store: ``add_container(name, image="busybox", state="running", labels=None, id=None) -> id``
 (silent: no events), ``set_state(ref, state, exit_code=0)`` and ``remove_container(ref)``
@@ -33,9 +35,11 @@ Store: ``add_container(name, image="busybox", state="running", labels=None, id=N
 (as if another client called the API: events and all; returns the HTTP status),
 ``inspect(ref) -> dict``.
 
-Events: ``emit(record)`` (to open streams, filtered, and to the history), ``emit_raw(data)``
-(bytes as they are, to every open stream, not to the history), ``wait_subscribed(count=1,
-timeout=5.0)``, ``cut_streams()`` (every open stream gets half a record, then the socket closes).
+Events: ``emit(record)`` (to open streams, filtered, and to the history), ``emit_many(records)``
+(the same, as one batch), ``emit_raw(data)`` (bytes as they are, to every open stream, not to
+the history), ``cut_streams()`` (every open stream gets half a record, then its socket closes).
+Observing: ``wait_subscribed(count=1, timeout=5.0)``, ``subscriber_count``,
+``connection_count`` (accepted and not yet closed: shows a client's leaked sockets).
 
 Chunking of event streams (``fake.chunking = ...``), applied to each batch: `per_record`
 (default, like the engine), `whole` (a batch in one chunk: several records per chunk),
@@ -112,6 +116,7 @@ _ALIVE = ("running", "paused", "restarting")
 _GO_ARCH = {"x86_64": "amd64", "aarch64": "arm64", "armv7l": "arm"}
 _EVENT_FILTERS = {"config", "container", "daemon", "event", "image", "label", "network",
                   "node", "plugin", "scope", "secret", "service", "type", "volume"}
+_FAULT_KINDS = ("fail", "http10", "reset", "stall", "stall_body", "truncate", "garbage")
 _GARBAGE = b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n\x00\x00\x01\x14\x0a\x14\xff\xfe not http\n"
 
 
@@ -195,6 +200,11 @@ class _Container:
     exit_code: int = 0
     started_ns: int = 0
     finished_ns: int = 0
+    prev_state: str = ""  # before the last action, for FakeEngine.stale_for
+    changed_at: float = 0.0  # time.monotonic() of the last action
+
+    def move(self, state: str) -> None:
+        self.prev_state, self.changed_at, self.state = self.state, time.monotonic(), state
 
 
 class _Subscriber:
@@ -413,6 +423,7 @@ class FakeEngine:
         self.chunking: Chunker = per_record
         self.subscribe_delay = 0.0
         self.stop_exit_code = 143
+        self.stale_for = 0.0
         self._dir = tempfile.mkdtemp(prefix="genet-fake-", dir="/tmp")
         self.socket_path = os.path.join(self._dir, "docker.sock")
         self.url = "unix://" + self.socket_path
@@ -531,7 +542,7 @@ class FakeEngine:
                 c.started_ns, c.pid = self.clock(), self._new_pid()
             if state not in _ALIVE:
                 c.finished_ns, c.pid, c.exit_code = self.clock(), 0, exit_code
-            c.state = state
+            c.state, c.prev_state = state, ""
 
     def remove_container(self, ref: str) -> None:
         """Drop a container from the store without any event."""
@@ -555,6 +566,10 @@ class FakeEngine:
     def emit(self, record: dict[str, Any]) -> None:
         """Publish one record as is: to open streams (through their filters) and the history."""
         self._publish([record])
+
+    def emit_many(self, records: Iterable[dict[str, Any]]) -> None:
+        """Publish records as one batch (one chunk under `whole` chunking)."""
+        self._publish(list(records))
 
     def emit_raw(self, data: bytes) -> None:
         """Push bytes as they are to every open events stream (not to the history)."""
@@ -590,12 +605,20 @@ class FakeEngine:
         for sub in subs:
             sub.queue.put(_CUT)
         deadline = time.monotonic() + timeout
-        while any(s in self._subs for s in subs) and time.monotonic() < deadline:
+        while time.monotonic() < deadline:
+            with self._lock:
+                if not any(s in self._subs for s in subs):
+                    return
             time.sleep(0.005)
 
     # faults -------------------------------------------------------------------------------------
 
     def add_fault(self, fault: Fault) -> Fault:
+        """Arm a fault (after those already armed); returns it, to inspect ``times`` left."""
+        if fault.kind not in _FAULT_KINDS:
+            raise ValueError(f"fault kind must be one of {_FAULT_KINDS}")
+        if fault.route is not None:
+            re.compile(fault.route)
         with self._lock:
             self._faults.append(fault)
         return fault
@@ -901,30 +924,39 @@ class FakeEngine:
 
     def _status(self, c: _Container) -> str:
         now = self.clock()
-        if c.state == "running":
+        state = self._shown(c)
+        if state == "running":
             return f"Up {human_duration(now - c.started_ns)}"
-        if c.state == "paused":
+        if state == "paused":
             return f"Up {human_duration(now - c.started_ns)} (Paused)"
-        if c.state in ("exited", "restarting"):
-            word = "Exited" if c.state == "exited" else "Restarting"
+        if state in ("exited", "restarting"):
+            word = "Exited" if state == "exited" else "Restarting"
             return f"{word} ({c.exit_code}) {human_duration(now - c.finished_ns)} ago"
-        return c.state.capitalize()
+        return state.capitalize()
+
+    def _shown(self, c: _Container) -> str:
+        """The state list and inspect report: the one before the last action, for
+        ``stale_for`` seconds after it (the engine answers before it catches up)."""
+        if c.prev_state and time.monotonic() - c.changed_at < self.stale_for:
+            return c.prev_state
+        return c.state
 
     def _list_entry(self, c: _Container) -> dict[str, Any]:
         return {"Id": c.id, "Names": ["/" + c.name], "Image": c.image,
                 "ImageID": _image_id(c.image), "Command": " ".join(c.cmd),
                 "Created": c.created_ns // 1_000_000_000, "Ports": [], "Labels": dict(c.labels),
-                "State": c.state, "Status": self._status(c),
+                "State": self._shown(c), "Status": self._status(c),
                 "HostConfig": {"NetworkMode": "default"},
                 "NetworkSettings": {"Networks": {}}, "Mounts": []}
 
     def _inspect_doc(self, c: _Container) -> dict[str, Any]:
+        state = self._shown(c)
         return {
             "Id": c.id, "Created": rfc3339nano(c.created_ns), "Path": c.cmd[0],
             "Args": c.cmd[1:],
-            "State": {"Status": c.state, "Running": c.state in _ALIVE,
-                      "Paused": c.state == "paused", "Restarting": c.state == "restarting",
-                      "OOMKilled": False, "Dead": c.state == "dead", "Pid": c.pid,
+            "State": {"Status": state, "Running": state in _ALIVE,
+                      "Paused": state == "paused", "Restarting": state == "restarting",
+                      "OOMKilled": False, "Dead": state == "dead", "Pid": c.pid,
                       "ExitCode": c.exit_code, "Error": "",
                       "StartedAt": rfc3339nano(c.started_ns) if c.started_ns else ZERO_TIME,
                       "FinishedAt": rfc3339nano(c.finished_ns) if c.finished_ns else ZERO_TIME},
@@ -970,10 +1002,10 @@ class FakeEngine:
         with self._lock:
             rows = sorted(self._containers.values(), key=lambda c: -c.created_ns)
             if not _truthy(q.get("all")) and "status" not in filters:
-                rows = [c for c in rows if c.state in _ALIVE]
+                rows = [c for c in rows if self._shown(c) in _ALIVE]
             for key, wanted in filters.items():
                 if key == "status":
-                    rows = [c for c in rows if c.state in wanted]
+                    rows = [c for c in rows if self._shown(c) in wanted]
                 elif key == "label":
                     rows = [c for c in rows if all(_label_matches(c.labels, w) for w in wanted)]
                 elif key == "name":
@@ -1058,12 +1090,12 @@ class FakeEngine:
                     if c.state != "running":
                         why = "is already paused" if c.state == "paused" else "is not running"
                         return _error(409, f"Container {c.id} {why}")
-                    c.state = "paused"
+                    c.move("paused")
                     records.append(self._record(c, "pause"))
                 elif action == "unpause":
                     if c.state != "paused":
                         return _error(500, f"Container {c.id} is not paused")
-                    c.state = "running"
+                    c.move("running")
                     records.append(self._record(c, "unpause"))
                 elif action == "rename":
                     new = (q.get("name") or "").lstrip("/")
@@ -1083,13 +1115,15 @@ class FakeEngine:
 
     def _run(self, c: _Container, action: str) -> dict[str, Any]:
         record = self._record(c, action)
-        c.state, c.pid, c.started_ns = "running", self._new_pid(), record["timeNano"]
+        c.move("running")
+        c.pid, c.started_ns = self._new_pid(), record["timeNano"]
         return record
 
     def _die(self, c: _Container, signum: int, code: int) -> list[dict[str, Any]]:
         kill = self._record(c, "kill", {"signal": str(int(signum))})
         die = self._record(c, "die", {"exitCode": str(code)})
-        c.state, c.pid, c.exit_code, c.finished_ns = "exited", 0, code, die["timeNano"]
+        c.move("exited")
+        c.pid, c.exit_code, c.finished_ns = 0, code, die["timeNano"]
         return [kill, die]
 
     # event plumbing -------------------------------------------------------------------------------
@@ -1176,6 +1210,8 @@ class FakeEngine:
                 if item is _CUT:
                     self._send_cut(sock, framing)
                     return False
+                if until is not None and self.clock() > until:
+                    break
                 assert isinstance(item, bytes)
                 self._send_events(sock, framing, item)
             if framing.chunked:

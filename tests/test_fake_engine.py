@@ -345,3 +345,27 @@ def test_close_leaves_no_threads_and_no_socket() -> None:
     assert stream.rest() == b"" and stalled.rest() == b"" and idle.recv(1) == b""
     for s in (stream.sock, stalled.sock, idle):
         s.close()
+
+
+def test_stale_reads_after_an_event(fake: FakeEngine) -> None:
+    cid = fake.add_container("web")
+    fake.stale_for = 0.3
+    assert fake.act(cid, "pause") == 204
+    doc = json.loads(call(fake, "GET", f"/containers/{cid}/json")[2])
+    assert doc["State"]["Status"] == "running"  # the event is out, the engine's answer lags
+    time.sleep(0.35)
+    assert json.loads(call(fake, "GET", "/containers/json")[2])[0]["State"] == "paused"
+
+
+def test_create_rename_and_a_live_until(fake: FakeEngine) -> None:
+    stream = events(fake, f"?until={stamp(fake.clock() + 300_000_000)}")
+    fake.wait_subscribed()
+    status, _, body = call(fake, "POST", "/containers/create?name=one", {"Image": "busybox"})
+    cid = json.loads(body)["Id"]
+    assert status == 201 and len(cid) == 64
+    assert call(fake, "POST", f"/containers/{cid[:12]}/rename?name=two")[0] == 204
+    assert call(fake, "POST", "/containers/two/kill?signal=SIGHUP")[0] == 409
+    created, renamed = json.loads(stream.chunk()), json.loads(stream.chunk())
+    assert (created["Action"], renamed["Action"]) == ("create", "rename")
+    assert renamed["Actor"]["Attributes"]["oldName"] == "/one"
+    assert stream.until(b"\r\n\r\n") == b"0"  # the stream ends at until
