@@ -1,0 +1,135 @@
+"""One launch of the app (or of a bare Kivy window, the floor), measuring itself.
+
+``python -m bench.app_probe MODE URL EXPECTED SECONDS OUT`` with MODE ``genet`` or ``bare``.
+It starts exactly as ``genet --host URL --size 1280x800`` does (genet_kivy.main.run_app's
+settings, GenetApp on ``genet_rx.connect``), plus hooks that only read clocks:
+
+1. first paint: the first ``on_flip`` (buffer swap) after the table the widgets hold is synced
+   with EXPECTED rows and the sidebar's RecycleView has laid out row views (a bare window:
+   its first flip). Wall-clock time, so the launcher can subtract its Popen time.
+2. resident memory (VmRSS) one second after the first paint.
+3. idle: CPU time over SECONDS with nothing happening, and frame intervals.
+4. events: prints ``EVENTS`` and the launcher sends about 100 events a second for SECONDS;
+   frame intervals (Clock ticks, every frame) and CPU time meanwhile.
+
+Writes a JSON object to OUT and exits.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from typing import Any
+
+os.environ["KIVY_NO_ARGS"] = "1"
+os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="genet-bench-kivy-"))
+
+
+def rss_kib() -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def main() -> None:
+    mode, url, expected, seconds, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), \
+        float(sys.argv[4]), sys.argv[5]
+    from kivy.config import Config
+
+    Config.set("graphics", "width", "1280")
+    Config.set("graphics", "height", "800")
+    Config.set("input", "mouse", "mouse,multitouch_on_demand")
+    Config.set("kivy", "exit_on_escape", "0")
+    from kivy.app import App
+    from kivy.clock import Clock
+    from kivy.core.window import Window
+
+    result: dict[str, Any] = {"mode": mode}
+    frames: list[float] = []
+    state = {"phase": "start", "last": 0.0}
+
+    if mode == "genet":
+        from genet_rx import connect
+        from genet_kivy.app import GenetApp
+
+        engine = connect(url)
+        base: Any = GenetApp
+        args: tuple[Any, ...] = (engine,)
+    else:
+        from kivy.uix.label import Label
+
+        class Bare(App):
+            def build(self) -> Any:
+                return Label(text="bare Kivy window")
+
+        engine = None
+        base = Bare
+        args = ()
+
+    class Probe(base):  # type: ignore[misc, valid-type]
+        def on_start(self) -> None:
+            super().on_start()
+            Window.bind(on_flip=self._flipped)
+            Clock.schedule_interval(self._tick, 0)
+
+        def _shown(self) -> bool:
+            if mode != "genet":
+                return True
+            t = self.table
+            if not (t.synced and len(t) == expected and self.tables_applied):
+                return False
+            return expected == 0 or bool(self.root.ids.sidebar.rv.layout_manager.children)
+
+        def _flipped(self, *_: Any) -> None:
+            if state["phase"] == "start" and self._shown():
+                result["painted_at"] = time.time()
+                state["phase"] = "settle"
+                Clock.schedule_once(self._settled, 1.0)
+
+        def _tick(self, _dt: float) -> None:
+            now = time.perf_counter()
+            if state["phase"] in ("idle", "events") and state["last"]:
+                frames.append((now - state["last"]) * 1000)
+            state["last"] = now
+
+        def _settled(self, _dt: float) -> None:
+            result["rss_kib"] = rss_kib()
+            state["phase"] = "idle"
+            frames.clear()
+            state["cpu"], state["wall"] = time.process_time(), time.perf_counter()
+            Clock.schedule_once(self._idle_done, seconds)
+
+        def _idle_done(self, _dt: float) -> None:
+            cpu, wall = time.process_time(), time.perf_counter()
+            result["idle_cpu_pct"] = (cpu - state["cpu"]) / (wall - state["wall"]) * 100
+            result["idle_frames_ms"] = list(frames)
+            frames.clear()
+            state["phase"] = "events"
+            state["cpu"], state["wall"] = cpu, wall
+            result["applied_before"] = getattr(self, "tables_applied", 0)
+            print("EVENTS", flush=True)
+            Clock.schedule_once(self._events_done, seconds)
+
+        def _events_done(self, _dt: float) -> None:
+            cpu, wall = time.process_time(), time.perf_counter()
+            result["events_cpu_pct"] = (cpu - state["cpu"]) / (wall - state["wall"]) * 100
+            result["events_frames_ms"] = list(frames)
+            result["tables_applied"] = getattr(self, "tables_applied", 0) - \
+                result["applied_before"]
+            with open(out, "w") as f:
+                json.dump(result, f)
+            self.stop()
+
+    Probe(*args).run()
+    if engine is not None:
+        engine.close()
+
+
+if __name__ == "__main__":
+    main()
