@@ -11,7 +11,8 @@ new inode). A stop that needs SIGKILL also kills what the daemon left behind (co
 shims, container processes: only those found under our own dirs and container ids), and
 every stop unmounts whatever is still mounted under the dir. `cleanup()` also removes it.
 
-The product never uses the `docker` CLI; test setup does (`docker_cli()`).
+The product never uses the `docker` CLI; test setup does (`docker_cli()`, `DockerCLI`).
+Import `IMAGE`, `DockerCLI` from here, not from conftest (two conftests share that name).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from pathlib import Path
 from types import TracebackType
 
 IMAGE = "genet-test/busybox"
+LABEL = "genet-test=1"  # on every container the DockerCLI helper makes
 
 _PR_SET_PDEATHSIG = 1
 _MNT_DETACH = 2
@@ -363,3 +365,86 @@ def build_busybox_image(docker_host: str, busybox: str | None = None) -> None:
             f"building {IMAGE} failed (tar {tar_code}, docker import "
             f"{imported.returncode}): {imported.stderr.strip()}"
         )
+
+
+class DockerCLIError(RuntimeError):
+    """A docker CLI call failed; the message holds the command, exit code and stderr."""
+
+    def __init__(self, args: list[str], code: int, stderr: str) -> None:
+        super().__init__(f"`docker {' '.join(args)}` exited {code}: {stderr.strip()}")
+        self.code = code
+        self.stderr = stderr
+
+
+class DockerCLI:
+    """Drives the private daemon from outside the app, like a user at a terminal.
+
+    `docker("ps", "-a")` returns stdout stripped and raises DockerCLIError on failure.
+    `run` and `create` get `--label genet-test=1`; `close()` force-removes every container
+    made this way and any other still labelled.
+    """
+
+    def __init__(self, docker_host: str) -> None:
+        self.docker_host = docker_host
+        self._exe = docker_cli()
+        self._env = {**os.environ, "DOCKER_HOST": docker_host}
+        self._env.pop("DOCKER_CONTEXT", None)
+        self._made: list[str] = []
+
+    def __call__(self, *args: str, timeout: float = 120, check: bool = True) -> str:
+        argv = list(args)
+        creates = bool(argv) and argv[0] in ("run", "create")
+        if creates:
+            argv[1:1] = ["--label", LABEL]
+            name = _option(argv, "--name")
+            if name:
+                self._made.append(name)
+        done = subprocess.run(
+            [self._exe, *argv],
+            env=self._env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        out = done.stdout.strip()
+        if (
+            creates
+            and done.returncode == 0
+            and (argv[0] == "create" or "-d" in argv or "--detach" in argv)
+        ):
+            self._made.append(out.splitlines()[-1] if out else "")
+        if check and done.returncode != 0:
+            raise DockerCLIError(argv, done.returncode, done.stderr)
+        return out
+
+    def run_detached(self, *args: str, name: str | None = None, init: bool = True) -> str:
+        """`docker run -d [--init] [--name NAME] ARGS…` → container id.
+
+        ARGS default to `IMAGE sleep 300`. `--init` (tini) makes `docker stop` prompt;
+        without it busybox as PID 1 ignores SIGTERM and stop waits 10 s for SIGKILL.
+        """
+        argv = ["run", "-d"]
+        if init:
+            argv.append("--init")
+        if name:
+            argv += ["--name", name]
+        argv += list(args) if args else [IMAGE, "sleep", "300"]
+        return self(*argv)
+
+    def close(self) -> None:
+        labelled = self("ps", "-aq", "--filter", f"label={LABEL}", check=False).split()
+        targets = [t for t in dict.fromkeys([*self._made, *labelled]) if t]
+        if targets:
+            self("rm", "-f", "-v", *targets, check=False)
+        self._made.clear()
+
+
+def _option(argv: list[str], flag: str) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == flag and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith(flag + "="):
+            return arg.split("=", 1)[1]
+    return None

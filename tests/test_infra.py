@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import IMAGE, DockerCLI
-from dockerd import PrivateDaemon, http_get
+from dockerd import IMAGE, DockerCLI, PrivateDaemon, http_get
 
 pytestmark = pytest.mark.engine
 
