@@ -26,7 +26,7 @@ from reactivex import Observable
 from reactivex import operators as ops
 from reactivex.disposable import CompositeDisposable, SingleAssignmentDisposable
 
-from genet_rx.commands import Command, CommandResult, Outcome
+from genet_rx.commands import Command, CommandResult, Outcome, Remove
 from genet_rx.connection import Connection, Link
 from genet_rx.containers import Container, container_from_inspect
 from genet_rx.table import ContainerTable
@@ -170,9 +170,6 @@ class GenetApp(App):
     def _on_connection(self, conn: Connection) -> None:
         self.connection = conn
         shell = self.root
-        live = conn.state is Link.CONNECTED
-        shell.ids.banner.show(conn)
-        shell.set_banner(not live)
         word, color = LINK_LOOK[conn.state]
         shell.ids.topbar.link_word = word
         shell.ids.topbar.link_color = color
@@ -192,6 +189,8 @@ class GenetApp(App):
         if shell is None:
             return
         table = self.table
+        shell.ids.banner.show(self.connection, bool(table.rows))
+        shell.set_banner(not self.live)
         data = self._sidebar.present(table, self.query, self.collapsed, self.selected)
         sidebar = shell.ids.sidebar
         sidebar.stale = not self.live and bool(table.rows)
@@ -205,6 +204,13 @@ class GenetApp(App):
         if not self.live and not self.table.rows:
             return "No containers to show yet."
         return "No containers.\nStart one (docker run …) and it appears here."
+
+    def _placeholder(self) -> str:
+        if self.selected is not None:
+            return "This container no longer exists."
+        if not self.table.rows:
+            return "" if self.live else "Containers appear here once the engine answers."
+        return "Select a container to see its details and controls."
 
     def current(self) -> Container | None:
         """The selected container as shown: the table's row, plus times an inspect filled in."""
@@ -227,9 +233,7 @@ class GenetApp(App):
         detail = shell.ids.detail
         c = self.current()
         if c is None:
-            detail.placeholder = (
-                "This container no longer exists." if self.selected else "Select a container"
-            )
+            detail.placeholder = self._placeholder()
         detail.show(c, time.time_ns(), self.live, self.working.get(c.id) if c else None)
 
     # -- taps -----------------------------------------------------------------------------
@@ -331,6 +335,10 @@ class GenetApp(App):
         verb = LABEL[control_of(result.command)]
         if result.outcome is Outcome.FAILED:
             self.notify(f"{verb} {name} failed: {result.message}", "error")
+        elif isinstance(result.command, Remove) and self.selected == cid:
+            self.selected = None  # it is gone: back to the list, nothing selected
+            self.back()
+            self.refresh()
         elif result.outcome is Outcome.ALREADY:
             self.notify(f"{name}: {result.message or 'already in that state'}.", "info")
         self._show_detail()

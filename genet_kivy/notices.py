@@ -11,18 +11,19 @@ from kivy.uix.modalview import ModalView
 from genet_rx.connection import Connection, Link
 
 
-def banner_text(conn: Connection) -> tuple[str, str]:
-    """(headline, detail) for a connection that is not live; ("", "") when it is."""
+def banner_text(conn: Connection, has_rows: bool = True) -> tuple[str, str]:
+    """(headline, detail) for a connection that is not live; ("", "") when it is.
+
+    ``has_rows``: a table from earlier is on screen (then the banner says it is stale).
+    """
     if conn.state is Link.CONNECTED:
         return "", ""
     if conn.state is Link.CONNECTING:
         return f"Connecting to the Docker engine at {conn.host}…", ""
     reason, _, hint = (conn.message or "unreachable").partition(" — ")
     detail = f"{hint[:1].upper()}{hint[1:]}. " if hint else ""
-    return (
-        f"Docker engine unreachable: {reason}",
-        f"{detail}Retrying on its own — the list shows the last known state.",
-    )
+    stale = " — the list shows the last known state" if has_rows else ""
+    return f"Docker engine unreachable: {reason}", f"{detail}Retrying on its own{stale}."
 
 
 class ConnectionBanner(BoxLayout):
@@ -32,8 +33,8 @@ class ConnectionBanner(BoxLayout):
     detail = StringProperty("")
     tone = OptionProperty("info", options=["info", "warn"])
 
-    def show(self, conn: Connection) -> None:
-        self.headline, self.detail = banner_text(conn)
+    def show(self, conn: Connection, has_rows: bool = True) -> None:
+        self.headline, self.detail = banner_text(conn, has_rows)
         self.tone = "warn" if conn.state is Link.DISCONNECTED else "info"
 
 

@@ -302,6 +302,7 @@ def test_no_engine_at_all_starts_usable_and_says_what_to_do(make_app, frames, ki
     assert banner.parent is not None
     assert "no Docker socket" in banner.headline
     assert "Is the Docker engine running?" in banner.detail and "Retrying" in banner.detail
+    assert "last known state" not in banner.detail  # there is no list yet
     assert app.root.ids.topbar.link_word == "offline"
     assert app.root.ids.sidebar.empty_text == "No containers to show yet."
     search = app.root.ids.sidebar.ids.search
@@ -324,6 +325,7 @@ def test_losing_the_engine_keeps_the_table_marked_stale(make_app, frames, kivy_w
     sidebar = app.root.ids.sidebar
     assert sidebar.stale and find_row(app, "web") is not None
     assert "docker group" in app.root.banner.detail
+    assert "last known state" in app.root.banner.detail
     assert all(b.disabled for b in app.root.ids.detail.ids.controls.ids.values())
     save_shot(kivy_window, frames, "stale")
     engine.link(Link.CONNECTED)
@@ -413,3 +415,21 @@ def test_stopping_the_app_disposes_every_subscription(make_app, frames):
     assert engine.tables.observers and engine.links.observers
     app.dispatch("on_stop")
     assert not engine.tables.observers and not engine.links.observers
+
+
+def test_remove_confirms_forces_a_running_one_and_returns_to_the_list(make_app, frames):
+    from genet_rx.commands import Remove
+
+    engine = live_engine()
+    app = make_app(engine, (480, 800))
+    frames.until(lambda: find_row(app, "web"))
+    tap(find_row(app, "web"), frames)
+    ids = app.root.ids
+    frames.until(lambda: shown(app) == [ids.detail])
+    tap(ids.detail.ids.controls.ids.ctl_remove, frames)
+    dialog = frames.until(lambda: app.dialog, what="confirmation")
+    assert "still running" in dialog.text
+    tap(dialog.ids.yes, frames)
+    frames.until(lambda: engine.commands == [Remove("a1" * 32, force=True)], what="sent")
+    frames.until(lambda: shown(app) == [ids.sidebar], what="back to the list")
+    assert app.selected is None
