@@ -18,6 +18,7 @@ from reactivex import operators as ops
 from reactivex.scheduler import ThreadPoolScheduler
 from reactivex.subject import BehaviorSubject, ReplaySubject, Subject
 
+from . import logs, stats
 from .client import EngineClient, describe
 from .commands import (
     Command,
@@ -34,6 +35,8 @@ from .commands import (
 from .connection import Connection, Link
 from .errors import EngineError, GenetError, NotModified
 from .events import Event
+from .logs import LogLine
+from .stats import Stats
 from .sync import Backoff, SyncLoop
 from .table import Change, ContainerTable, apply
 
@@ -115,6 +118,16 @@ class Engine:
         """The full inspect document of one container (one value, or a GenetError)."""
         return reactivex.from_callable(lambda: self.client.inspect(container_id),
                                        scheduler=self._pool)
+
+    def logs(self, container_id: str, follow: bool = True, tail: int | None = 10_000,
+             timestamps: bool = False) -> Observable[LogLine]:
+        """A container's log lines (stream, text, time), followed live by default."""
+        return logs.logs(self.client, container_id, follow=follow, tail=tail,
+                         timestamps=timestamps)
+
+    def stats(self, container_id: str) -> Observable[Stats]:
+        """A container's resource use, about one value a second, until it stops."""
+        return stats.stats(self.client, container_id)
 
     def events(self) -> Observable[Event]:
         """The raw container events, for anything that wants more than the table."""

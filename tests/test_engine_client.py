@@ -6,7 +6,7 @@ import threading
 import time
 
 import pytest
-from conftest import IMAGE
+from dockerd import IMAGE
 from engine_helpers import wait_for
 
 from genet_rx.client import EngineClient

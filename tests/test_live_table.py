@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from conftest import IMAGE
+from dockerd import IMAGE
 from engine_helpers import engine_view, wait_for, wait_table_equals_engine
 
 from genet_rx import Engine, Link, Stop, connect

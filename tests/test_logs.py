@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from conftest import IMAGE
+from dockerd import IMAGE
 from engine_helpers import wait_for
 from hypothesis import given
 from hypothesis import strategies as st

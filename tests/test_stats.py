@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import IMAGE
+from dockerd import IMAGE
 from engine_helpers import wait_for
 from hypothesis import given
 from hypothesis import strategies as st
