@@ -1,0 +1,116 @@
+"""Any bytes or JSON give values or a clean error: never an unexpected exception or a hang."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from genet_rx.containers import container_from_inspect, container_from_list
+from genet_rx.events import Event, EventDecodeError, decode_event, decode_event_line
+from genet_rx.ndjson import LineSplitter
+from genet_rx.table import EMPTY, Inspected, Snapshot, apply
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                 max_size=5),
+    max_leaves=20,
+)
+KEYS = ["Type", "Action", "Actor", "ID", "Attributes", "time", "timeNano", "status", "id",
+        "scope", "name", "exitCode", "Id", "Names", "State", "Status", "Labels", "Ports",
+        "Config", "HostConfig", "NetworkSettings", "RestartPolicy", "Health", "Created"]
+shaped = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=10),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(KEYS), inner,
+                                                                 max_size=6),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=500)
+@given(st.one_of(json_values, shaped))
+def test_decode_event_any_json(value: Any) -> None:
+    try:
+        event = decode_event(value)
+    except EventDecodeError:
+        return
+    assert isinstance(event, Event)
+    apply(EMPTY, event)  # and the fold takes whatever decodes
+
+
+@settings(max_examples=500)
+@given(st.binary(max_size=300))
+def test_decode_event_line_any_bytes(data: bytes) -> None:
+    with contextlib.suppress(EventDecodeError):
+        decode_event_line(data)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.binary(max_size=200), max_size=20), st.integers(1, 64))
+def test_splitter_any_bytes_stays_bounded(chunks: list[bytes], cap: int) -> None:
+    s = LineSplitter(max_record=cap)
+    for chunk in chunks:
+        for line in s.feed(chunk):
+            assert b"\n" not in line and len(line) <= cap + max(map(len, chunks))
+        assert len(s._buf) <= cap
+    s.close()
+
+
+@settings(max_examples=300)
+@given(st.one_of(json_values, shaped), st.one_of(json_values, shaped))
+def test_rows_from_any_list_or_inspect_answer(entry: Any, doc: Any) -> None:
+    if isinstance(entry, dict):
+        apply(EMPTY, Snapshot((container_from_list(entry),), 0))
+    if isinstance(doc, dict):
+        apply(EMPTY, Inspected(container_from_inspect(doc), 0))
+
+
+def test_genet_opens_no_listening_socket() -> None:
+    """A running `genet watch` holds sockets, but none of them listens."""
+    from fake_engine import FakeEngine
+
+    with FakeEngine() as fake:
+        fake.add_container("web")
+        proc = subprocess.Popen([sys.executable, "-m", "genet_rx.watch", "--host", fake.url,
+                                 "--json"], stdout=subprocess.PIPE, text=True)
+        try:
+            assert proc.stdout is not None
+            first = json.loads(proc.stdout.readline())
+            assert first["type"] == "engine"
+            time.sleep(0.5)
+            fds = os.listdir(f"/proc/{proc.pid}/fd")
+            inodes = set()
+            for fd in fds:
+                try:
+                    target = os.readlink(f"/proc/{proc.pid}/fd/{fd}")
+                except OSError:
+                    continue
+                m = re.fullmatch(r"socket:\[(\d+)\]", target)
+                if m:
+                    inodes.add(m.group(1))
+            assert inodes, "genet watch should hold its engine connections"
+            listening = set()
+            with open("/proc/net/unix") as f:  # flags 00010000 = __SO_ACCEPTCON (listening)
+                for row in f.read().splitlines()[1:]:
+                    cols = row.split()
+                    if int(cols[3], 16) & 0x10000:
+                        listening.add(cols[6])
+            for table in ("tcp", "tcp6", "udp", "udp6"):
+                with open(f"/proc/net/{table}") as f:
+                    for row in f.read().splitlines()[1:]:
+                        cols = row.split()
+                        if cols[3] == "0A" or table.startswith("udp"):  # LISTEN, or bound UDP
+                            listening.add(cols[9])
+            assert not inodes & listening
+        finally:
+            proc.terminate()
+            assert proc.wait(10) == 0
