@@ -58,6 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return run_app(engine, fullscreen=opts.fullscreen, size=opts.size)
+    except KeyboardInterrupt:
+        return 130  # Ctrl-C in the terminal that started it: a normal way to quit
     finally:
         engine.close()
 
