@@ -433,3 +433,21 @@ def test_remove_confirms_forces_a_running_one_and_returns_to_the_list(make_app, 
     frames.until(lambda: engine.commands == [Remove("a1" * 32, force=True)], what="sent")
     frames.until(lambda: shown(app) == [ids.sidebar], what="back to the list")
     assert app.selected is None
+
+
+def test_the_short_id_copies_to_the_clipboard(make_app, frames):
+    from kivy.core.clipboard import Clipboard
+
+    app = make_app(live_engine(), (1280, 800))
+    frames.until(lambda: find_row(app, "web"))
+    app.select("a1" * 32)
+    frames.step(2)
+    copy = next(
+        w
+        for w in walk(app.root.ids.detail)
+        if type(w).__name__ == "FlatButton" and w.text == "Copy"
+    )
+    tap(copy, frames)
+    frames.until(lambda: app.root.notice is not None, what="copied notice")
+    assert app.root.notice.text == "Copied a1a1a1a1a1a1"
+    assert Clipboard.paste() == "a1a1a1a1a1a1"
