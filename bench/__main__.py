@@ -46,7 +46,7 @@ class Config:
     app_runs: int = 3
     app_containers: int = 1_000
     app_events_per_s: int = 100
-    app_seconds: float = 10.0
+    app_seconds: float = 5.0
     load_runs: int = 2
     load_window: float = 30.0
 
@@ -54,7 +54,7 @@ class Config:
 QUICK = Config(latency_runs=1, latency_steps=30, latency_warmup=5, fold_sizes=(100, 10_000),
                fold_events=3_000, fold_runs=2, sync_runs_100=1, sync_runs_1000=1,
                sync_runs_10000=1, sync_big=300, sync_fake=2_000, log_lines=40_000, log_runs=1,
-               stats_records=500, stats_runs=1, app_runs=1, app_containers=300, app_seconds=4,
+               stats_records=500, stats_runs=1, app_runs=1, app_containers=300, app_seconds=2,
                load_runs=1, load_window=5.0)
 
 
@@ -185,10 +185,11 @@ Medians over runs, warm-up excluded; "vs Genet" > 1 means Genet is ahead of that
   Linux {facts['kernel']}, Python {facts['python']}; load average at start {facts['load']}
   (the machine is shared: other work ran at the same time)
 - Engine: {engine_version}, a private dockerd started by the bench
-- Run: {elapsed / 60:.1f} min; latency {cfg.latency_runs}×{cfg.latency_steps} changes,
-  fold {cfg.fold_runs} runs × {cfg.fold_events:,} events, sync {cfg.sync_runs_100}/{cfg.sync_runs_1000}/{cfg.sync_runs_10000} runs,
-  logs {cfg.log_runs} runs, stats {cfg.stats_runs} runs × {cfg.stats_records:,} records,
-  app {cfg.app_runs} runs, engine load {cfg.load_runs}×{cfg.load_window:.0f} s
+- Run: {elapsed / 60:.1f} min; latency {cfg.latency_runs}x{cfg.latency_steps} changes,
+  fold {cfg.fold_runs} runs x {cfg.fold_events:,} events,
+  sync {cfg.sync_runs_100}/{cfg.sync_runs_1000}/{cfg.sync_runs_10000} runs,
+  logs {cfg.log_runs} runs, stats {cfg.stats_runs} runs x {cfg.stats_records:,} records,
+  app {cfg.app_runs} runs, engine load {cfg.load_runs}x{cfg.load_window:.0f} s
 
 {table}
 """

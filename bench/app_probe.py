@@ -1,6 +1,7 @@
 """One launch of the app (or of a bare Kivy window, the floor), measuring itself.
 
-``python -m bench.app_probe MODE URL EXPECTED SECONDS OUT`` with MODE ``genet`` or ``bare``.
+``python -m bench.app_probe MODE URL EXPECTED SECONDS OUT`` with MODE ``genet``, ``bare`` or
+``bare-busy`` (a bare window whose label changes 100 times a second in the events phase).
 It starts exactly as ``genet --host URL --size 1280x800`` does (genet_kivy.main.run_app's
 settings, GenetApp on ``genet_rx.connect``), plus hooks that only read clocks:
 
@@ -17,6 +18,7 @@ Writes a JSON object to OUT and exits.
 
 from __future__ import annotations
 
+import cProfile
 import json
 import os
 import sys
@@ -27,6 +29,11 @@ from typing import Any
 os.environ["KIVY_NO_ARGS"] = "1"
 os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
 os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="genet-bench-kivy-"))
+
+
+#: GENET_BENCH_PROFILE=path: cProfile the events phase (main thread) into that file.
+PROFILE = os.environ.get("GENET_BENCH_PROFILE")
+PROFILER = cProfile.Profile()
 
 
 def rss_kib() -> int:
@@ -55,8 +62,8 @@ def main() -> None:
     state = {"phase": "start", "last": 0.0}
 
     if mode == "genet":
-        from genet_rx import connect
         from genet_kivy.app import GenetApp
+        from genet_rx import connect
 
         engine = connect(url)
         base: Any = GenetApp
@@ -66,7 +73,12 @@ def main() -> None:
 
         class Bare(App):
             def build(self) -> Any:
-                return Label(text="bare Kivy window")
+                self.label = Label(text="bare Kivy window")
+                return self.label
+
+            def busy(self, _dt: float) -> None:  # mode bare-busy: a repaint 100 times a second
+                if state["phase"] == "events":
+                    self.label.text = f"bare Kivy window {time.perf_counter():.3f}"
 
         engine = None
         base = Bare
@@ -77,6 +89,8 @@ def main() -> None:
             super().on_start()
             Window.bind(on_flip=self._flipped)
             Clock.schedule_interval(self._tick, 0)
+            if mode == "bare-busy":
+                Clock.schedule_interval(self.busy, 0.01)
 
         def _shown(self) -> bool:
             if mode != "genet":
@@ -113,10 +127,15 @@ def main() -> None:
             state["phase"] = "events"
             state["cpu"], state["wall"] = cpu, wall
             result["applied_before"] = getattr(self, "tables_applied", 0)
+            if PROFILE:
+                PROFILER.enable()
             print("EVENTS", flush=True)
             Clock.schedule_once(self._events_done, seconds)
 
         def _events_done(self, _dt: float) -> None:
+            if PROFILE:
+                PROFILER.disable()
+                PROFILER.dump_stats(PROFILE)
             cpu, wall = time.process_time(), time.perf_counter()
             result["events_cpu_pct"] = (cpu - state["cpu"]) / (wall - state["wall"]) * 100
             result["events_frames_ms"] = list(frames)

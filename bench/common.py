@@ -19,11 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TESTS = ROOT / "tests"
-if str(TESTS) not in sys.path:
-    sys.path.insert(0, str(TESTS))
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+TESTS = ROOT / "tests"  # on sys.path: see bench/__init__.py
 
 PY = sys.executable
 
@@ -88,7 +84,7 @@ def _finite(x: float | None) -> bool:
 
 def fmt_num(x: float | None) -> str:
     if x is None or not _finite(x):
-        return "–"
+        return "-"
     a = abs(x)
     if a >= 1000:
         return f"{x:,.0f}"
@@ -109,11 +105,11 @@ def verdict(r: Row) -> str:
     if r.ratio == float("inf"):
         return "∞ (floor)" if r.floor else "∞ (Genet ahead: Genet ~0)"
     if r.floor:
-        return f"{r.ratio:.2f}× (floor)"
+        return f"{r.ratio:.2f}x (floor)"
     if r.part:
-        return f"{r.ratio:.2f}× (Genet too)"
+        return f"{r.ratio:.2f}x (Genet too)"
     word = "Genet ahead" if r.ratio >= 1.05 else ("Genet BEHIND" if r.ratio <= 0.95 else "even")
-    return f"{r.ratio:.2f}× ({word})"
+    return f"{r.ratio:.2f}x ({word})"
 
 
 def render(rows: list[Row]) -> str:

@@ -46,9 +46,10 @@ def run(tb: Testbed, runs: int, window: float, settle: float = 2.0) -> list[Row]
                 f"client {client[kind][-1]:.2f}% of a core over {elapsed:.0f}s")
     rows = []
     for kind, name in CLIENTS.items():
-        note = f"{runs}×{window:.0f}s"
+        note = f"{runs}x{window:.0f}s"
         if kind == "genet":
-            note += f"; a 60-s reconcile lists once a minute (may fall outside a {window:.0f}-s window)"
+            note += (f"; its 60-s reconcile lists once a minute (may fall outside a "
+                     f"{window:.0f}-s window)")
         rows.append(Row("7 engine load (idle, 100 ctrs)", name, median(engine[kind]),
                         "% core (dockerd)", group="dockerd CPU", genet=(kind == "genet"),
                         floor=(kind == "nobody"), note=note, runs=runs))

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import sys
 
-from .common import ROOT  # noqa: F401  (puts tests/ on sys.path)
+from fake_engine import FakeEngine
 
-from fake_engine import FakeEngine  # noqa: E402
+from .common import ROOT  # noqa: F401  (puts tests/ on sys.path)
 
 
 def main() -> None:

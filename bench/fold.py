@@ -15,11 +15,11 @@ import json
 import random
 import time
 
-from .common import Row, median
+from genet_rx.containers import Container, State
+from genet_rx.events import decode_event_line
+from genet_rx.table import apply, from_rows
 
-from genet_rx.containers import Container, State  # noqa: E402
-from genet_rx.events import decode_event_line  # noqa: E402
-from genet_rx.table import apply, from_rows  # noqa: E402
+from .common import Row, median
 
 ACTIONS = ["pause", "unpause", "die", "start", "kill", "health_status: healthy",
            "exec_create: sh -c true", "exec_start: sh -c true", "exec_die"]
@@ -84,9 +84,10 @@ def run(sizes: list[int], events: int, runs: int) -> list[Row]:
         naive_base = {c.id: {"name": c.name, "state": "running"} for c in rows}
         res: dict[str, list[float]] = {"genet": [], "decode": [], "naive": []}
         for r in range(runs + 1):
-            for key, fn in (("genet", lambda: genet_fold(base, lines)),
-                            ("decode", lambda: decode_only(lines)),
-                            ("naive", lambda: naive_fold(naive_base, lines))):
+            jobs = (("genet", lambda b=base, ls=lines: genet_fold(b, ls)),
+                    ("decode", lambda ls=lines: decode_only(ls)),
+                    ("naive", lambda b=naive_base, ls=lines: naive_fold(b, ls)))
+            for key, fn in jobs:
                 t = time.perf_counter()
                 fn()
                 dt = time.perf_counter() - t

@@ -1,7 +1,7 @@
 """Item 1: event → table latency on the private daemon.
 
 The driver pauses and unpauses running containers round-robin (one state change every
-``pace`` seconds, each container changing at most every ``pace × containers`` seconds, so a
+``pace`` seconds, each container changing at most every ``pace x containers`` seconds, so a
 1-second poller can see every change). Each change is one engine event. Latency is the
 watcher's arrival time minus the event's ``timeNano`` (same machine, same clock).
 

@@ -23,11 +23,12 @@ import io
 import time
 from typing import Any
 
+from dockerd import IMAGE
+
+from genet_rx.logs import LogDemuxer
+
 from .common import Row, log, median, raw_get
 from .testbed import Testbed
-
-from dockerd import IMAGE  # noqa: E402
-from genet_rx.logs import LogDemuxer  # noqa: E402
 
 CHUNK = 64 * 1024
 OUT_LINE = "INFO 200 GET /api/v1/items/42?expand=owner 12.4ms user=alice trace=4bf92f3577b34da6a"

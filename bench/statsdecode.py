@@ -21,10 +21,10 @@ import json
 import time
 from typing import Any
 
-from .common import TESTS, Row, median
+from genet_rx.ndjson import LineSplitter
+from genet_rx.stats import parse_stats
 
-from genet_rx.ndjson import LineSplitter  # noqa: E402
-from genet_rx.stats import parse_stats  # noqa: E402
+from .common import TESTS, Row, median
 
 SAMPLES = ["stats_real_v1_busy.json", "stats_real_v1_idle.json",
            "stats_real_v1_net_memlimit.json"]

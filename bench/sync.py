@@ -16,9 +16,9 @@ import threading
 import time
 from collections.abc import Callable
 
-from .common import PY, ROOT, Row, log, median, raw_get
+from dockerd import docker_cli
 
-from dockerd import docker_cli  # noqa: E402
+from .common import PY, ROOT, Row, log, median, raw_get
 
 
 def genet_sync(url: str) -> int:
@@ -114,7 +114,7 @@ def run(url: str, n: int, group: str, runs: int, slow_runs: int | None = None) -
             f"{k}={v[-1]:.0f}ms" for k, v in times.items() if v))
     rows = []
     for key, (name, _fn) in CONTENDERS.items():
-        note = f"{len(times[key])} runs"
+        note = f"{len(times[key])} run{'s' if len(times[key]) != 1 else ''}"
         if key == "dockerpy" and slow_runs == 1:
             note += " (1 run, no warm-up: N+1 requests)"
         if key == "dockerpy" and slow_runs == 0:

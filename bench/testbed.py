@@ -13,9 +13,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from .common import log, raw_json
+from dockerd import IMAGE, PrivateDaemon, build_busybox_image
 
-from dockerd import IMAGE, PrivateDaemon, build_busybox_image  # noqa: E402  (tests/ on path)
+from .common import log, raw_json
 
 LABEL = {"genet-bench": "1"}
 
