@@ -50,6 +50,8 @@ def run(tb: Testbed, runs: int, window: float, settle: float = 2.0) -> list[Row]
         if kind == "genet":
             note += (f"; its 60-s reconcile lists once a minute (may fall outside a "
                      f"{window:.0f}-s window)")
+        if median(engine[kind]) == 0:
+            note += f"; 0 = not one {1000 // TICK}-ms CPU tick in the window"
         rows.append(Row("7 engine load (idle, 100 ctrs)", name, median(engine[kind]),
                         "% core (dockerd)", group="dockerd CPU", genet=(kind == "genet"),
                         floor=(kind == "nobody"), note=note, runs=runs))
