@@ -29,11 +29,11 @@ engine_version="20.10.24+dfsg1")`` starts at once; use it as a context manager o
 inspect keep showing a container's state from before an action that long, as the real engine
 briefly does after it has already emitted the event; 0 by default).
 
-Store: ``add_container(name, image="busybox", state="running", labels=None, id=None) -> id``
-(silent: no events), ``set_state(ref, state, exit_code=0)`` and ``remove_container(ref)``
-(silent too: changes a client can only see by listing), ``act(ref, action, **params) -> int``
-(as if another client called the API: events and all; returns the HTTP status),
-``inspect(ref) -> dict``.
+Store: ``add_container(name, image="busybox", state="running", labels=None, id=None, *,
+cmd=None, env=None, tty=False) -> id`` (silent: no events); ``set_state(ref, state,
+exit_code=0)`` and ``remove_container(ref)`` (silent too: changes a client can only see by
+listing); ``act(ref, action, **params) -> int`` (as if another client called the API: events
+and all; returns the HTTP status); ``inspect(ref) -> dict`` (a copy of the inspect document).
 
 Events: ``emit(record)`` (to open streams, filtered, and to the history), ``emit_many(records)``
 (the same, as one batch), ``emit_raw(data)`` (bytes as they are, to every open stream, not to
@@ -515,7 +515,9 @@ class FakeEngine:
     # store --------------------------------------------------------------------------------------
 
     def add_container(self, name: str, image: str = "busybox", state: str = "running",
-                      labels: dict[str, str] | None = None, id: str | None = None) -> str:
+                      labels: dict[str, str] | None = None, id: str | None = None, *,
+                      cmd: list[str] | None = None, env: list[str] | None = None,
+                      tty: bool = False) -> str:
         """Put a container in the store without any event; returns its 64-hex id."""
         if state not in STATES:
             raise ValueError(f"state must be one of {STATES}")
@@ -529,6 +531,7 @@ class FakeEngine:
                 c.started_ns, c.pid = now, self._new_pid() if state in _ALIVE else 0
             if state in ("exited", "dead"):
                 c.finished_ns = now
+            c.cmd, c.env, c.tty = list(cmd or c.cmd), list(env or c.env), tty
             self._containers[c.id] = c
             return c.id
 
@@ -550,7 +553,8 @@ class FakeEngine:
             del self._containers[self._must_find(ref).id]
 
     def inspect(self, ref: str) -> dict[str, Any]:
-        """The document ``GET /containers/{ref}/json`` answers."""
+        """A copy of the document ``GET /containers/{ref}/json`` answers (editing it changes
+        nothing: give ``cmd``/``env``/``tty`` to `add_container`)."""
         with self._lock:
             return self._inspect_doc(self._must_find(ref))
 
@@ -1028,12 +1032,10 @@ class FakeEngine:
                 return _error(409, f'Conflict. The container name "/{name}" is already in use '
                                    f'by container "{taken.id}". You have to remove (or rename) '
                                    "that container to be able to reuse that name.")
-            cid = self.add_container(name, config["Image"], "created", config.get("Labels"))
-            c = self._containers[cid]
-            c.cmd = list(config.get("Cmd") or c.cmd)
-            c.env = list(config.get("Env") or c.env)
-            c.tty = bool(config.get("Tty"))
-            self._publish([self._record(c, "create")])
+            cid = self.add_container(name, config["Image"], "created", config.get("Labels"),
+                                     cmd=config.get("Cmd"), env=config.get("Env"),
+                                     tty=bool(config.get("Tty")))
+            self._publish([self._record(self._containers[cid], "create")])
         return _json({"Id": cid, "Warnings": []}, 201)
 
     def _remove(self, ref: str, q: dict[str, str]) -> _Response:
