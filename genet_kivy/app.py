@@ -2,8 +2,9 @@
 
 Threads meet in one place: every engine Observable is moved onto the Kivy main thread with
 ``observe_on(KivyScheduler)``. Tables are coalesced — the newest waits in ``_pending`` and a
-Clock trigger applies it, so the widgets see at most one table a frame however fast events
-come. Nothing here blocks: commands and inspects run on the engine's workers and come back as
+Clock trigger (timeout -1: after the frame's drain, before its draw) applies it, so the
+widgets see at most one table a frame however fast events come, in the frame it arrived.
+Nothing here blocks: commands and inspects run on the engine's workers and come back as
 values. Subscriptions are disposed in ``on_stop``; whoever made the engine closes it.
 """
 
@@ -124,7 +125,8 @@ class GenetApp(App):
 
     def on_start(self) -> None:
         self.scheduler = KivyScheduler()
-        self._apply_trigger = Clock.create_trigger(self._apply_pending, 0)
+        # timeout -1: runs once, after this frame's drain and before its draw.
+        self._apply_trigger = Clock.create_trigger(self._apply_pending, -1)
         self._refresh_trigger = Clock.create_trigger(lambda _dt: self.refresh(), 0)
         self.root.ids.topbar.host = self.engine.host
         self._subs.add(

@@ -369,6 +369,14 @@ def test_a_flood_of_tables_reaches_the_widgets_at_most_once_a_frame(make_app, fr
     assert len(rv.data) == 1501
     assert len(rv.layout_manager.children) < 60  # views are recycled, not one per row
 
+    # Latency: a table pushed from another thread reaches the widgets in the next frame.
+    last = from_rows(rows[:10])
+    pusher = threading.Thread(target=engine.push, args=(last,))
+    pusher.start()
+    pusher.join()
+    frames.step(1)
+    assert app.table is last and len(rv.data) == 11
+
 
 def test_rotating_a_panel_switches_to_the_narrow_layout(make_app, frames, kivy_window):
     app = make_app(live_engine(), (800, 480))
