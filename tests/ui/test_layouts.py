@@ -27,7 +27,7 @@ def sample_rows() -> list[Container]:
             image="nginx:1.27",
             state=State.RUNNING,
             command="nginx -g 'daemon off;'",
-            created=int(time.time()) - 7200,
+            created=1_795_000_000,  # fixed: screenshots stay the same run to run,
             ports=(Port(80, "tcp", 8080, "0.0.0.0"), Port(443, "tcp", 8443, "0.0.0.0")),
             labels={**shop, "com.docker.compose.service": "web", "tier": "front"},
             state_since_ns=NOW - 62 * MIN,
