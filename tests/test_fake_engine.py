@@ -14,6 +14,15 @@ import h11
 import pytest
 from fake_engine import FakeEngine, fixed, split_utf8, whole
 
+_opened: list[socket.socket] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_client_sockets() -> Iterator[None]:
+    yield
+    while _opened:
+        _opened.pop().close()
+
 
 @pytest.fixture
 def fake() -> Iterator[FakeEngine]:
@@ -23,6 +32,7 @@ def fake() -> Iterator[FakeEngine]:
 
 def connect(fake: FakeEngine, timeout: float = 5.0) -> socket.socket:
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    _opened.append(sock)
     sock.settimeout(timeout)
     sock.connect(fake.socket_path)
     return sock
