@@ -291,10 +291,15 @@ def test_secrets_never_reach_debug_logs(fake: FakeEngine, caplog: pytest.LogCapt
                                         live: Live) -> None:
     caplog.set_level("DEBUG")
     secret = "hunter2-very-secret"
-    cid = fake.add_container("app", labels={"com.example": "x"})
-    fake.inspect(cid)["Config"]["Env"] = [f"DB_PASSWORD={secret}"]
+    cid = fake.add_container("app", labels={"com.example": "x"},
+                             env=[f"DB_PASSWORD={secret}"])
+    assert f"DB_PASSWORD={secret}" in fake.inspect(cid)["Config"]["Env"]
     fake.emit_raw(json.dumps({"Type": "container", "Action": "create", "timeNano": 1,
                               "Actor": {"ID": cid, "Attributes": {"name": "app"}}}).encode()
                   + b"\n{broken " + secret.encode() + b"\n")
     wait_for(lambda: live.engine.table.get(cid), what="the new row")
+    wait_for(lambda: any(r.path.endswith(f"/containers/{cid}/json") for r in fake.requests),
+             what="the create's inspect, whose answer holds the secret")
+    wait_for(lambda: live.engine.client.malformed_events == 1, what="the broken line counted")
+    assert "skipped an events line" in caplog.text  # the debug log speaks, without content
     assert secret not in caplog.text
