@@ -102,6 +102,11 @@ class Engine:
         return self._connection.pipe(ops.distinct_until_changed(_connection_key))
 
     @property
+    def counters(self) -> dict[str, int]:
+        """Events by what the fold made of them, plus malformed lines skipped."""
+        return {**self._sync.counters, "malformed": self.client.malformed_events}
+
+    @property
     def table(self) -> ContainerTable:
         """The latest table, right now."""
         return self._latest

@@ -28,6 +28,7 @@ import queue
 import random
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -38,7 +39,17 @@ from .containers import container_from_inspect, container_from_list, parse_time_
 from .errors import EngineUnreachable, GenetError, NotFound
 from .events import Event
 from .http import Response
-from .table import GRACE_NS, Change, ContainerTable, Inspected, Snapshot, Vanished, needs_inspect
+from .table import (
+    GRACE_NS,
+    Change,
+    ContainerTable,
+    Inspected,
+    Snapshot,
+    Vanished,
+    Verdict,
+    classify,
+    needs_inspect,
+)
 
 log = logging.getLogger("genet_rx.sync")
 
@@ -110,6 +121,7 @@ class SyncLoop:
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="genet-inspect")
         self._thread = threading.Thread(target=self._run, name="genet-sync", daemon=True)
         self.last_event_ns = 0
+        self.counters: Counter[str] = Counter()  # events by Verdict value
 
     def start(self) -> None:
         self._thread.start()
@@ -182,6 +194,11 @@ class SyncLoop:
                     "the engine may have stopped or restarted; retrying")
             if isinstance(item, Event):
                 self.last_event_ns = max(self.last_event_ns, item.time_nano)
+                verdict = classify(self._table(), item)
+                self.counters[verdict.value] += 1
+                if verdict not in (Verdict.FOLDED, Verdict.NOISE):
+                    log.debug("event %s %r for %s: %s", item.type, item.verb,
+                              item.actor_id[:12], verdict.value)
                 self._emit(item)
                 if needs_inspect(self._table(), item):
                     self._inspect_later(item.actor_id)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from types import MappingProxyType
 from typing import TypeVar
 
@@ -125,23 +126,45 @@ def needs_inspect(table: ContainerTable, event: Event) -> bool:
     return event.verb in INSPECT_VERBS or (event.verb == "die" and not row.restart_policy)
 
 
-def _apply_event(table: ContainerTable, ev: Event) -> ContainerTable:
+class Verdict(StrEnum):
+    """What the fold makes of one event (counted and reported by the sync loop)."""
+
+    FOLDED = "folded"  # changes the row, or may
+    OTHER = "other"  # not a container event, or no actor id
+    NOISE = "noise"  # exec_*, attach, top, resize ...: nothing the table shows
+    DUPLICATE = "duplicate"  # the same (timeNano, id, action) seen before
+    OUT_OF_ORDER = "out_of_order"  # older than what the row already shows
+    GONE = "gone"  # about a destroyed container: ids are never reused
+
+
+def classify(table: ContainerTable, ev: Event) -> Verdict:
     if ev.type != "container" or not ev.actor_id:
-        return table
-    verb = ev.verb
-    if verb not in _FOLDED:
-        return table  # exec_*, attach, oom, top, resize ...: nothing to show changes
+        return Verdict.OTHER
+    if ev.verb not in _FOLDED:
+        return Verdict.NOISE
     if ev.key in table.seen:
+        return Verdict.DUPLICATE
+    row = table.rows.get(ev.actor_id)
+    if row is not None and row.event_ns is not None and ev.time_nano < row.event_ns:
+        return Verdict.OUT_OF_ORDER
+    if ev.actor_id in table.tombstones and ev.verb != "destroy":
+        return Verdict.GONE
+    return Verdict.FOLDED
+
+
+def _apply_event(table: ContainerTable, ev: Event) -> ContainerTable:
+    verdict = classify(table, ev)
+    if verdict in (Verdict.OTHER, Verdict.NOISE, Verdict.DUPLICATE):
         return table
     seen = table.seen.set(ev.key, ev.time_nano)
     last_ns = max(table.last_event_ns, ev.time_nano)
+    if verdict is Verdict.OUT_OF_ORDER:
+        return dataclasses.replace(table, seen=seen, last_event_ns=last_ns)
+    verb = ev.verb
     cid = ev.actor_id
     row = table.rows.get(cid)
-    if row is not None and row.event_ns is not None and ev.time_nano < row.event_ns:
-        # Out of order: older than what the row already shows.
-        return dataclasses.replace(table, seen=seen, last_event_ns=last_ns)
     tomb = table.tombstones.get(cid)
-    if verb == "destroy" or tomb is not None:  # ids are never reused: gone is gone
+    if verb == "destroy" or verdict is Verdict.GONE:
         rows = table.rows.delete(cid) if row is not None else table.rows
         tombs = table.tombstones.set(cid, max(ev.time_nano, tomb or 0))
         return dataclasses.replace(

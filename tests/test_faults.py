@@ -240,6 +240,11 @@ def test_odd_and_malformed_events_are_counted_and_the_table_stays_right(
     client = live.engine.client
     wait_for(lambda: client.malformed_events >= 4, what="malformed lines counted")
     assert client.malformed_events == 4  # not json, not UTF-8, no time, a list
+    counters = live.engine.counters
+    assert counters["other"] >= 1  # the one without an Actor (the plugin one is filtered)
+    assert counters["noise"] >= 2  # "teleport", the 1 MB exec_die
+    assert counters["duplicate"] >= 1 and counters["out_of_order"] >= 1
+    assert counters["malformed"] == 4
     assert live.connects() == 1  # nothing of it broke the stream
 
 
