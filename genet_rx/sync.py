@@ -165,9 +165,10 @@ class SyncLoop:
             on_completed=lambda: self._queue.put(_StreamEnded(None)),
         )
         try:
-            self._emit(self._snapshot())
+            snapshot = self._snapshot()
             self._publish(Connection(client.host, Link.CONNECTED, api_version=version,
                                      time_ns=time.time_ns()))
+            self._emit(snapshot)
             self._backoff.reset()
             self._follow()
         finally:
