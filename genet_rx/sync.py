@@ -204,12 +204,12 @@ class SyncLoop:
                 if needs_inspect(self._table(), item):
                     self._inspect_later(item.actor_id)
             else:
-                self._inspecting.discard(item.container.id if isinstance(item, Inspected)
-                                         else item.id)
+                self._inspecting.discard(_subject(item))
                 self._emit(item)
 
     def _drain_stale_items(self) -> None:
-        """Drop what a previous connection left queued (its events are replayed by since)."""
+        """Drop what a previous connection left queued: its events are replayed by since, and
+        the coming snapshot covers its inspect answers."""
         while True:
             try:
                 item = self._queue.get_nowait()
@@ -218,6 +218,8 @@ class SyncLoop:
             if isinstance(item, _Closing):
                 self._queue.put(item)
                 return
+            if isinstance(item, Inspected | Vanished):
+                self._inspecting.discard(_subject(item))
 
     def _snapshot(self) -> Snapshot:
         resp = self._client.containers_response(all=True)
@@ -249,6 +251,10 @@ class SyncLoop:
         except Exception as exc:  # the reconcile repairs it; never kill the worker
             log.info("inspect of %s failed: %s", container_id[:12], describe(exc))
         self._inspecting.discard(container_id)
+
+
+def _subject(answer: Inspected | Vanished) -> str:
+    return answer.container.id if isinstance(answer, Inspected) else answer.id
 
 
 def _reason(exc: BaseException) -> str:
