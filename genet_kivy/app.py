@@ -55,6 +55,13 @@ KV_FILES = (
     "sidebar.kv",
     "field_row.kv",
     "control_bar.kv",
+    "tab_button.kv",
+    "log_row.kv",
+    "logs_view.kv",
+    "line_viewer.kv",
+    "graph.kv",
+    "stats_view.kv",
+    "inspect_view.kv",
     "detail_pane.kv",
     "connection_banner.kv",
     "notice.kv",
@@ -145,6 +152,8 @@ class GenetApp(App):
         self.refresh()
 
     def on_stop(self) -> None:
+        if self.root is not None:
+            self.root.ids.detail.leave()  # the live tab's stream, if one is open
         self._subs.dispose()
         for event in (self._ticker, self._notice_timer):
             if event is not None:
@@ -154,6 +163,8 @@ class GenetApp(App):
     def _on_main(self, source: Observable[Any]) -> Observable[Any]:
         assert self.scheduler is not None
         return source.pipe(ops.observe_on(self.scheduler))
+
+    on_main = _on_main  # for the detail tabs: every stream reaches widgets through here
 
     # -- engine → widgets -----------------------------------------------------------------
 
@@ -329,6 +340,8 @@ class GenetApp(App):
             on_next=value, on_error=error, on_completed=completed
         )
 
+    run_once = _once  # for the detail tabs (a save, an inspect)
+
     def _on_result(self, result: CommandResult) -> None:
         cid = result.command.id
         self.working.pop(cid, None)
@@ -345,7 +358,8 @@ class GenetApp(App):
             self.notify(f"{name}: {result.message or 'already in that state'}.", "info")
         self._show_detail()
 
-    def copy_text(self, text: str) -> None:
+    def copy_text(self, text: str, what: str | None = None) -> None:
+        """Put ``text`` on the clipboard; the notice names ``what`` (else shows the text)."""
         try:
             from kivy.core.clipboard import Clipboard
 
@@ -353,7 +367,7 @@ class GenetApp(App):
         except Exception as exc:  # no clipboard provider: say so, do not crash
             self.notify(f"Could not copy: {exc}", "error")
             return
-        self.notify(f"Copied {text}", "info")
+        self.notify(f"Copied {what or text}", "info")
 
     # -- notices --------------------------------------------------------------------------
 

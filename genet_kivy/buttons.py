@@ -12,3 +12,10 @@ class FlatButton(Button):
     tone = OptionProperty("normal", options=["normal", "primary", "danger", "quiet"])
     working = BooleanProperty(False)
     control = StringProperty("")  # for control buttons: which control it sends
+
+
+class TabButton(FlatButton):
+    """One of the detail pane's tabs; ``current`` marks the one shown (a bar, not colour alone)."""
+
+    tab = StringProperty("")
+    current = BooleanProperty(False)

@@ -1,4 +1,9 @@
-"""The detail pane: one container's facts and its controls.
+"""The detail pane: one container's facts and its controls, and its live tabs.
+
+Tabs: Overview (facts and controls), Logs, Stats, Inspect. Only the tab on screen holds a
+stream (see :mod:`genet_kivy.live_view`): switching tab, selecting another container, the
+container leaving, or the app stopping lets it go. On a short screen (``compact``) the
+controls show on the Overview tab only, so the live tabs keep room for their content.
 
 ``DetailPane.show`` takes the container (or None), whether the engine is live, and which
 control (if any) has a command on its way; it updates texts and button states in place.
@@ -10,7 +15,7 @@ from __future__ import annotations
 
 from kivy.app import App
 from kivy.metrics import dp
-from kivy.properties import BooleanProperty, ColorProperty, StringProperty
+from kivy.properties import BooleanProperty, ColorProperty, OptionProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.stacklayout import StackLayout
 
@@ -19,6 +24,16 @@ from genet_rx.containers import Container
 from .actions import LABEL, WORKING, Control, enabled, pause_control
 from .buttons import FlatButton
 from .describe import Field, detail_fields, state_color, state_word
+from .inspect_view import InspectView
+from .live_view import LiveView
+from .logs_view import LogsView
+from .stats_view import StatsView
+
+TABS = ("overview", "logs", "stats", "inspect")
+LIVE_TABS = ("logs", "stats", "inspect")
+COMPACT_BELOW = 560  # dp of detail height: below it, controls show on Overview only
+#: Widget classes kv names inside the detail pane (imported to register them).
+VIEWS = (LogsView, StatsView, InspectView)
 
 
 class FieldRow(BoxLayout):
@@ -74,15 +89,76 @@ class DetailPane(BoxLayout):
     placeholder = StringProperty("Select a container")
     has_container = BooleanProperty(False)
     narrow = BooleanProperty(False)
+    tab = OptionProperty("overview", options=TABS)
+    compact = BooleanProperty(False)
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self._keys: tuple[str, ...] = ()
         self._rows: dict[str, FieldRow] = {}
+        self._container: Container | None = None
 
     def on_kv_post(self, base_widget: object) -> None:
         self._back = self.ids.back.__self__  # a strong reference: it leaves the tree
+        # Pages and the control bar leave the tree too: keep strong references.
+        self._pages = {name: self.ids[name].__self__ for name in TABS}
+        self._controls = self.ids.controls.__self__
         self._place_back()
+        self._place_page()
+
+    @property
+    def views(self) -> dict[str, LiveView]:
+        """The live tabs' views by tab name."""
+        return {name: self._pages[name] for name in LIVE_TABS}
+
+    def select_tab(self, name: str) -> None:
+        self.tab = name
+
+    def on_tab(self, *_: object) -> None:
+        self._place_page()
+        self._sync_live()
+
+    def on_height(self, *_: object) -> None:
+        self.compact = self.height < dp(COMPACT_BELOW)
+
+    def on_compact(self, *_: object) -> None:
+        self._place_page()
+
+    def on_has_container(self, *_: object) -> None:
+        self._place_page()
+
+    def _place_page(self) -> None:
+        """Show the current tab's page (Overview when nothing is selected), and the controls
+        unless this is a live tab on a short screen."""
+        pages = getattr(self, "_pages", None)
+        if pages is None:
+            return
+        name = self.tab if self.has_container else "overview"
+        page = self.ids.page
+        wanted = pages[name]
+        if list(page.children) != [wanted]:
+            page.clear_widgets()
+            page.add_widget(wanted)
+        controls = self._controls
+        show = name == "overview" or not self.compact
+        if show and controls.parent is None:
+            self.add_widget(controls, index=self.children.index(self.ids.tabbar) + 1)
+        elif not show and controls.parent is not None:
+            self.remove_widget(controls)
+
+    def _sync_live(self) -> None:
+        c = self._container
+        active = self.tab if c is not None else None
+        for name, view in self.views.items():
+            if name == active:
+                view.show_container(c)
+            elif view.container is not None or view.streaming:
+                view.leave()
+
+    def leave(self) -> None:
+        """Let every live tab's stream go (the app is stopping)."""
+        for view in self.views.values():
+            view.leave()
 
     def on_narrow(self, *_: object) -> None:
         self._place_back()
@@ -100,7 +176,9 @@ class DetailPane(BoxLayout):
 
     def show(self, c: Container | None, now_ns: int, live: bool, working: Control | None) -> None:
         self.has_container = c is not None
+        self._container = c
         self.ids.controls.update(c, live, working)
+        self._sync_live()
         if c is None:
             self.title = ""
             self.state_text = ""

@@ -3,7 +3,8 @@
 ``containers`` and ``connection`` replay their latest value and may be pushed from any thread
 (like the real one, which emits on background threads). ``execute`` answers with whatever
 ``answer(command)`` returns, on a worker thread; ``hold=True`` keeps results back until
-``release()`` so a test can see a control working.
+``release()`` so a test can see a control working. ``logs`` and ``stats`` are Subjects per
+container (``log_streams``, ``stats_streams``) that count live subscriptions.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ class EngineDouble:
         self._lock = threading.Lock()
         self.inspected: dict[str, dict[str, Any]] = {}
         self.closed = False
+        self.log_streams = Streams()
+        self.stats_streams = Streams()
 
     @property
     def containers(self) -> Observable[ContainerTable]:
@@ -79,5 +82,55 @@ class EngineDouble:
             return reactivex.throw(LookupError(container_id))
         return reactivex.of(doc)
 
+    def logs(
+        self,
+        container_id: str,
+        follow: bool = True,
+        tail: int | None = 10_000,
+        timestamps: bool = False,
+    ) -> Observable[Any]:
+        """Lines pushed with ``log_streams.subject(cid).on_next(LogLine(...))``."""
+        return self.log_streams.observable(container_id, tail=tail, timestamps=timestamps)
+
+    def stats(self, container_id: str) -> Observable[Any]:
+        """Samples pushed with ``stats_streams.subject(cid).on_next(Stats(...))``."""
+        return self.stats_streams.observable(container_id)
+
     def close(self) -> None:
         self.closed = True
+
+
+class Streams:
+    """Per-container Subjects standing in for engine.logs / engine.stats streams.
+
+    ``opened`` lists (container id, options) per subscription; ``live`` counts subscriptions
+    not yet disposed, so a test sees streams come and go.
+    """
+
+    def __init__(self) -> None:
+        self.subjects: dict[str, Subject[Any]] = {}
+        self.opened: list[tuple[str, dict[str, Any]]] = []
+        self.live = 0
+        self._lock = threading.Lock()
+
+    def subject(self, cid: str) -> Subject[Any]:
+        with self._lock:
+            return self.subjects.setdefault(cid, Subject())
+
+    def observable(self, cid: str, **options: Any) -> Observable[Any]:
+        def subscribe(observer: Any, scheduler: Any = None) -> Any:
+            from reactivex.disposable import Disposable
+
+            with self._lock:
+                self.opened.append((cid, options))
+                self.live += 1
+            sub = self.subject(cid).subscribe(observer)
+
+            def dispose() -> None:
+                sub.dispose()
+                with self._lock:
+                    self.live -= 1
+
+            return Disposable(dispose)
+
+        return reactivex.create(subscribe)

@@ -1,0 +1,306 @@
+"""The Logs tab: a container's output followed live in a RecycleView.
+
+Lines come from ``engine.logs`` through ``batched_on`` the Kivy scheduler: however fast the
+container prints, the view gets one list of lines per drain, keeps at most the ring's
+capacity, and redraws at most once a frame (a trigger with timeout -1: after the drain,
+before the draw). Rows are built by the pure :mod:`genet_kivy.log_rows`.
+
+Auto-scroll: while the list sits at its bottom, new lines keep it there. Scrolling up pauses
+it — the rows on screen stop changing (new lines still go into the ring) and a "Jump to
+bottom" control appears; scrolling back to the bottom, or that control, resumes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Hashable
+from pathlib import Path
+from typing import Any
+
+import reactivex
+from kivy.clock import Clock
+from kivy.metrics import dp
+from kivy.properties import (
+    BooleanProperty,
+    ColorProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
+)
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.modalview import ModalView
+from kivy.uix.recycleview.views import RecycleDataViewBehavior
+from reactivex.abc import DisposableBase
+from reactivex.scheduler import NewThreadScheduler
+
+from genet_rx.containers import Container, State
+from genet_rx.logs import DEFAULT_RING_CAPACITY, LogLine
+
+from .batching import batched_on
+from .live_view import LiveView
+from .log_rows import LogModel, saved_text
+
+VIEWER_CHARS = 8000  # characters of one line the line viewer shows (Copy takes all)
+
+
+class LogRow(RecycleDataViewBehavior, BoxLayout):
+    """One line: its stream's marker and colour, optional time, and the (cut) text.
+
+    Not a button (rows stay dense, 24 dp); a tap that does not scroll opens the line viewer.
+    """
+
+    line = ObjectProperty(None, allownone=True)
+    marker = StringProperty("")
+    marker_color = ColorProperty((1, 1, 1, 1))
+    text = StringProperty("")
+    text_color = ColorProperty((1, 1, 1, 1))
+    tint = ColorProperty((0, 0, 0, 0))
+    stamp = StringProperty("")
+    hit = BooleanProperty(False)
+    long = BooleanProperty(False)
+
+    def on_touch_down(self, touch: Any) -> bool:
+        if self.collide_point(*touch.pos) and not touch.is_mouse_scrolling:
+            touch.grab(self)
+            return True
+        return False
+
+    def on_touch_up(self, touch: Any) -> bool:
+        if touch.grab_current is not self:
+            return False
+        touch.ungrab(self)
+        if self.collide_point(*touch.pos) and self.line is not None:
+            view = self.parent
+            while view is not None and not isinstance(view, LogsView):
+                view = view.parent
+            if view is not None:
+                view.open_line(self.line)
+        return True
+
+
+class LineViewer(ModalView):
+    """One whole log line (up to VIEWER_CHARS shown), with Copy and Close."""
+
+    text = StringProperty("")
+    note = StringProperty("")
+
+    def __init__(self, line: LogLine, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.line = line
+        self.text = line.text[:VIEWER_CHARS]
+        n = len(line.text)
+        self.note = f"{line.stream} · {n:,} characters" + (
+            f" · showing the first {VIEWER_CHARS:,}; Copy takes all" if n > VIEWER_CHARS else ""
+        )
+
+    def copy(self) -> None:
+        from kivy.app import App
+
+        App.get_running_app().copy_text(self.line.text, what="the line")
+
+
+def default_save_path(name: str) -> str:
+    """``~/genet-<name>.log`` (the home folder when it exists, else the current one)."""
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", name) or "container"
+    home = Path.home()
+    folder = home if home.is_dir() and os.access(home, os.W_OK) else Path.cwd()
+    return str(folder / f"genet-{safe}.log")
+
+
+class LogsView(LiveView):
+    """Toolbar (search, regex, timestamps, save), status line, the lines, Jump to bottom."""
+
+    timestamps = BooleanProperty(False)
+    regex = BooleanProperty(False)
+    paused = BooleanProperty(False)
+    saving = BooleanProperty(False)
+    status = StringProperty("")
+    search_error = StringProperty("")
+    waiting = NumericProperty(0)  # lines arrived while paused
+    capacity = NumericProperty(DEFAULT_RING_CAPACITY)
+    redraws = NumericProperty(0)  # how many times rows reached the RecycleView
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.model = LogModel(int(self.capacity))
+        self._redraw = Clock.create_trigger(lambda _dt: self.redraw(), -1)
+        self._run_epoch = 0
+        self._last_running = False
+        self._eof = False
+        self._error = ""
+        self.viewer: LineViewer | None = None
+
+    def on_kv_post(self, base_widget: Any) -> None:
+        self._jump = self.ids.jump.__self__
+        self._savebar = self.ids.savebar.__self__
+        self._toolbar = self.ids.toolbar.__self__
+        self.ids.overlay.remove_widget(self._jump)
+        self.ids.bars.remove_widget(self._savebar)
+        self.ids.rv.bind(scroll_y=self._on_scroll)
+
+    def on_capacity(self, *_: Any) -> None:
+        self.model = LogModel(int(self.capacity))
+        self.reopen()
+
+    # -- the stream ------------------------------------------------------------------------
+
+    def stream_key(self, c: Container) -> Hashable | None:
+        running = c.state in (State.RUNNING, State.RESTARTING, State.PAUSED)
+        if running and not self._last_running and self._eof:
+            self._run_epoch += 1  # started again after its output ended: follow it anew
+        self._last_running = running
+        return (c.id, self.timestamps, self._run_epoch)
+
+    def open(self, c: Container) -> DisposableBase:
+        self.model.clear()
+        self._eof = False
+        self._error = ""
+        self._set_paused(False)
+        self._redraw()
+        source = self.app.engine.logs(
+            c.id, follow=True, tail=self.model.capacity, timestamps=self.timestamps
+        )
+        return source.pipe(batched_on(self.app.scheduler, self.model.capacity)).subscribe(
+            on_next=self._on_lines, on_error=self._on_error, on_completed=self._on_end
+        )
+
+    def reset(self, c: Container | None) -> None:
+        self.model.clear()
+        self._eof = False
+        self._error = ""
+        self._last_running = False
+        self._set_paused(False)
+        self.saving = False
+        self.redraw()
+
+    def update(self, c: Container | None) -> None:
+        self._set_status()
+
+    def _on_lines(self, lines: list[LogLine]) -> None:
+        self.model.add(lines)
+        if self.paused:
+            self.waiting += len(lines)
+        self._redraw()
+
+    def _on_error(self, error: Exception) -> None:
+        self._eof = True
+        self._error = f"The log stream failed: {error}"
+        self._redraw()
+
+    def _on_end(self) -> None:
+        self._eof = True
+        self._redraw()
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def redraw(self) -> None:
+        """Hand the rows to the RecycleView (once a frame at most, via the trigger)."""
+        self.search_error = self.model.search_error
+        if not self.paused:
+            rv = self.ids.rv
+            rv.data = self.model.data()
+            rv.scroll_y = 0
+            self.redraws += 1
+        self._set_status()
+
+    def _set_status(self) -> None:
+        m = self.model
+        parts = [f"{len(m):,} line{'s' if len(m) != 1 else ''}"]
+        if m.dropped:
+            parts.append(f"oldest {m.dropped:,} dropped (keeps {m.capacity:,})")
+        if m.pattern and not m.search_error:
+            parts.append(f"{m.hits:,} match{'es' if m.hits != 1 else ''}")
+        c = self.container
+        if self._error:
+            parts.append(self._error)
+        elif self._eof and c is not None:
+            parts.append("output ended" if c.state is State.RUNNING else "not running")
+        elif self.streaming:
+            parts.append("following")
+        if self.paused:
+            parts.append(f"paused · {self.waiting:,} new")
+        self.status = "  ·  ".join(parts)
+
+    # -- auto-scroll -----------------------------------------------------------------------
+
+    def distance_from_bottom(self) -> float:
+        rv = self.ids.rv
+        content = rv.children[0].height if rv.children else 0
+        return max(0.0, content - rv.height) * rv.scroll_y
+
+    def _on_scroll(self, *_: Any) -> None:
+        away = self.distance_from_bottom()
+        if not self.paused and away > dp(48):
+            self._set_paused(True)
+        elif self.paused and away < dp(2):
+            self.jump_to_bottom()
+
+    def _set_paused(self, paused: bool) -> None:
+        if paused == self.paused:
+            return
+        self.paused = paused
+        self.waiting = 0
+        overlay = self.ids.overlay
+        if paused and self._jump.parent is None:
+            overlay.add_widget(self._jump)
+        elif not paused and self._jump.parent is not None:
+            overlay.remove_widget(self._jump)
+
+    def jump_to_bottom(self) -> None:
+        self._set_paused(False)
+        self.redraw()
+
+    # -- toolbar ---------------------------------------------------------------------------
+
+    def set_search(self, text: str) -> None:
+        self.model.search(text, self.regex)
+        self.redraw()
+
+    def toggle_regex(self) -> None:
+        self.regex = not self.regex
+        self.set_search(self.ids.search.text)
+
+    def toggle_timestamps(self) -> None:
+        self.timestamps = not self.timestamps
+        self.reopen()
+
+    def open_line(self, line: LogLine) -> None:
+        viewer = LineViewer(line)
+        self.viewer = viewer
+        viewer.bind(on_dismiss=lambda *_: setattr(self, "viewer", None))
+        viewer.open()
+
+    def start_save(self) -> None:
+        c = self.container
+        self.ids.path.text = default_save_path(c.name or c.short_id if c else "container")
+        self._show_savebar(True)
+
+    def cancel_save(self) -> None:
+        self._show_savebar(False)
+
+    def _show_savebar(self, shown: bool) -> None:
+        self.saving = shown
+        bars = self.ids.bars
+        bars.clear_widgets()
+        bars.add_widget(self._savebar if shown else self._toolbar)
+
+    def save(self) -> None:
+        """Write the lines held now to the path in the field, on a worker thread."""
+        path = os.path.expanduser(self.ids.path.text.strip())
+        if not path:
+            self.app.notify("Type a file path to save the logs to.", "error")
+            return
+        text = saved_text(self.model.lines(), self.timestamps)
+        count = len(self.model)
+
+        def write() -> str:
+            Path(path).write_text(text, encoding="utf-8", errors="replace")
+            return path
+
+        self._show_savebar(False)
+        self.app.run_once(
+            reactivex.from_callable(write, scheduler=NewThreadScheduler()),
+            lambda where: self.app.notify(f"Saved {count:,} lines to {where}", "info"),
+            lambda exc: self.app.notify(f"Could not save the logs: {exc}", "error"),
+        )
