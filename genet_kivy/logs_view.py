@@ -200,7 +200,9 @@ class LogsView(LiveView):
         if not self.paused:
             rv = self.ids.rv
             rv.data = self.model.data()
-            rv.scroll_y = 0
+            # The bottom; a log shorter than the view starts at its top instead.
+            rows_height = len(rv.data) * dp(24) + dp(8)
+            rv.scroll_y = 0 if rows_height > rv.height else 1
             self.redraws += 1
         self._set_status()
 
@@ -227,7 +229,9 @@ class LogsView(LiveView):
     def distance_from_bottom(self) -> float:
         rv = self.ids.rv
         content = rv.children[0].height if rv.children else 0
-        return max(0.0, content - rv.height) * rv.scroll_y
+        if content <= rv.height:
+            return 0.0  # it all fits: always at the bottom
+        return (content - rv.height) * rv.scroll_y
 
     def _on_scroll(self, *_: Any) -> None:
         away = self.distance_from_bottom()

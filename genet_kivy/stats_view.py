@@ -76,6 +76,7 @@ class StatsView(LiveView):
         self._error = ""
         for tile in ("cpu", "mem", "net", "block", "pids"):
             self.ids[tile].value = "—"
+        self.ids.mem.title = "Memory"
         self._draw(time.time())
         self.update(c)
 
@@ -105,8 +106,8 @@ class StatsView(LiveView):
         self.tx.add_counter(t, s.net_tx)
         ids = self.ids
         ids.cpu.value = percent(s.cpu_percent) if not first else "…"
-        limit = f" / {size(s.mem_limit, binary=True)}" if s.mem_limit else ""
-        ids.mem.value = f"{size(s.mem_used, binary=True)}{limit} ({percent(s.mem_percent)})"
+        ids.mem.title = f"Memory of {size(s.mem_limit, binary=True)}" if s.mem_limit else "Memory"
+        ids.mem.value = f"{size(s.mem_used, binary=True)} · {percent(s.mem_percent)}"
         ids.net.value = f"{size(s.net_rx)} / {size(s.net_tx)}"
         ids.block.value = f"{size(s.block_read)} / {size(s.block_write)}"
         ids.pids.value = str(s.pids)

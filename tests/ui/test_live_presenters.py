@@ -1,0 +1,352 @@
+"""Pure parts of the live tabs: histories and units, log rows, inspect sections and masking,
+and the batching operator (on reactivex's TestScheduler). No Kivy."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from reactivex.scheduler import CurrentThreadScheduler
+from reactivex.subject import Subject
+from reactivex.testing import ReactiveTest, TestScheduler
+
+from genet_kivy.batching import batched_on
+from genet_kivy.history import History, RateHistory, nice_ceiling, percent, rate, size
+from genet_kivy.inspect_doc import (
+    MASK,
+    document_text,
+    env_entries,
+    is_secret,
+    masked,
+    section_text,
+    sections,
+)
+from genet_kivy.log_rows import SHOWN_CHARS, LogModel, escape, marked, row_of, saved_text, shown
+from genet_rx.logs import LogLine
+
+# -- History ----------------------------------------------------------------------------------
+
+
+def test_history_keeps_only_the_window_and_is_bounded():
+    h = History(window=300, maxlen=1000)
+    for t in range(0, 1000):
+        h.add(float(t), float(t % 7))
+    pts = h.points()
+    assert pts[0][0] == 699 and pts[-1][0] == 999 and len(h) == 301
+    assert h.latest == 999 % 7 and h.peak() == 6
+    small = History(window=1e9, maxlen=10)
+    for t in range(50):
+        small.add(t, t)
+    assert len(small) == 10 and small.points()[0] == (40, 40)
+
+
+def test_history_ignores_time_running_back():
+    h = History()
+    h.add(10, 1)
+    h.add(5, 2)
+    assert h.points() == [(10, 1)]
+
+
+@given(st.lists(st.tuples(st.floats(0, 1e6), st.floats(0, 1e12)), max_size=200))
+def test_history_invariants(points):
+    h = History(window=300, maxlen=50)
+    for t, v in sorted(points):
+        h.add(t, v)
+    pts = h.points()
+    assert len(pts) <= 50
+    assert pts == sorted(pts, key=lambda p: p[0])
+    if pts:
+        assert pts[-1][0] - pts[0][0] <= 300
+
+
+def test_rate_history_turns_counters_into_rates_and_survives_a_reset():
+    r = RateHistory()
+    r.add_counter(0, 0)
+    assert len(r) == 0  # no rate from one sample
+    r.add_counter(1, 1000)
+    r.add_counter(3, 5000)
+    assert r.points() == [(1, 1000.0), (3, 2000.0)]
+    r.add_counter(4, 10)  # restarted: counter went back
+    assert len(r) == 2
+    r.add_counter(5, 1010)
+    assert r.latest == 1000.0
+
+
+def test_units_and_axis_maximum():
+    assert size(0) == "0 B" and size(999) == "999 B" and size(1500) == "1.5 kB"
+    assert size(512 * 2**20, binary=True) == "512 MiB"
+    assert size(1.5 * 2**30, binary=True) == "1.5 GiB"
+    assert rate(2_000_000) == "2.0 MB/s"
+    assert percent(12.345) == "12.3 %" and percent(187.6) == "188 %"
+    assert [nice_ceiling(v) for v in (0, 0.3, 1, 3, 7, 12, 99, 101, 250)] == [
+        1,
+        1,
+        1,
+        5,
+        10,
+        20,
+        100,
+        200,
+        500,
+    ]
+
+
+# -- log rows -----------------------------------------------------------------------------------
+
+
+def test_rows_tell_streams_apart_by_marker_and_colour():
+    out, err, eng = (row_of(LogLine(s, "x")) for s in ("stdout", "stderr", "error"))
+    assert (out["marker"], err["marker"], eng["marker"]) == ("out", "err", "eng")
+    assert len({out["text_color"], err["text_color"], eng["text_color"]}) == 3
+    assert len({out["tint"], err["tint"], eng["tint"]}) == 3
+    assert set(out) == set(err) == set(eng)  # every row has the same keys
+
+
+def test_long_lines_are_cut_for_the_row_and_kept_whole():
+    line = LogLine("stdout", "a" * 1_000_000)
+    row = row_of(line)
+    assert row["long"] and row["text"] == "a" * SHOWN_CHARS + "…"
+    assert row["line"] is line
+    assert shown("short") == "short"
+
+
+def test_markup_is_escaped_and_matches_highlighted():
+    assert escape("[b]&[/b]") == "&bl;b&br;&amp;&bl;/b&br;"
+    text = marked("x [y] error z", [(6, 11)])
+    assert text == "x &bl;y&br; [b][color=#ffd54f][u]error[/u][/color][/b] z"
+    # a span beyond the shown part is not drawn; a span across the cut is clipped
+    long = "e" * (SHOWN_CHARS + 50)
+    assert marked(long, [(SHOWN_CHARS + 10, SHOWN_CHARS + 20)]).count("[u]") == 0
+    assert marked(long, [(SHOWN_CHARS - 2, SHOWN_CHARS + 5)]).endswith("ee[/u][/color][/b]…")
+
+
+def test_model_bounds_lines_counts_hits_and_searches():
+    m = LogModel(capacity=100)
+    m.search("err")
+    m.add(
+        [
+            LogLine(
+                "stderr" if i % 10 == 0 else "stdout", f"line {i} {'err' if i % 10 == 0 else ''}"
+            )
+            for i in range(250)
+        ]
+    )
+    assert len(m) == 100 and len(m.rows) == 100 and m.dropped == 150
+    assert m.hits == 10 and sum(r["hit"] for r in m.rows) == 10
+    m.add([LogLine("stdout", "new err")] * 5)
+    assert m.hits == sum(r["hit"] for r in m.rows)
+    m.search("(", regex=True)
+    assert "regular expression" in m.search_error and m.hits == 0
+    m.search("line 2[0-9]{2}", regex=True)
+    assert m.search_error == "" and m.hits == sum(r["hit"] for r in m.rows) > 0
+    m.add([LogLine("stdout", str(i)) for i in range(1000)])  # a batch bigger than the ring
+    assert len(m) == 100 and m.lines()[-1].text == "999"
+
+
+def test_saved_text_is_the_lines_with_optional_stamps():
+    lines = [LogLine("stdout", "a", 1_800_000_000_123_456_789), LogLine("stderr", "b", None)]
+    assert saved_text(lines) == "a\nb\n"
+    assert saved_text(lines, timestamps=True) == "2027-01-15T08:00:00.123456789Z a\nb\n"
+
+
+# -- inspect --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "DB_PASSWORD",
+        "PGPASSWORD",
+        "MYSQL_ROOT_PASSWORD",
+        "API_KEY",
+        "GITHUB_TOKEN",
+        "AWS_SECRET_ACCESS_KEY",
+        "DB_PASS",
+        "SMTP_PWD",
+        "OAUTH_CLIENT_SECRET",
+        "PRIVATE_KEY_PATH",
+        "REGISTRY_AUTH",
+        "GOOGLE_APPLICATION_CREDENTIALS",
+        "db_password",
+        "SESSION_COOKIE",
+    ],
+)
+def test_secret_looking_names_are_masked(name):
+    assert is_secret(name)
+    assert masked(name, "hunter2") == MASK
+    assert masked(name, "hunter2", revealed=True) == "hunter2"
+
+
+@pytest.mark.parametrize("name", ["PATH", "HOME", "LANG", "PWD", "HOSTNAME", "PASSENGER_COUNT"])
+def test_ordinary_names_are_not(name):
+    assert not is_secret(name, "/usr/bin")
+    assert masked(name, "v") == "v"
+
+
+def test_a_url_with_a_password_is_a_secret_whatever_its_name():
+    assert is_secret("DATABASE_URL", "postgres://app:hunter2@db:5432/app")
+    assert not is_secret("HOMEPAGE", "https://example.com/a:b")
+
+
+DOC = {
+    "Id": "c" * 64,
+    "Name": "/web",
+    "Created": "2026-11-28T10:00:00Z",
+    "RestartCount": 2,
+    "State": {
+        "Status": "running",
+        "Running": True,
+        "Pid": 42,
+        "ExitCode": 0,
+        "StartedAt": "2026-11-28T10:00:01Z",
+        "FinishedAt": "0001-01-01T00:00:00Z",
+        "Health": {
+            "Status": "healthy",
+            "FailingStreak": 0,
+            "Log": [{"Start": "2026-11-28T10:00:31.1Z", "ExitCode": 0, "Output": "ok\n"}],
+        },
+    },
+    "Config": {
+        "Image": "nginx:1.27",
+        "Cmd": ["nginx", "-g", "daemon off;"],
+        "Tty": False,
+        "Env": ["PATH=/usr/bin", "DB_PASSWORD=hunter2", "EMPTY=", "NOEQUALS"],
+        "Labels": {"tier": "front", "a": "b"},
+    },
+    "HostConfig": {
+        "RestartPolicy": {"Name": "on-failure", "MaximumRetryCount": 3},
+        "NetworkMode": "bridge",
+        "AutoRemove": False,
+    },
+    "Mounts": [
+        {
+            "Type": "volume",
+            "Name": "data",
+            "Source": "/var/lib/x",
+            "Destination": "/data",
+            "RW": False,
+        }
+    ],
+    "NetworkSettings": {
+        "Ports": {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "8080"}], "443/tcp": None},
+        "Networks": {"bridge": {"IPAddress": "172.17.0.2", "IPPrefixLen": 16}},
+    },
+}
+
+
+def test_sections_in_order_with_their_facts():
+    secs = {s.key: s for s in sections(DOC)}
+    assert [s.title for s in sections(DOC)] == [
+        "State",
+        "Config",
+        "Env",
+        "Mounts",
+        "Ports / Network",
+        "Labels",
+        "Restart policy",
+        "Health log",
+    ]
+    state = dict((e.label, e.value) for e in secs["state"].entries)
+    assert state["Status"] == "running" and state["PID"] == "42" and "Finished" not in state
+    config = dict((e.label, e.value) for e in secs["config"].entries)
+    assert config["Command"] == 'nginx -g "daemon off;"' and config["Name"] == "web"
+    assert [e.label for e in secs["env"].entries] == ["PATH", "DB_PASSWORD", "EMPTY", "NOEQUALS"]
+    assert [e.secret for e in secs["env"].entries] == [False, True, False, False]
+    assert secs["mounts"].entries[0].value == "volume data (read-only)"
+    net = dict((e.label, e.value) for e in secs["network"].entries)
+    assert net["80/tcp"] == "published on 0.0.0.0:8080"
+    assert net["443/tcp"] == "exposed, not published"
+    assert net["Network bridge"] == "IP 172.17.0.2/16"
+    assert [e.label for e in secs["labels"].entries] == ["a", "tier"]
+    restart = dict((e.label, e.value) for e in secs["restart"].entries)
+    assert restart == {
+        "Policy": "on-failure",
+        "Max retries": "3",
+        "Restarts so far": "2",
+        "Remove when stopped": "no",
+    }
+    assert secs["health"].entries[0].value == "exit 0: ok"
+
+
+def test_sections_of_an_empty_or_odd_document_do_not_raise():
+    for doc in ({}, {"State": None, "Config": [], "Mounts": "x", "NetworkSettings": 3}):
+        secs = sections(doc)
+        assert len(secs) == 8
+
+
+def test_copies_keep_secrets_masked_unless_revealed():
+    env = next(s for s in sections(DOC) if s.key == "env")
+    assert "DB_PASSWORD=" + MASK in section_text(env) and "hunter2" not in section_text(env)
+    assert "DB_PASSWORD=hunter2" in section_text(env, {"DB_PASSWORD"})
+    assert "hunter2" not in document_text(DOC)
+    assert "DB_PASSWORD=hunter2" in document_text(DOC, {"DB_PASSWORD"})
+    assert DOC["Config"]["Env"][1] == "DB_PASSWORD=hunter2"  # the document is not changed
+    assert env_entries(None) == ()
+
+
+# -- batching -------------------------------------------------------------------------------
+
+
+def test_batches_arrive_one_list_per_drain_then_completion():
+    scheduler = TestScheduler()
+    source = scheduler.create_hot_observable(
+        ReactiveTest.on_next(210, 1),
+        ReactiveTest.on_next(210, 2),
+        ReactiveTest.on_next(220, 3),
+        ReactiveTest.on_completed(230),
+    )
+    results = scheduler.start(lambda: source.pipe(batched_on(scheduler, 100)))
+    assert results.messages == [
+        ReactiveTest.on_next(210, [1, 2]),
+        ReactiveTest.on_next(220, [3]),
+        ReactiveTest.on_completed(230),
+    ]
+
+
+def test_a_flood_keeps_only_the_newest_capacity_values():
+    class Manual(CurrentThreadScheduler):
+        def __init__(self):
+            super().__init__()
+            self.queued = []
+
+        def schedule(self, action, state=None):
+            self.queued.append((action, state))
+            from reactivex.disposable import Disposable
+
+            return Disposable()
+
+        def run(self):
+            queued, self.queued = self.queued, []
+            for action, state in queued:
+                action(self, state)
+
+    manual = Manual()
+    subject: Subject[int] = Subject()
+    got: list[list[int]] = []
+    subject.pipe(batched_on(manual, 10)).subscribe(got.append)
+    producer = threading.Thread(target=lambda: [subject.on_next(i) for i in range(10_000)])
+    producer.start()
+    producer.join()
+    assert len(manual.queued) == 1  # one drain scheduled for the whole flood
+    manual.run()
+    assert got == [list(range(9990, 10_000))]
+    errors = []
+    subject2: Subject[int] = Subject()
+    subject2.pipe(batched_on(manual, 10)).subscribe(on_error=errors.append)
+    subject2.on_next(1)
+    subject2.on_error(ValueError("boom"))
+    manual.run()
+    assert [str(e) for e in errors] == ["boom"]
+
+
+def test_disposing_drops_what_was_pending():
+    scheduler = TestScheduler()
+    subject: Subject[int] = Subject()
+    got: list = []
+    sub = subject.pipe(batched_on(scheduler, 10)).subscribe(got.append)
+    subject.on_next(1)
+    sub.dispose()
+    scheduler.start()
+    assert got == []
