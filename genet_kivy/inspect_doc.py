@@ -274,4 +274,4 @@ def document_text(doc: dict[str, Any], revealed: Collection[str] = ()) -> str:
                     item = f"{name}={MASK}"
             shown.append(item)
         doc = {**doc, "Config": {**config, "Env": shown}}
-    return json.dumps(doc, indent=2, sort_keys=False) + "\n"
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -203,6 +203,10 @@ class LogsView(LiveView):
             # The bottom; a log shorter than the view starts at its top instead.
             rows_height = len(rv.data) * dp(24) + dp(8)
             rv.scroll_y = 0 if rows_height > rv.height else 1
+            effect = rv.effect_y
+            if effect is not None:  # stop a fling still under way from carrying it back up
+                effect.velocity = 0
+                rv._update_effect_y_bounds()
             self.redraws += 1
         self._set_status()
 

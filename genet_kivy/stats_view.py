@@ -32,6 +32,22 @@ MIB = 2**20
 WIDGETS = (Graph,)
 
 
+MIN_SPAN_S = 30.0
+
+
+def span_start(now: float, histories: list[History]) -> float:
+    """Where the graphs' time axis starts: five minutes back, or (while there is less history
+    than that) the oldest point, so a young history fills the width; at least 30 s."""
+    oldest = min((h.points()[0][0] for h in histories if len(h)), default=now)
+    return min(now - MIN_SPAN_S, max(now - WINDOW_S, oldest))
+
+
+def span_words(seconds: float) -> str:
+    """The axis's left label: ``−30 s``, ``−2 min``."""
+    s = round(seconds)
+    return f"−{s} s" if s < 120 else f"−{round(s / 60)} min"
+
+
 def _hex(rgba: tuple[float, float, float, float]) -> str:
     return "#" + "".join(f"{round(c * 255):02x}" for c in rgba[:3])
 
@@ -125,7 +141,10 @@ class StatsView(LiveView):
 
     def _draw(self, now: float) -> None:
         ids = self.ids
-        start = now - WINDOW_S
+        start = span_start(now, [self.cpu, self.mem, self.rx])
+        span = span_words(now - start)
+        for graph in (ids.cpu_graph, ids.mem_graph, ids.net_graph):
+            graph.span_text = span
         cpu_top = nice_ceiling(max(self.cpu.peak(), 5.0))
         ids.cpu_graph.draw([(self.cpu.points(), CPU_COLOR)], start, now, cpu_top)
         ids.cpu_graph.max_text = f"{cpu_top:g} %"

@@ -115,6 +115,7 @@ def test_a_flood_keeps_frames_coming_and_the_ring_bounded(
     while time.monotonic() - start < 2.0:
         frames.step(1)
     counted = Clock.frames - start_frames
+    print(f"flood: {counted} frames in 2 s, {view.redraws - redraws} redraws")
     assert counted > 5, counted  # frames keep coming under the flood
     assert view.redraws - redraws <= counted  # at most one redraw a frame
     assert len(view.model) == 2000 and len(view.ids.rv.data) == 2000
@@ -130,7 +131,7 @@ def test_stats_of_a_busy_container_and_its_graph(
 ):
     docker.run_detached(IMAGE, "sh", "-c", "yes > /dev/null", name=unique_name)
     _app, view = open_tab(make_app, frames, real_engine, unique_name, "stats")
-    frames.until(lambda: len(view.cpu) >= 3, timeout=30, what="three CPU samples")
+    frames.until(lambda: len(view.cpu) >= 6, timeout=30, what="six CPU samples")
     assert view.cpu.latest > 20, view.cpu.latest  # one core kept busy
     assert view.ids.cpu_graph.plot.point_count >= 3
     assert view.ids.cpu.value.endswith("%") and view.ids.pids.value != "—"

@@ -23,6 +23,12 @@ def opened(app, frames, size=(1280, 800)):
     return app.root.ids.detail
 
 
+def show_tab(detail, frames, name):
+    """Select a tab and let its page lay out (a tap needs widgets where they will be)."""
+    detail.select_tab(name)
+    frames.step(3)
+
+
 def sample(cpu=12.5, rx=1000, t=1_800_000_000):
     return Stats(cpu, 50 * 2**20, 512 * 2**20, 9.8, rx, rx // 2, 4096, 8192, 7, t * 10**9, 2)
 
@@ -69,7 +75,7 @@ def test_stopping_the_app_and_the_container_leaving_dispose_streams(make_app, fr
     engine = live_engine()
     app = make_app(engine, (1280, 800))
     detail = opened(app, frames)
-    detail.select_tab("logs")
+    show_tab(detail, frames, "logs")
     frames.until(lambda: engine.log_streams.live == 1)
     engine.push(from_rows([r for r in sample_rows() if r.id != WEB]))  # removed outside
     frames.until(lambda: engine.log_streams.live == 0, what="stream gone with the container")
@@ -98,10 +104,10 @@ def test_short_screens_keep_the_controls_on_overview_only(make_app, frames, kivy
     app = make_app(live_engine(), (800, 480))
     detail = opened(app, frames)
     assert detail.compact and detail.ids.controls.parent is not None
-    detail.select_tab("logs")
+    show_tab(detail, frames, "logs")
     frames.step(2)
     assert detail._controls.parent is None
-    detail.select_tab("overview")
+    show_tab(detail, frames, "overview")
     frames.step(2)
     assert detail._controls.parent is not None
 
@@ -110,7 +116,7 @@ def test_logs_flow_into_rows_with_markers_search_and_pause(make_app, frames, kiv
     engine = live_engine()
     app = make_app(engine, (1280, 800))
     detail = opened(app, frames)
-    detail.select_tab("logs")
+    show_tab(detail, frames, "logs")
     frames.until(lambda: engine.log_streams.live == 1)
     view = detail.views["logs"]
     subject = engine.log_streams.subject(WEB)
@@ -134,4 +140,174 @@ def test_logs_flow_into_rows_with_markers_search_and_pause(make_app, frames, kiv
     view.ids.search.text = "item/(1"
     frames.step(2)
     assert "regular expression" in view.search_error
+    assert check_touch_sizes(kivy_window) == []
+
+
+def fill_logs(engine, frames, view, n=300):
+    subject = engine.log_streams.subject(WEB)
+    for i in range(n):
+        subject.on_next(LogLine("stdout", f"line {i}"))
+    frames.until(lambda: len(view.ids.rv.data) == len(view.model) and len(view.model) >= n)
+    frames.step(3)
+
+
+def drag(widget, frames, dy, steps=10):
+    from kivy.tests.common import UnitTestTouch
+
+    x, y = widget.to_window(widget.center_x, widget.y + widget.height * 0.3)
+    touch = UnitTestTouch(x, y)
+    touch.touch_down()
+    frames.step(1)
+    for step in range(1, steps + 1):
+        touch.touch_move(x, y + dy * step / steps)
+        frames.step(1)
+    touch.touch_up()
+    frames.step(3)
+
+
+def test_scrolling_up_pauses_auto_scroll_and_jump_resumes(make_app, frames, kivy_window):
+    engine = live_engine()
+    app = make_app(engine, (1280, 800))
+    detail = opened(app, frames)
+    show_tab(detail, frames, "logs")
+    frames.until(lambda: engine.log_streams.live == 1)
+    view = detail.views["logs"]
+    fill_logs(engine, frames, view)
+    rv = view.ids.rv
+    assert rv.scroll_y == 0 and not view.paused
+    drag(rv, frames, -400)  # finger moves down: the list scrolls up, towards older lines
+    frames.until(lambda: view.paused, what="paused by scrolling up")
+    assert view.ids.jump.parent is not None
+    shown_before = list(rv.data)
+    engine.log_streams.subject(WEB).on_next(LogLine("stdout", "while paused"))
+    frames.step(3)
+    assert rv.data == shown_before  # the rows on screen hold still
+    assert view.waiting == 1 and "paused" in view.status
+    assert check_touch_sizes(kivy_window) == []
+    tap(view.ids.jump, frames)
+    assert not view.paused and view.ids.jump.parent is None
+    assert rv.data[-1]["line"].text == "while paused" and rv.scroll_y == 0
+    # Scrolling back down to the bottom resumes by itself too.
+    drag(rv, frames, -400)
+    frames.until(lambda: view.paused)
+    rv.scroll_y = 0
+    frames.step(2)
+    assert not view.paused
+
+
+def test_a_long_line_is_cut_in_its_row_and_shown_whole_on_tap(make_app, frames, kivy_window):
+    engine = live_engine()
+    app = make_app(engine, (1280, 800))
+    detail = opened(app, frames)
+    show_tab(detail, frames, "logs")
+    frames.until(lambda: engine.log_streams.live == 1)
+    view = detail.views["logs"]
+    engine.log_streams.subject(WEB).on_next(LogLine("stdout", "short"))
+    engine.log_streams.subject(WEB).on_next(LogLine("stderr", "L" * 65536))
+    frames.until(lambda: len(view.ids.rv.data) == 2)
+    frames.step(3)
+    row = next(v for v in view.ids.rv.layout_manager.children if v.line is not None and v.long)
+    assert row.text.endswith("…") and len(row.text) < 500
+    tap(row, frames)
+    viewer = frames.until(lambda: view.viewer, what="line viewer")
+    assert viewer.text == "L" * 8000 and "65,536 characters" in viewer.note
+    assert check_touch_sizes(kivy_window) == []
+    tap(viewer.ids.copy_button, frames)
+    from kivy.core.clipboard import Clipboard
+
+    assert Clipboard.paste() == "L" * 65536
+    tap(viewer.ids.close_button, frames)
+    frames.until(lambda: view.viewer is None)
+
+
+def test_timestamps_reopen_the_stream_and_show_times(make_app, frames):
+    engine = live_engine()
+    app = make_app(engine, (1280, 800))
+    detail = opened(app, frames)
+    show_tab(detail, frames, "logs")
+    frames.until(lambda: engine.log_streams.live == 1)
+    view = detail.views["logs"]
+    assert engine.log_streams.opened[-1][1]["timestamps"] is False
+    tap(view.ids.time_toggle, frames)
+    frames.until(lambda: len(engine.log_streams.opened) == 2)
+    assert engine.log_streams.opened[-1][1]["timestamps"] is True
+    assert engine.log_streams.live == 1
+    engine.log_streams.subject(WEB).on_next(LogLine("stdout", "hi", 1_800_000_000_250_000_000))
+    frames.until(lambda: len(view.ids.rv.data) == 1)
+    assert view.ids.rv.data[0]["stamp"] == "2027-01-15 08:00:00.250"
+
+
+def test_a_bad_path_says_the_save_failed(make_app, frames, tmp_path):
+    engine = live_engine()
+    app = make_app(engine, (1280, 800))
+    detail = opened(app, frames)
+    show_tab(detail, frames, "logs")
+    frames.until(lambda: engine.log_streams.live == 1)
+    view = detail.views["logs"]
+    tap(view.ids.save_button, frames)
+    view.ids.path.text = str(tmp_path / "no" / "such" / "dir" / "x.log")
+    tap(view.ids.save_ok, frames)
+    notice = frames.until(lambda: app.root.notice, what="notice")
+    assert notice.kind == "error" and "Could not save" in notice.text
+
+
+def test_stats_tiles_and_graphs_from_samples(make_app, frames, kivy_window):
+    engine = live_engine()
+    app = make_app(engine, (800, 480))
+    detail = opened(app, frames)
+    show_tab(detail, frames, "stats")
+    frames.until(lambda: engine.stats_streams.live == 1)
+    view = detail.views["stats"]
+    subject = engine.stats_streams.subject(WEB)
+    base = 1_800_000_000
+    for i in range(120):
+        subject.on_next(sample(cpu=20 + (i % 30), rx=1000 * i * i, t=base + i * 2))
+    frames.until(lambda: view.samples == 120)
+    frames.step(2)
+    assert view.ids.cpu.value == percent_text(20 + 119 % 30)
+    assert view.ids.mem.value == "50.0 MiB · 9.8 %" and view.ids.mem.title == "Memory of 512 MiB"
+    assert view.ids.pids.value == "7"
+    assert view.ids.cpu_graph.plot.point_count == 119  # the first sample has no CPU reading
+    assert view.ids.cpu_graph.max_text == "50 %"
+    assert view.ids.net_graph.plot.point_count == 2 * 119
+    assert view.ids.cpu_graph.span_text == "−4 min"
+    assert check_touch_sizes(kivy_window) == []
+    subject.on_completed()  # the container stopped
+    frames.until(lambda: "Not running" in view.status)
+
+
+def percent_text(p):
+    from genet_kivy.history import percent
+
+    return percent(p)
+
+
+def test_inspect_copies_sections_and_all_with_secrets_masked(make_app, frames, kivy_window):
+    from kivy.core.clipboard import Clipboard
+
+    engine = live_engine()
+    engine.inspected[WEB] = {
+        "Id": WEB,
+        "Name": "/web",
+        "State": {"Status": "running", "Running": True},
+        "Config": {"Image": "nginx:1.27", "Env": ["API_TOKEN=s3cr3t", "MODE=prod"]},
+    }
+    app = make_app(engine, (1280, 800))
+    detail = opened(app, frames)
+    show_tab(detail, frames, "inspect")
+    view = detail.views["inspect"]
+    frames.until(lambda: view.loaded)
+    header = next(w for w in view.ids.sections.children if getattr(w, "key", "") == "env")
+    copy = next(w for w in header.children if getattr(w, "text", "") == "Copy")
+    tap(copy, frames)
+    assert Clipboard.paste() == "Env\nAPI_TOKEN=••••••••\nMODE=prod\n"
+    assert app.root.notice.text == "Copied Env"
+    tap(view.ids.copy_all, frames)
+    assert '"API_TOKEN=••••••••"' in Clipboard.paste() and "s3cr3t" not in Clipboard.paste()
+    assert "s3cr3t" not in app.root.notice.text
+    tap(header, frames)  # fold the Env section
+    assert "env" in view.collapsed and "API_TOKEN" not in view.rows
+    tap(view.ids.collapse_all, frames)
+    assert len(view.ids.sections.children) == 8
+    tap(view.ids.expand_all, frames)
     assert check_touch_sizes(kivy_window) == []
