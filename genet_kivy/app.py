@@ -29,7 +29,7 @@ from reactivex.disposable import CompositeDisposable, SingleAssignmentDisposable
 
 from genet_rx.commands import Command, CommandResult, Outcome, Remove
 from genet_rx.connection import Connection, Link
-from genet_rx.containers import Container, container_from_inspect
+from genet_rx.containers import Container, State, container_from_inspect
 from genet_rx.table import ContainerTable
 
 from . import theme
@@ -38,6 +38,7 @@ from .buttons import FlatButton
 from .detail import DetailPane
 from .notices import ConfirmDialog
 from .presenters import Group, SidebarRows, summary
+from .row_stats import RowStats
 from .scheduler import KivyScheduler
 from .shell import Shell
 from .sidebar import Sidebar
@@ -122,6 +123,8 @@ class GenetApp(App):
         self._asked: set[tuple[str, str]] = set()
         self._notice_timer: Any = None
         self._ticker: Any = None
+        self.row_stats: RowStats | None = None
+        self._row_stats_trigger: Any = lambda: None
 
     # -- life cycle -----------------------------------------------------------------------
 
@@ -136,6 +139,11 @@ class GenetApp(App):
         self._apply_trigger = Clock.create_trigger(self._apply_pending, -1)
         self._refresh_trigger = Clock.create_trigger(lambda _dt: self.refresh(), 0)
         self.root.ids.topbar.host = self.engine.host
+        if hasattr(self.engine, "stats"):
+            self.row_stats = RowStats(self.engine.stats, self._on_main, self._refresh_trigger)
+        # Which rows are on screen settles after a scroll: open/close row streams then.
+        self._row_stats_trigger = Clock.create_trigger(lambda _dt: self._sync_row_stats(), 0.3)
+        self.root.ids.sidebar.ids.rv.bind(scroll_y=lambda *_: self._row_stats_trigger())
         self._subs.add(
             self._on_main(self.engine.containers).subscribe(
                 on_next=self._on_table, on_error=self._on_stream_error
@@ -154,6 +162,10 @@ class GenetApp(App):
     def on_stop(self) -> None:
         if self.root is not None:
             self.root.ids.detail.leave()  # the live tab's stream, if one is open
+        if self.row_stats is not None:
+            self._row_stats_trigger.cancel()
+            self.row_stats.close()
+            self.row_stats = None
         self._subs.dispose()
         for event in (self._ticker, self._notice_timer):
             if event is not None:
@@ -205,11 +217,36 @@ class GenetApp(App):
         shell.ids.banner.show(self.connection, bool(table.rows))
         shell.set_banner(not self.live)
         data = self._sidebar.present(table, self.query, self.collapsed, self.selected)
+        usage = self.row_stats.usage if self.row_stats is not None else {}
+        if usage:
+            data = [{**r, "usage": usage[r["cid"]]} if r.get("cid") in usage else r for r in data]
         sidebar = shell.ids.sidebar
         sidebar.stale = not self.live and bool(table.rows)
         sidebar.show(data, self._empty_text())
         shell.ids.topbar.summary = summary(table) if table.synced or table.rows else ""
         self._show_detail()
+        self._row_stats_trigger()
+
+    def visible_running_rows(self) -> list[str]:
+        """Ids of running containers whose rows are on screen now, top to bottom."""
+        rv = self.root.ids.sidebar.ids.rv
+        _, bottom = rv.to_window(rv.x, rv.y)
+        _, top = rv.to_window(rv.x, rv.top)
+        seen: list[tuple[float, str]] = []
+        for view in rv.layout_manager.children:
+            cid = getattr(view, "cid", "")
+            c = self.table.get(cid) if cid else None
+            if c is None or c.state is not State.RUNNING:
+                continue
+            _, y = view.to_window(view.x, view.y)
+            if y + view.height > bottom and y < top:  # at least partly on screen
+                seen.append((-y, cid))
+        return [cid for _, cid in sorted(seen)]
+
+    def _sync_row_stats(self) -> None:
+        if self.row_stats is None or self.root is None:
+            return
+        self.row_stats.want(self.visible_running_rows() if self.live else [])
 
     def _empty_text(self) -> str:
         if self.query.strip() and self.table.rows:

@@ -79,7 +79,7 @@ class Graph(BoxLayout):
     title = StringProperty("")
     value_text = StringProperty("")
     max_text = StringProperty("")
-    span_text = StringProperty("−5 min")
+    span_text = StringProperty("\u22125 min")
     color = ColorProperty((0.27, 0.55, 0.96, 1))
 
     def draw(

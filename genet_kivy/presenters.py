@@ -87,6 +87,7 @@ def row_of(c: Container, height: float = 60) -> Row:
         "state_word": state_word(c),
         "state_color": state_color(c),
         "selected": False,
+        "usage": "",
     }
 
 

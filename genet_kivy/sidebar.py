@@ -42,6 +42,7 @@ class ContainerRow(RecycleDataViewBehavior, ButtonBehavior, BoxLayout):
     state_word = StringProperty("")
     state_color = ColorProperty((1, 1, 1, 1))
     selected = BooleanProperty(False)
+    usage = StringProperty("")  # CPU and memory while the row is on screen and running
 
     def on_release(self) -> None:
         App.get_running_app().select(self.cid)

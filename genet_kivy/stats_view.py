@@ -43,9 +43,9 @@ def span_start(now: float, histories: list[History]) -> float:
 
 
 def span_words(seconds: float) -> str:
-    """The axis's left label: ``−30 s``, ``−2 min``."""
+    """The axis's left label: ``-30 s``, ``-2 min`` (with a true minus sign)."""
     s = round(seconds)
-    return f"−{s} s" if s < 120 else f"−{round(s / 60)} min"
+    return f"\u2212{s} s" if s < 120 else f"\u2212{round(s / 60)} min"
 
 
 def _hex(rgba: tuple[float, float, float, float]) -> str:

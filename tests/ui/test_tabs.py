@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from test_layouts import check_touch_sizes, live_engine, shown
-from ui_harness import find_row, tap
+from ui_harness import find_row, save_shot, tap
 
 from genet_rx.logs import LogLine
 from genet_rx.stats import Stats
@@ -17,7 +17,11 @@ WORKER = "e5" * 32  # exited
 
 
 def opened(app, frames, size=(1280, 800)):
+    """The detail of web; the list's row streams are switched off so that every stats stream
+    a test sees is the detail's (the row streams have a test of their own)."""
     frames.until(lambda: find_row(app, "web"), what="rows")
+    app.row_stats.limit = 0
+    app._sync_row_stats()
     app.select(WEB)
     frames.step(2)
     return app.root.ids.detail
@@ -270,7 +274,7 @@ def test_stats_tiles_and_graphs_from_samples(make_app, frames, kivy_window):
     assert view.ids.cpu_graph.plot.point_count == 119  # the first sample has no CPU reading
     assert view.ids.cpu_graph.max_text == "50 %"
     assert view.ids.net_graph.plot.point_count == 2 * 119
-    assert view.ids.cpu_graph.span_text == "−4 min"
+    assert view.ids.cpu_graph.span_text == "\u22124 min"
     assert check_touch_sizes(kivy_window) == []
     subject.on_completed()  # the container stopped
     frames.until(lambda: "Not running" in view.status)
@@ -311,3 +315,37 @@ def test_inspect_copies_sections_and_all_with_secrets_masked(make_app, frames, k
     assert len(view.ids.sections.children) == 8
     tap(view.ids.expand_all, frames)
     assert check_touch_sizes(kivy_window) == []
+
+
+def test_visible_running_rows_show_cpu_and_memory_with_bounded_streams(
+    make_app, frames, kivy_window
+):
+    from genet_rx.containers import Container, State
+
+    rows = [
+        Container(id=f"{i:064x}", name=f"svc-{i:03}", image="busybox", state=State.RUNNING)
+        for i in range(40)
+    ] + [Container(id="e" * 64, name="aaa-stopped", image="busybox", state=State.EXITED)]
+    engine = live_engine(rows)
+    app = make_app(engine, (1280, 800))
+    frames.until(lambda: find_row(app, "svc-000"))
+    streams = engine.stats_streams
+    frames.until(lambda: streams.live == 8, what="eight row streams")
+    frames.step(20)
+    assert streams.live == 8  # bounded, though more running rows are on screen
+    first = {cid for cid, _ in streams.opened}
+    assert f"{0:064x}" in first and "e" * 64 not in first
+    streams.subject(f"{0:064x}").on_next(sample(cpu=42.0))
+    row = frames.until(lambda: find_row(app, "svc-000").usage and find_row(app, "svc-000"))
+    assert row.usage == "42.0 % · 50.0 MiB"
+    save_shot(kivy_window, frames, "row-stats")
+
+    rv = app.root.ids.sidebar.ids.rv
+    rv.scroll_y = 0  # the last rows scroll in, the first ones out
+    frames.until(lambda: f"{35:064x}" in app.row_stats.open_ids, what="streams follow the scroll")
+    frames.step(2)
+    assert app.row_stats.open_ids == set(app.visible_running_rows()[:8])
+    assert streams.live == 8 and f"{0:064x}" not in app.row_stats.open_ids
+    assert app.row_stats.usage == {}
+    app.dispatch("on_stop")
+    assert streams.live == 0

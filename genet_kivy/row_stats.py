@@ -1,0 +1,97 @@
+"""CPU and memory beside the running rows the list shows: a bounded set of stats streams.
+
+:class:`RowStats` is told which running containers' rows are on screen (``want``) and keeps
+one ``engine.stats`` stream open for each of the first :data:`MAX_STREAMS` of them; a row that
+scrolls out, stops running, or is pushed past the bound has its stream disposed at once. The
+latest sample per container is kept (``usage``) and ``on_change`` is called, on the main
+thread, when one arrives — the app coalesces that into at most one sidebar refresh a frame.
+A stream that ends by itself (the container stopped) is not reopened until its row leaves
+the screen and comes back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from reactivex import Observable
+from reactivex.abc import DisposableBase
+
+from genet_rx.stats import Stats
+
+from .history import percent, size
+
+MAX_STREAMS = 8
+
+
+def usage_text(s: Stats) -> str:
+    """``12.5 % · 50.0 MiB``: what a row shows beside its state."""
+    return f"{percent(s.cpu_percent)} · {size(s.mem_used, binary=True)}"
+
+
+class RowStats:
+    """Stats streams for the visible running rows, at most ``limit`` at once."""
+
+    def __init__(
+        self,
+        open_stream: Callable[[str], Observable[Stats]],
+        subscribe_on_main: Callable[[Observable[Any]], Observable[Any]],
+        on_change: Callable[[], None],
+        limit: int = MAX_STREAMS,
+    ) -> None:
+        self._open = open_stream
+        self._main = subscribe_on_main
+        self._on_change = on_change
+        self.limit = limit
+        self._streams: dict[str, DisposableBase] = {}
+        self._ended: set[str] = set()
+        self.usage: dict[str, str] = {}
+
+    @property
+    def open_ids(self) -> set[str]:
+        return set(self._streams)
+
+    def want(self, ids: Iterable[str]) -> None:
+        """These running containers' rows are on screen, in screen order."""
+        wanted: list[str] = []
+        for cid in ids:
+            if cid not in wanted:
+                wanted.append(cid)
+        self._ended &= set(wanted)
+        keep = [cid for cid in wanted if cid not in self._ended][: self.limit]
+        for cid in list(self._streams):
+            if cid not in keep:
+                self._streams.pop(cid).dispose()
+        changed = False
+        for cid in list(self.usage):
+            if cid not in wanted:
+                del self.usage[cid]
+                changed = True
+        for cid in keep:
+            if cid not in self._streams:
+                self._streams[cid] = self._main(self._open(cid)).subscribe(
+                    on_next=lambda s, cid=cid: self._got(cid, s),
+                    on_error=lambda _e, cid=cid: self._end(cid),
+                    on_completed=lambda cid=cid: self._end(cid),
+                )
+        if changed:
+            self._on_change()
+
+    def _got(self, cid: str, s: Stats) -> None:
+        if cid in self._streams:
+            self.usage[cid] = usage_text(s)
+            self._on_change()
+
+    def _end(self, cid: str) -> None:
+        stream = self._streams.pop(cid, None)
+        if stream is not None:
+            stream.dispose()
+        self._ended.add(cid)
+        if self.usage.pop(cid, None) is not None:
+            self._on_change()
+
+    def close(self) -> None:
+        for stream in self._streams.values():
+            stream.dispose()
+        self._streams.clear()
+        self.usage.clear()
