@@ -105,9 +105,10 @@ class GenetApp(App):
 
     title = "Genet"
 
-    def __init__(self, engine: Any, **kwargs: Any) -> None:
+    def __init__(self, engine: Any, log_lines: int | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.engine = engine
+        self.log_lines = log_lines  # the Logs tab's ring size (None: its default, 10,000)
         self.table = ContainerTable()
         self.connection = Connection(engine.host, Link.CONNECTING)
         self.query = ""
@@ -139,6 +140,8 @@ class GenetApp(App):
         self._apply_trigger = Clock.create_trigger(self._apply_pending, -1)
         self._refresh_trigger = Clock.create_trigger(lambda _dt: self.refresh(), 0)
         self.root.ids.topbar.host = self.engine.host
+        if self.log_lines is not None:
+            self.root.ids.detail.views["logs"].capacity = self.log_lines
         if hasattr(self.engine, "stats"):
             self.row_stats = RowStats(self.engine.stats, self._on_main, self._refresh_trigger)
         # Which rows are on screen settles after a scroll: open/close row streams then.

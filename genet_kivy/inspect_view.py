@@ -8,6 +8,7 @@ Show control is tapped, and copies keep what is still masked masked.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Hashable
 from typing import Any
 
@@ -93,7 +94,7 @@ class InspectView(LiveView):
         self.doc = doc
         self.sections = sections(doc)
         self.loaded = True
-        self.status = ""
+        self.status = "As of " + time.strftime("%H:%M:%S")
         self._build()
 
     def _on_error(self, error: Exception) -> None:
@@ -146,7 +147,7 @@ class InspectView(LiveView):
                 SectionHeader(
                     key=s.key,
                     title=s.title,
-                    count=len(s.entries),
+                    count=sum(1 for e in s.entries if e.label),  # not a 'No mounts.' line
                     collapsed=s.key in self.collapsed,
                 )
             )

@@ -13,7 +13,7 @@ import re
 import sys
 from collections.abc import Sequence
 
-USAGE = "genet [--host URL] [--fullscreen] [--size WxH]  |  genet watch …"
+USAGE = "genet [--host URL] [--fullscreen] [--size WxH] [--log-lines N]  |  genet watch …"
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -37,7 +37,24 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--fullscreen", action="store_true", help="fill the screen (kiosk, panels)")
     p.add_argument("--size", type=_size, metavar="WxH", help="window size in pixels, e.g. 800x480")
+    p.add_argument(
+        "--log-lines",
+        type=_positive,
+        metavar="N",
+        default=10_000,
+        help="log lines the Logs tab keeps (the newest N; default 10000)",
+    )
     return p
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number of lines, got {text!r}")
+    return n
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -57,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"genet: {exc}", file=sys.stderr)
         return 2
     try:
-        return run_app(engine, fullscreen=opts.fullscreen, size=opts.size)
+        return run_app(engine, fullscreen=opts.fullscreen, size=opts.size, log_lines=opts.log_lines)
     except KeyboardInterrupt:
         return 130  # Ctrl-C in the terminal that started it: a normal way to quit
     finally:
@@ -65,7 +82,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_app(
-    engine: object, *, fullscreen: bool = False, size: tuple[int, int] | None = None
+    engine: object,
+    *,
+    fullscreen: bool = False,
+    size: tuple[int, int] | None = None,
+    log_lines: int | None = None,
 ) -> int:
     """Configure Kivy, then run the app on ``engine`` until its window closes."""
     os.environ["KIVY_NO_ARGS"] = "1"
@@ -82,7 +103,7 @@ def run_app(
 
     from .app import GenetApp
 
-    GenetApp(engine).run()
+    GenetApp(engine, log_lines=log_lines).run()
     return 0
 
 

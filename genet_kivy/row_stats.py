@@ -69,13 +69,23 @@ class RowStats:
                 changed = True
         for cid in keep:
             if cid not in self._streams:
-                self._streams[cid] = self._main(self._open(cid)).subscribe(
-                    on_next=lambda s, cid=cid: self._got(cid, s),
-                    on_error=lambda _e, cid=cid: self._end(cid),
-                    on_completed=lambda cid=cid: self._end(cid),
-                )
+                self._streams[cid] = self._subscribe(cid)
         if changed:
             self._on_change()
+
+    def _subscribe(self, cid: str) -> DisposableBase:
+        def got(s: Stats) -> None:
+            self._got(cid, s)
+
+        def failed(_error: Exception) -> None:
+            self._end(cid)
+
+        def ended() -> None:
+            self._end(cid)
+
+        return self._main(self._open(cid)).subscribe(
+            on_next=got, on_error=failed, on_completed=ended
+        )
 
     def _got(self, cid: str, s: Stats) -> None:
         if cid in self._streams:

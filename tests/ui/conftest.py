@@ -53,7 +53,7 @@ def frames() -> Frames:
 
 @pytest.fixture
 def make_app(kivy_window: Any, frames: Frames) -> Iterator[Callable[..., Any]]:
-    """``make_app(engine, size=(w, h))``: a started GenetApp on the shared window.
+    """``make_app(engine, size=(w, h), **options)``: a started GenetApp on the shared window.
 
     Torn down like ``App.stop()`` minus closing the event loop: ``on_stop`` (disposes every
     subscription), then the window is emptied for the next test.
@@ -64,9 +64,9 @@ def make_app(kivy_window: Any, frames: Frames) -> Iterator[Callable[..., Any]]:
 
     made: list[Any] = []
 
-    def make(engine: Any, size: tuple[int, int] = (1280, 800)) -> Any:
+    def make(engine: Any, size: tuple[int, int] = (1280, 800), **options: Any) -> Any:
         resize(kivy_window, frames, size)
-        app = GenetApp(engine)
+        app = GenetApp(engine, **options)
         app._run_prepare()  # build(), root onto the window, on_start — what run() does first
         made.append(app)
         frames.step(3)

@@ -101,11 +101,11 @@ def test_a_flood_keeps_frames_coming_and_the_ring_bounded(
     from kivy.clock import Clock
 
     docker.run_detached(IMAGE, "sh", "-c", "yes spam", name=unique_name)
-    app = make_app(real_engine, (1280, 800))
+    app = make_app(real_engine, (1280, 800), log_lines=2000)  # genet --log-lines 2000
     frames.until(lambda: app.connection.state is Link.CONNECTED, timeout=30)
     detail = app.root.ids.detail
     view = detail.views["logs"]
-    view.capacity = 2000
+    assert view.capacity == 2000
     frames.until(lambda: find_row(app, unique_name), timeout=20)
     tap(find_row(app, unique_name), frames)
     tap(detail.ids.tab_logs, frames)
@@ -130,12 +130,15 @@ def test_stats_of_a_busy_container_and_its_graph(
     make_app, frames, real_engine, docker, unique_name, kivy_window
 ):
     docker.run_detached(IMAGE, "sh", "-c", "yes > /dev/null", name=unique_name)
-    _app, view = open_tab(make_app, frames, real_engine, unique_name, "stats")
+    app, view = open_tab(make_app, frames, real_engine, unique_name, "stats")
     frames.until(lambda: len(view.cpu) >= 6, timeout=30, what="six CPU samples")
     assert view.cpu.latest > 20, view.cpu.latest  # one core kept busy
     assert view.ids.cpu_graph.plot.point_count >= 3
     assert view.ids.cpu.value.endswith("%") and view.ids.pids.value != "—"
     assert "iB · " in view.ids.mem.value and view.ids.mem.title.startswith("Memory of ")
+    # Its row in the list shows CPU and memory too (a stream of its own, bounded).
+    row = frames.until(lambda: (r := find_row(app, unique_name)) and r.usage and r, timeout=20)
+    assert "%" in row.usage and "iB" in row.usage
     assert check_touch_sizes(kivy_window) == []
     save_shot(kivy_window, frames, "stats")
     docker("kill", unique_name)
@@ -174,6 +177,12 @@ def test_inspect_sections_mask_secrets_until_tapped(
     secret = view.rows["DB_PASSWORD"]
     assert secret.value == "••••••••" and view.rows["GREETING"].value == "hello"
     assert check_touch_sizes(kivy_window) == []
+    for key in ("state", "config"):  # fold two sections by tapping their headers
+        header = next(w for w in view.ids.sections.children if getattr(w, "key", "") == key)
+        tap(header, frames)
+    assert view.collapsed == {"state", "config"}
+    secret = view.rows["DB_PASSWORD"]
+    assert secret.value == "••••••••"
     save_shot(kivy_window, frames, "inspect")
     view.ids.scroll.scroll_to(secret, animate=False)
     frames.step(3)

@@ -350,3 +350,37 @@ def test_disposing_drops_what_was_pending():
     sub.dispose()
     scheduler.start()
     assert got == []
+
+
+# -- row stats ---------------------------------------------------------------------------------
+
+
+def test_row_stats_keeps_at_most_the_limit_and_follows_what_is_on_screen():
+    from genet_kivy.row_stats import RowStats
+    from genet_rx.stats import Stats
+
+    subjects: dict[str, Subject] = {}
+    changes: list[int] = []
+
+    def open_stream(cid):
+        subjects[cid] = Subject()
+        return subjects[cid]
+
+    rows = RowStats(open_stream, lambda o: o, lambda: changes.append(1), limit=3)
+    rows.want(["a", "b", "c", "d", "e"])
+    assert rows.open_ids == {"a", "b", "c"}
+    subjects["a"].on_next(Stats(12.5, 50 * 2**20, 0, 0.0, 0, 0, 0, 0, 1, None, 1))
+    assert rows.usage == {"a": "12.5 % · 50.0 MiB"} and changes
+    rows.want(["c", "d", "e", "f"])  # a and b scrolled out
+    assert rows.open_ids == {"c", "d", "e"}
+    assert not subjects["a"].observers and not subjects["b"].observers
+    assert rows.usage == {}
+    subjects["c"].on_completed()  # stopped: its stream ends and is not reopened
+    assert rows.open_ids == {"d", "e"}
+    rows.want(["c", "d", "e", "f"])
+    assert rows.open_ids == {"d", "e", "f"}
+    rows.want(["d"])
+    rows.want(["c", "d"])  # c left the screen and came back: a new stream
+    assert rows.open_ids == {"c", "d"}
+    rows.close()
+    assert rows.open_ids == set() and all(not s.observers for s in subjects.values())
