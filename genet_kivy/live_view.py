@@ -2,7 +2,8 @@
 
 The detail pane calls :meth:`LiveView.show_container` with the selected container on every
 refresh while the tab is shown, and :meth:`LiveView.leave` when the tab leaves the screen
-(another tab, no selection, the container gone, the app stopping). A subclass says which
+(another tab, no selection, the container gone, the app stopping), and while the engine is
+not reachable (it is opened again when the engine is back). A subclass says which
 stream it needs (:meth:`stream_key`, None for none) and opens it (:meth:`open`, returning the
 Disposable); the base class disposes the old stream whenever that key changes, and calls
 :meth:`reset` when the container changes. Streams' values reach the widgets only through
@@ -51,7 +52,9 @@ class LiveView(BoxLayout):
             self._cid = cid
             self.reset(c)
         self.container = c
-        key = self.stream_key(c) if c is not None else None
+        live = bool(getattr(self.app, "live", True))
+        # No engine, no stream: it is opened again (a new subscription) once the engine is back.
+        key = self.stream_key(c) if c is not None and live else None
         if key != self._key:
             self._close()
             if key is not None and c is not None:

@@ -349,3 +349,22 @@ def test_visible_running_rows_show_cpu_and_memory_with_bounded_streams(
     assert app.row_stats.usage == {}
     app.dispatch("on_stop")
     assert streams.live == 0
+
+
+def test_losing_the_engine_lets_the_stream_go_and_reopens_it_when_back(make_app, frames):
+    from genet_rx.connection import Link
+
+    engine = live_engine()
+    app = make_app(engine, (1280, 800))
+    detail = opened(app, frames)
+    show_tab(detail, frames, "logs")
+    frames.until(lambda: engine.log_streams.live == 1)
+    engine.log_streams.subject(WEB).on_next(LogLine("stdout", "before"))
+    view = detail.views["logs"]
+    frames.until(lambda: len(view.model) == 1)
+    engine.link(Link.DISCONNECTED, "gone")
+    frames.until(lambda: engine.log_streams.live == 0, what="stream let go")
+    assert len(view.model) == 1  # what was shown stays on screen
+    engine.link(Link.CONNECTED)
+    frames.until(lambda: engine.log_streams.live == 1, what="stream opened again")
+    assert len(engine.log_streams.opened) == 2
