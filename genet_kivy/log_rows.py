@@ -1,8 +1,10 @@
 """A container's log as RecycleView rows: streams told apart, long lines cut, search marked.
 
 Pure: no Kivy. :class:`LogModel` owns the :class:`~genet_rx.logs.LogRing` (the bound on
-memory) and one row dict per line kept in step with it, so a batch of new lines costs work
-in proportion to the batch, not to the ring.
+memory) and one small row dict per line kept in step with it, so a batch of new lines costs
+work in proportion to the batch, not to the ring. A row holds only the line, whether it
+matches the search, and the compiled search; :func:`view_attrs` works out what it looks like
+when a view shows it, so a flood pays per line only for a three-key dict.
 
 * Every row carries a text **marker** beside its colour (never colour alone): ``out`` for
   stdout, ``err`` for stderr, ``eng`` for an error the engine itself sent in-band.
@@ -34,7 +36,6 @@ Rgba = tuple[float, float, float, float]
 Row = dict[str, Any]
 Span = tuple[int, int]
 
-VIEW = "LogRow"
 SHOWN_CHARS = 400  # characters of a line drawn in its row; the rest behind a tap
 
 MARKER: dict[str, str] = {"stdout": "out", STDERR: "err", ERROR: "eng"}
@@ -94,19 +95,44 @@ def stamp(time_ns: int | None) -> str:
     return dt.strftime("%Y-%m-%d %H:%M:%S.") + f"{(time_ns // 1_000_000) % 1000:03d}"
 
 
-def row_of(line: LogLine, spans: Sequence[Span] = ()) -> Row:
-    """A line's RecycleView row (every row has the same keys)."""
+def compile_search(pattern: str, regex: bool = False) -> re.Pattern[str] | None:
+    """The search as a compiled pattern (case-insensitive), None for an empty one.
+
+    A bad regular expression raises :class:`~genet_rx.logs.SearchPatternError`, as
+    :func:`~genet_rx.logs.search_lines` does (it is asked to check, so both agree).
+    """
+    if not pattern:
+        return None
+    search_lines((), pattern, regex=regex)  # raises SearchPatternError for a bad one
+    return re.compile(pattern if regex else re.escape(pattern), re.IGNORECASE)
+
+
+def spans_in(text: str, pattern: re.Pattern[str] | None, limit: int = SHOWN_CHARS) -> list[Span]:
+    """Non-empty matches of ``pattern`` that start within the first ``limit`` characters."""
+    if pattern is None:
+        return []
+    return [m.span() for m in pattern.finditer(text, 0, limit) if m.end() > m.start()]
+
+
+def row_of(line: LogLine, hit: bool = False, pattern: re.Pattern[str] | None = None) -> Row:
+    """A line's RecycleView row: small on purpose (a flood makes thousands a second); what it
+    looks like is worked out by :func:`view_attrs` only for the rows on screen."""
+    return {"line": line, "hit": hit, "pattern": pattern if hit else None}
+
+
+def view_attrs(row: Row) -> Row:
+    """What a row's view shows: marker and colours by stream, time, the cut and marked text."""
+    line: LogLine = row["line"]
     stream = line.stream if line.stream in MARKER else "stdout"
     return {
-        "viewclass": VIEW,
         "line": line,
         "marker": MARKER[stream],
         "marker_color": MARKER_COLOR[stream],
-        "text": marked(line.text, spans),
+        "text": marked(line.text, spans_in(line.text, row["pattern"])),
         "text_color": TEXT_COLOR[stream],
         "tint": ROW_TINT[stream],
         "stamp": stamp(line.time_ns),
-        "hit": bool(spans),
+        "hit": row["hit"],
         "long": len(line.text) > SHOWN_CHARS,
     }
 
@@ -136,6 +162,7 @@ class LogModel:
         self.hits = 0
         self.version = 0  # bumps on every change (views redraw when it moved)
         self.skipped = 0  # lines of huge batches that never entered the ring
+        self._compiled: re.Pattern[str] | None = None
 
     @property
     def capacity(self) -> int:
@@ -158,12 +185,13 @@ class LogModel:
             if self.rows[i]["hit"]:
                 self.hits -= 1
         self.ring.extend(lines)
-        spans = self._spans(lines)
-        for i, line in enumerate(lines):
-            s = spans.get(i, ())
-            if s:
-                self.hits += 1
-            self.rows.append(row_of(line, s))
+        compiled = self._compiled
+        if compiled is None:
+            self.rows.extend({"line": line, "hit": False, "pattern": None} for line in lines)
+        else:
+            hits = self._hits(lines)
+            self.hits += len(hits)
+            self.rows.extend(row_of(line, i in hits, compiled) for i, line in enumerate(lines))
         self.version += 1
 
     @property
@@ -175,21 +203,23 @@ class LogModel:
         """Mark matches of ``pattern`` in every held line (a bad regex matches nothing)."""
         self.pattern, self.regex = pattern, regex
         self.search_error = ""
+        try:
+            self._compiled = compile_search(pattern, regex)
+        except SearchPatternError as exc:
+            self._compiled = None
+            self.search_error = str(exc)
         lines = self.ring.snapshot()
-        spans = self._spans(lines)
-        self.hits = len(spans)
+        hits = self._hits(lines)
+        self.hits = len(hits)
         self.rows.clear()
-        self.rows.extend(row_of(line, spans.get(i, ())) for i, line in enumerate(lines))
+        self.rows.extend(row_of(line, i in hits, self._compiled) for i, line in enumerate(lines))
         self.version += 1
 
-    def _spans(self, lines: Sequence[LogLine]) -> dict[int, list[Span]]:
-        if not self.pattern or self.search_error:
-            return {}
-        try:
-            return dict(search_lines(lines, self.pattern, regex=self.regex))
-        except SearchPatternError as exc:
-            self.search_error = str(exc)
-            return {}
+    def _hits(self, lines: Sequence[LogLine]) -> set[int]:
+        """Indexes of the lines with a (non-empty) match of the current search."""
+        if self._compiled is None:
+            return set()
+        return {i for i, _ in search_lines(lines, self.pattern, regex=self.regex)}
 
     def data(self) -> list[Row]:
         return list(self.rows)

@@ -39,7 +39,7 @@ from genet_rx.logs import DEFAULT_RING_CAPACITY, LogLine
 
 from .batching import batched_on
 from .live_view import LiveView
-from .log_rows import LogModel, saved_text
+from .log_rows import LogModel, saved_text, view_attrs
 
 VIEWER_CHARS = 8000  # characters of one line the line viewer shows (Copy takes all)
 
@@ -59,6 +59,10 @@ class LogRow(RecycleDataViewBehavior, BoxLayout):
     stamp = StringProperty("")
     hit = BooleanProperty(False)
     long = BooleanProperty(False)
+
+    def refresh_view_attrs(self, rv: Any, index: int, data: dict[str, Any]) -> None:
+        # The row dict is small (line, hit, search); its look is worked out here, on screen.
+        super().refresh_view_attrs(rv, index, view_attrs(data))
 
     def on_touch_down(self, touch: Any) -> bool:
         if self.collide_point(*touch.pos) and not touch.is_mouse_scrolling:

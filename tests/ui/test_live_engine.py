@@ -7,7 +7,7 @@ import time
 import pytest
 from dockerd import IMAGE
 from test_layouts import check_touch_sizes
-from ui_harness import find_row, save_shot, tap
+from ui_harness import find_row, looks, save_shot, tap
 
 from genet_rx.connection import Link
 
@@ -43,7 +43,7 @@ def test_logs_tell_streams_apart_follow_search_and_save(
     frames.until(lambda: "err2" in texts(), timeout=20, what="first lines")
     assert texts("stdout")[:2] == ["out1", "out2"]
     assert texts("stderr") == ["err1", "err2"]
-    for r in rv.data:
+    for r in looks(rv):
         assert r["marker"] == {"stdout": "out", "stderr": "err"}[r["line"].stream]
     assert "\ufffd" in next(t for t in texts() if t.startswith("bad"))
     # Follow: a line printed after the tab opened arrives.
@@ -52,7 +52,7 @@ def test_logs_tell_streams_apart_follow_search_and_save(
 
     view.ids.search.text = "err"
     frames.step(2)
-    hits = [r for r in rv.data if r["hit"]]
+    hits = [r for r in looks(rv) if r["hit"]]
     assert [r["line"].text for r in hits] == ["err1", "err2"]
     assert all("[u]err[/u]" in r["text"] for r in hits)
     assert check_touch_sizes(kivy_window) == []
@@ -74,7 +74,7 @@ def test_logs_tell_streams_apart_follow_search_and_save(
     opened = view.opened
     tap(view.ids.time_toggle, frames)
     frames.until(lambda: view.opened == opened + 1 and "late-line" in texts(), timeout=20)
-    assert all(r["stamp"] for r in rv.data)
+    assert all(r["stamp"] for r in looks(rv))
     app.root.ids.detail.select_tab("overview")
     frames.step(2)
     assert not view.streaming

@@ -23,7 +23,18 @@ from genet_kivy.inspect_doc import (
     section_text,
     sections,
 )
-from genet_kivy.log_rows import SHOWN_CHARS, LogModel, escape, marked, row_of, saved_text, shown
+from genet_kivy.log_rows import (
+    SHOWN_CHARS,
+    LogModel,
+    compile_search,
+    escape,
+    marked,
+    row_of,
+    saved_text,
+    shown,
+    spans_in,
+    view_attrs,
+)
 from genet_rx.logs import LogLine
 
 # -- History ----------------------------------------------------------------------------------
@@ -97,7 +108,7 @@ def test_units_and_axis_maximum():
 
 
 def test_rows_tell_streams_apart_by_marker_and_colour():
-    out, err, eng = (row_of(LogLine(s, "x")) for s in ("stdout", "stderr", "error"))
+    out, err, eng = (view_attrs(row_of(LogLine(s, "x"))) for s in ("stdout", "stderr", "error"))
     assert (out["marker"], err["marker"], eng["marker"]) == ("out", "err", "eng")
     assert len({out["text_color"], err["text_color"], eng["text_color"]}) == 3
     assert len({out["tint"], err["tint"], eng["tint"]}) == 3
@@ -106,7 +117,7 @@ def test_rows_tell_streams_apart_by_marker_and_colour():
 
 def test_long_lines_are_cut_for_the_row_and_kept_whole():
     line = LogLine("stdout", "a" * 1_000_000)
-    row = row_of(line)
+    row = view_attrs(row_of(line))
     assert row["long"] and row["text"] == "a" * SHOWN_CHARS + "…"
     assert row["line"] is line
     assert shown("short") == "short"
@@ -120,6 +131,17 @@ def test_markup_is_escaped_and_matches_highlighted():
     long = "e" * (SHOWN_CHARS + 50)
     assert marked(long, [(SHOWN_CHARS + 10, SHOWN_CHARS + 20)]).count("[u]") == 0
     assert marked(long, [(SHOWN_CHARS - 2, SHOWN_CHARS + 5)]).endswith("ee[/u][/color][/b]…")
+
+
+def test_a_matching_row_is_drawn_with_its_matches_marked():
+    pattern = compile_search("ERR")
+    look = view_attrs(row_of(LogLine("stderr", "an error, another Err"), True, pattern))
+    assert look["hit"] and look["text"].count("[u]") == 2
+    assert spans_in("x" * (SHOWN_CHARS + 10) + "err", pattern) == []
+    assert compile_search("") is None
+    with pytest.raises(ValueError):
+        compile_search("(", regex=True)
+    assert spans_in("a.b", compile_search(".")) == [(1, 2)]  # plain text: a dot is a dot
 
 
 def test_model_bounds_lines_counts_hits_and_searches():

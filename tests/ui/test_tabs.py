@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from test_layouts import check_touch_sizes, live_engine, shown
-from ui_harness import find_row, save_shot, tap
+from ui_harness import find_row, looks, save_shot, tap
 
 from genet_rx.logs import LogLine
 from genet_rx.stats import Stats
@@ -132,13 +132,13 @@ def test_logs_flow_into_rows_with_markers_search_and_pause(make_app, frames, kiv
     subject.on_next(LogLine("stdout", "x" * 100_000))
     rv = view.ids.rv
     frames.until(lambda: len(rv.data) == 212, what="rows")
-    markers = {r["marker"] for r in rv.data}
+    markers = {r["marker"] for r in looks(rv)}
     assert markers == {"out", "err", "eng"}
-    assert rv.data[-1]["text"].endswith("…") and rv.data[-1]["long"]
+    assert looks(rv)[-1]["text"].endswith("…") and looks(rv)[-1]["long"]
     assert rv.scroll_y == 0
     view.ids.search.text = "slow"
     frames.step(2)
-    hits = [r for r in rv.data if r["hit"]]
+    hits = [r for r in looks(rv) if r["hit"]]
     assert len(hits) == 10 and "[u]slow[/u]" in hits[0]["text"]
     view.regex = True
     view.ids.search.text = "item/(1"
@@ -238,7 +238,7 @@ def test_timestamps_reopen_the_stream_and_show_times(make_app, frames):
     assert engine.log_streams.live == 1
     engine.log_streams.subject(WEB).on_next(LogLine("stdout", "hi", 1_800_000_000_250_000_000))
     frames.until(lambda: len(view.ids.rv.data) == 1)
-    assert view.ids.rv.data[0]["stamp"] == "2027-01-15 08:00:00.250"
+    assert looks(view.ids.rv)[0]["stamp"] == "2027-01-15 08:00:00.250"
 
 
 def test_a_bad_path_says_the_save_failed(make_app, frames, tmp_path):

@@ -95,3 +95,10 @@ def group_of(app: Any, name: str) -> str | None:
         elif row["name"] == name:
             return current
     return None
+
+
+def looks(rv: Any) -> list[dict[str, Any]]:
+    """How each row of a logs RecycleView looks (what its view is given to show)."""
+    from genet_kivy.log_rows import view_attrs
+
+    return [view_attrs(r) for r in rv.data]
