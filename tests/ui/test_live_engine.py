@@ -80,6 +80,27 @@ def test_logs_tell_streams_apart_follow_search_and_save(
     assert not view.streaming
 
 
+def test_a_1mb_line_arrives_in_pieces_cut_for_display_and_frames_keep_coming(
+    make_app, frames, real_engine, docker, unique_name
+):
+    from kivy.clock import Clock
+
+    script = "echo before; head -c 1000000 /dev/zero | tr '\\0' x; echo; echo after; sleep 300"
+    docker.run_detached(IMAGE, "sh", "-c", script, name=unique_name)
+    _app, view = open_tab(make_app, frames, real_engine, unique_name, "logs")
+    rv = view.ids.rv
+    frames.until(lambda: any(r["line"].text == "after" for r in rv.data), timeout=30)
+    start, began = Clock.frames, time.monotonic()
+    frames.step(5)
+    assert Clock.frames == start + 5 and time.monotonic() - began < 5  # not frozen
+    texts = [r["line"].text for r in rv.data]
+    pieces = texts[1:-1]
+    assert texts[0] == "before" and "".join(pieces) == "x" * 1_000_000
+    assert all(len(p) <= 64 * 1024 for p in pieces)  # the demuxer's cap
+    shown = looks(rv)[1:-1]
+    assert all(r["long"] and len(r["text"]) < 500 for r in shown)  # cheap to draw
+
+
 def test_logs_at_800x480(make_app, frames, real_engine, docker, unique_name, kivy_window):
     script = (
         'i=0; while [ $i -lt 40 ]; do echo "GET /api/items/$i 200 $((i*7)) ms"; '

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from test_layouts import check_touch_sizes, live_engine, shown
-from ui_harness import find_row, looks, save_shot, tap
+from ui_harness import find_row, looks, resize, save_shot, tap
 
 from genet_rx.logs import LogLine
 from genet_rx.stats import Stats
@@ -276,6 +276,7 @@ def test_stats_tiles_and_graphs_from_samples(make_app, frames, kivy_window):
     assert view.ids.net_graph.plot.point_count == 2 * 119
     assert view.ids.cpu_graph.span_text == "\u22124 min"
     assert check_touch_sizes(kivy_window) == []
+    save_shot(kivy_window, frames, "stats-800x480")
     subject.on_completed()  # the container stopped
     frames.until(lambda: "Not running" in view.status)
 
@@ -314,6 +315,8 @@ def test_inspect_copies_sections_and_all_with_secrets_masked(make_app, frames, k
     tap(view.ids.collapse_all, frames)
     assert len(view.ids.sections.children) == 8
     tap(view.ids.expand_all, frames)
+    assert check_touch_sizes(kivy_window) == []
+    resize(kivy_window, frames, (800, 480))  # a small panel: still every target touch-sized
     assert check_touch_sizes(kivy_window) == []
 
 
