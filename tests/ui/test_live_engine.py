@@ -104,7 +104,8 @@ def test_a_1mb_line_arrives_in_pieces_cut_for_display_and_frames_keep_coming(
 def test_logs_at_800x480(make_app, frames, real_engine, docker, unique_name, kivy_window):
     script = (
         'i=0; while [ $i -lt 40 ]; do echo "GET /api/items/$i 200 $((i*7)) ms"; '
-        '[ $((i % 9)) -eq 0 ] && echo "warn: slow query on item $i" >&2; i=$((i+1)); done; '
+        '[ $((i % 9)) -eq 0 ] && echo "warn: slow query on item $i" >&2; '
+        "i=$((i+1)); usleep 20000; done; "
         "sleep 300"
     )
     docker.run_detached(IMAGE, "sh", "-c", script, name=unique_name)
