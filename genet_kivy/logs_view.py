@@ -144,7 +144,9 @@ class LogsView(LiveView):
         self.ids.rv.bind(scroll_y=self._on_scroll)
 
     def on_capacity(self, *_: Any) -> None:
+        old = self.model
         self.model = LogModel(int(self.capacity))
+        self.model.search(old.pattern, old.regex)  # the search field still says it
         self.reopen()
 
     # -- the stream ------------------------------------------------------------------------
@@ -175,7 +177,8 @@ class LogsView(LiveView):
         self._error = ""
         self._last_running = False
         self._set_paused(False)
-        self.saving = False
+        if self.saving:
+            self._show_savebar(False)  # a path typed for another container is not kept
         self.redraw()
 
     def update(self, c: Container | None) -> None:

@@ -48,6 +48,8 @@ def test_importing_the_package_and_main_does_not_import_kivy():
     done = run_py(
         """
         import sys, genet_kivy, genet_kivy.main, genet_kivy.presenters, genet_kivy.actions
+        import genet_kivy.log_rows, genet_kivy.history, genet_kivy.inspect_doc
+        import genet_kivy.batching, genet_kivy.row_stats
         print(sorted(m for m in sys.modules if m == "kivy" or m.startswith("kivy.")))
         """
     )

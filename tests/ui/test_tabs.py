@@ -371,3 +371,23 @@ def test_losing_the_engine_lets_the_stream_go_and_reopens_it_when_back(make_app,
     engine.link(Link.CONNECTED)
     frames.until(lambda: engine.log_streams.live == 1, what="stream opened again")
     assert len(engine.log_streams.opened) == 2
+
+
+def test_another_container_closes_the_save_bar_and_keeps_the_search(make_app, frames):
+    engine = live_engine()
+    app = make_app(engine, (1280, 800))
+    detail = opened(app, frames)
+    show_tab(detail, frames, "logs")
+    view = detail.views["logs"]
+    view.ids.search.text = "boom"
+    tap(view.ids.save_button, frames)
+    assert view.saving and view.ids.savebar.parent is not None
+    app.select(DB)
+    frames.step(2)
+    assert not view.saving and view.ids.toolbar.parent is not None
+    frames.until(lambda: engine.log_streams.live == 1 and engine.log_streams.opened[-1][0] == DB)
+    engine.log_streams.subject(DB).on_next(LogLine("stdout", "a boom here"))
+    frames.until(lambda: len(view.ids.rv.data) == 1)
+    assert view.ids.rv.data[0]["hit"] and view.model.hits == 1
+    view.capacity = 50  # a new ring: the search still applies
+    assert view.model.capacity == 50 and view.model.pattern == "boom"
