@@ -99,7 +99,14 @@ def test_narrow_layout_has_the_tabs_too(make_app, frames, kivy_window):
     frames.until(lambda: shown(app) == [ids.detail])
     tap(ids.detail.ids.tab_logs, frames)
     frames.until(lambda: engine.log_streams.live == 1)
+    subject = engine.log_streams.subject(WEB)
+    for i in range(30):
+        subject.on_next(LogLine("stdout", f'10.0.0.{i} "GET /index.html HTTP/1.1" 200 612'))
+        if i % 7 == 3:
+            subject.on_next(LogLine("stderr", f"[warn] upstream timed out ({i} ms)"))
+    frames.until(lambda: len(ids.detail.views["logs"].ids.rv.data) == 34)
     assert check_touch_sizes(kivy_window) == []
+    save_shot(kivy_window, frames, "narrow-logs")
     tap(ids.detail.ids.back, frames)
     frames.until(lambda: shown(app) == [ids.sidebar])
 
