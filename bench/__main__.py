@@ -43,10 +43,10 @@ class Config:
     log_runs: int = 3
     stats_records: int = 3_000
     stats_runs: int = 5
-    app_runs: int = 3
+    app_runs: int = 5
     app_containers: int = 1_000
     app_events_per_s: int = 100
-    app_seconds: float = 5.0
+    app_seconds: float = 4.0
     load_runs: int = 2
     load_window: float = 30.0
 

@@ -31,8 +31,10 @@ os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
 os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="genet-bench-kivy-"))
 
 
-#: GENET_BENCH_PROFILE=path: cProfile the events phase (main thread) into that file.
+#: GENET_BENCH_PROFILE=path: cProfile a phase (main thread) into that file; the phase is
+#: GENET_BENCH_PROFILE_PHASE, ``events`` (default) or ``idle``.
 PROFILE = os.environ.get("GENET_BENCH_PROFILE")
+PROFILE_PHASE = os.environ.get("GENET_BENCH_PROFILE_PHASE", "events")
 PROFILER = cProfile.Profile()
 
 
@@ -115,11 +117,16 @@ def main() -> None:
         def _settled(self, _dt: float) -> None:
             result["rss_kib"] = rss_kib()
             state["phase"] = "idle"
+            if PROFILE and PROFILE_PHASE == "idle":
+                PROFILER.enable()
             frames.clear()
             state["cpu"], state["wall"] = time.process_time(), time.perf_counter()
             Clock.schedule_once(self._idle_done, seconds)
 
         def _idle_done(self, _dt: float) -> None:
+            if PROFILE and PROFILE_PHASE == "idle":
+                PROFILER.disable()
+                PROFILER.dump_stats(PROFILE)
             cpu, wall = time.process_time(), time.perf_counter()
             result["idle_cpu_pct"] = (cpu - state["cpu"]) / (wall - state["wall"]) * 100
             result["idle_frames_ms"] = list(frames)
@@ -127,13 +134,13 @@ def main() -> None:
             state["phase"] = "events"
             state["cpu"], state["wall"] = cpu, wall
             result["applied_before"] = getattr(self, "tables_applied", 0)
-            if PROFILE:
+            if PROFILE and PROFILE_PHASE == "events":
                 PROFILER.enable()
             print("EVENTS", flush=True)
             Clock.schedule_once(self._events_done, seconds)
 
         def _events_done(self, _dt: float) -> None:
-            if PROFILE:
+            if PROFILE and PROFILE_PHASE == "events":
                 PROFILER.disable()
                 PROFILER.dump_stats(PROFILE)
             cpu, wall = time.process_time(), time.perf_counter()

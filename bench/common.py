@@ -103,7 +103,7 @@ def verdict(r: Row) -> str:
     if r.ratio is None:
         return ""
     if r.ratio == float("inf"):
-        return "∞ (floor)" if r.floor else "∞ (Genet ahead: Genet ~0)"
+        return "Genet ~0 (floor)" if r.floor else "∞ (Genet ahead: Genet ~0)"
     if r.floor:
         return f"{r.ratio:.2f}x (floor)"
     if r.part:
