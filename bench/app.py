@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 import time
@@ -41,7 +42,7 @@ def launch(display: str, mode: str, url: str, expected: int, seconds: float,
            event_ids: list[str] | None = None, rate: int = 100) -> dict[str, Any]:
     fd, out = tempfile.mkstemp(prefix="genet-bench-app-", suffix=".json")
     os.close(fd)
-    env = {**os.environ, "DISPLAY": display, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "DISPLAY": display, "PYTHONPATH": str(ROOT), "KIVY_HOME": KIVY_HOME}
     t0 = time.time()
     p = subprocess.Popen([PY, "-m", "bench.app_probe", mode, url, str(expected), str(seconds),
                           out], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
@@ -79,7 +80,12 @@ def launch(display: str, mode: str, url: str, expected: int, seconds: float,
         os.unlink(out)
 
 
+KIVY_HOME = ""  # one Kivy config dir for every launch of a run, removed at its end
+
+
 def run(runs: int, n: int, rate: int, seconds: float) -> list[Row]:
+    global KIVY_HOME
+    KIVY_HOME = tempfile.mkdtemp(prefix="genet-bench-kivy-")
     xvfb = Xvfb()
     empty, full = FakeServer(0), FakeServer(n)
     results: dict[str, list[dict[str, Any]]] = {"bare": [], "busy": [], "genet0": [],
@@ -106,6 +112,7 @@ def run(runs: int, n: int, rate: int, seconds: float) -> list[Row]:
         empty.close()
         full.close()
         xvfb.close()
+        shutil.rmtree(KIVY_HOME, ignore_errors=True)
 
     def med(key: str, field: str) -> float:
         return median([x[field] for x in results[key]])

@@ -28,7 +28,8 @@ from typing import Any
 
 os.environ["KIVY_NO_ARGS"] = "1"
 os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
-os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="genet-bench-kivy-"))
+if "KIVY_HOME" not in os.environ:  # bench/app.py passes one; by hand, a fresh temp dir
+    os.environ["KIVY_HOME"] = tempfile.mkdtemp(prefix="genet-bench-kivy-")
 
 
 #: GENET_BENCH_PROFILE=path: cProfile a phase (main thread) into that file; the phase is
