@@ -124,6 +124,10 @@ class GenetApp(App):
         self._asked: set[tuple[str, str]] = set()
         self._notice_timer: Any = None
         self._ticker: Any = None
+        self._apply_trigger: Any = None
+        self._refresh_trigger: Any = None
+        self._row_stats_trigger: Any = None
+        self._stopped = False
         self.row_stats: RowStats | None = None
         self._row_stats_trigger: Any = lambda: None
 
@@ -163,6 +167,11 @@ class GenetApp(App):
         self.refresh()
 
     def on_stop(self) -> None:
+        self._stopped = True
+        # A trigger already queued for this frame must not redraw a stopping app.
+        for trigger in (self._apply_trigger, self._refresh_trigger, self._row_stats_trigger):
+            if trigger is not None:
+                trigger.cancel()
         if self.root is not None:
             self.root.ids.detail.leave()  # the live tab's stream, if one is open
         if self.row_stats is not None:
@@ -214,7 +223,7 @@ class GenetApp(App):
     def refresh(self) -> None:
         """Re-present the sidebar, top bar and detail from the current state (one frame's work)."""
         shell = self.root
-        if shell is None:
+        if shell is None or self._stopped:
             return
         table = self.table
         shell.ids.banner.show(self.connection, bool(table.rows))
