@@ -164,13 +164,16 @@ class EngineClient:
             daemon_min = None
             if ping.body.strip() not in (b"OK", b""):
                 raise ProtocolError("this socket answered /_ping but is not a Docker engine")
-            try:
-                ver = self.request("GET", "/version", versioned=False).json()
-                if isinstance(ver, dict):
-                    daemon_max = daemon_max or ver.get("ApiVersion")
-                    daemon_min = ver.get("MinAPIVersion")
-            except EngineError:
-                pass  # /version is optional for negotiation; /_ping's header is enough
+            # /version is needed only when /_ping does not say, or when the daemon speaks
+            # past our maximum (then only its MinAPIVersion tells whether we meet at all).
+            if not daemon_max or parse_version(daemon_max) > MAX_API:
+                try:
+                    ver = self.request("GET", "/version", versioned=False).json()
+                    if isinstance(ver, dict):
+                        daemon_max = daemon_max or ver.get("ApiVersion")
+                        daemon_min = ver.get("MinAPIVersion")
+                except EngineError:
+                    pass  # an old daemon without /version: /_ping's header is enough
             if not daemon_max:
                 raise ProtocolError("the engine did not say which API version it speaks")
             self._version = choose_version(str(daemon_max), daemon_min and str(daemon_min))
