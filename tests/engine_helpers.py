@@ -12,8 +12,10 @@ from genet_rx.table import ContainerTable
 T = TypeVar("T")
 
 
-def wait_for(cond: Callable[[], T], timeout: float = 20.0, what: str = "condition") -> T:
-    """Poll ``cond`` until it returns something truthy; fail with ``what`` after ``timeout``."""
+def wait_for(cond: Callable[[], T], timeout: float = 20.0, what: str = "condition",
+             step: Callable[[], object] = lambda: time.sleep(0.05)) -> T:
+    """Call ``step`` until ``cond`` returns something truthy; fail with ``what`` after
+    ``timeout``. (UI tests step Kivy frames instead of sleeping.)"""
     deadline = time.monotonic() + timeout
     while True:
         value = cond()
@@ -21,7 +23,7 @@ def wait_for(cond: Callable[[], T], timeout: float = 20.0, what: str = "conditio
             return value
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(0.05)
+        step()
 
 
 def engine_view(docker: Any) -> dict[str, tuple[str, str, str]]:

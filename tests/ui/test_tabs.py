@@ -33,6 +33,16 @@ def show_tab(detail, frames, name):
     frames.step(3)
 
 
+def logs_open(make_app, frames):
+    """An app on the engine double, web's detail showing its Logs tab with its stream open."""
+    engine = live_engine()
+    app = make_app(engine, (1280, 800))
+    detail = opened(app, frames)
+    show_tab(detail, frames, "logs")
+    frames.until(lambda: engine.log_streams.live == 1)
+    return engine, app, detail
+
+
 def sample(cpu=12.5, rx=1000, t=1_800_000_000):
     return Stats(cpu, 50 * 2**20, 512 * 2**20, 9.8, rx, rx // 2, 4096, 8192, 7, t * 10**9, 2)
 
@@ -76,11 +86,7 @@ def test_stopping_the_app_and_the_container_leaving_dispose_streams(make_app, fr
 
     from genet_rx.table import from_rows
 
-    engine = live_engine()
-    app = make_app(engine, (1280, 800))
-    detail = opened(app, frames)
-    show_tab(detail, frames, "logs")
-    frames.until(lambda: engine.log_streams.live == 1)
+    engine, app, _detail = logs_open(make_app, frames)
     engine.push(from_rows([r for r in sample_rows() if r.id != WEB]))  # removed outside
     frames.until(lambda: engine.log_streams.live == 0, what="stream gone with the container")
 
@@ -124,11 +130,7 @@ def test_short_screens_keep_the_controls_on_overview_only(make_app, frames, kivy
 
 
 def test_logs_flow_into_rows_with_markers_search_and_pause(make_app, frames, kivy_window):
-    engine = live_engine()
-    app = make_app(engine, (1280, 800))
-    detail = opened(app, frames)
-    show_tab(detail, frames, "logs")
-    frames.until(lambda: engine.log_streams.live == 1)
+    engine, _app, detail = logs_open(make_app, frames)
     view = detail.views["logs"]
     subject = engine.log_streams.subject(WEB)
     for i in range(200):
@@ -177,11 +179,7 @@ def drag(widget, frames, dy, steps=10):
 
 
 def test_scrolling_up_pauses_auto_scroll_and_jump_resumes(make_app, frames, kivy_window):
-    engine = live_engine()
-    app = make_app(engine, (1280, 800))
-    detail = opened(app, frames)
-    show_tab(detail, frames, "logs")
-    frames.until(lambda: engine.log_streams.live == 1)
+    engine, _app, detail = logs_open(make_app, frames)
     view = detail.views["logs"]
     fill_logs(engine, frames, view)
     rv = view.ids.rv
@@ -207,11 +205,7 @@ def test_scrolling_up_pauses_auto_scroll_and_jump_resumes(make_app, frames, kivy
 
 
 def test_a_long_line_is_cut_in_its_row_and_shown_whole_on_tap(make_app, frames, kivy_window):
-    engine = live_engine()
-    app = make_app(engine, (1280, 800))
-    detail = opened(app, frames)
-    show_tab(detail, frames, "logs")
-    frames.until(lambda: engine.log_streams.live == 1)
+    engine, _app, detail = logs_open(make_app, frames)
     view = detail.views["logs"]
     engine.log_streams.subject(WEB).on_next(LogLine("stdout", "short"))
     engine.log_streams.subject(WEB).on_next(LogLine("stderr", "L" * 65536))
@@ -232,11 +226,7 @@ def test_a_long_line_is_cut_in_its_row_and_shown_whole_on_tap(make_app, frames, 
 
 
 def test_timestamps_reopen_the_stream_and_show_times(make_app, frames):
-    engine = live_engine()
-    app = make_app(engine, (1280, 800))
-    detail = opened(app, frames)
-    show_tab(detail, frames, "logs")
-    frames.until(lambda: engine.log_streams.live == 1)
+    engine, _app, detail = logs_open(make_app, frames)
     view = detail.views["logs"]
     assert engine.log_streams.opened[-1][1]["timestamps"] is False
     tap(view.ids.time_toggle, frames)
@@ -249,11 +239,7 @@ def test_timestamps_reopen_the_stream_and_show_times(make_app, frames):
 
 
 def test_a_bad_path_says_the_save_failed(make_app, frames, tmp_path):
-    engine = live_engine()
-    app = make_app(engine, (1280, 800))
-    detail = opened(app, frames)
-    show_tab(detail, frames, "logs")
-    frames.until(lambda: engine.log_streams.live == 1)
+    _engine, app, detail = logs_open(make_app, frames)
     view = detail.views["logs"]
     tap(view.ids.save_button, frames)
     view.ids.path.text = str(tmp_path / "no" / "such" / "dir" / "x.log")
@@ -364,11 +350,7 @@ def test_visible_running_rows_show_cpu_and_memory_with_bounded_streams(
 def test_losing_the_engine_lets_the_stream_go_and_reopens_it_when_back(make_app, frames):
     from genet_rx.connection import Link
 
-    engine = live_engine()
-    app = make_app(engine, (1280, 800))
-    detail = opened(app, frames)
-    show_tab(detail, frames, "logs")
-    frames.until(lambda: engine.log_streams.live == 1)
+    engine, _app, detail = logs_open(make_app, frames)
     engine.log_streams.subject(WEB).on_next(LogLine("stdout", "before"))
     view = detail.views["logs"]
     frames.until(lambda: len(view.model) == 1)

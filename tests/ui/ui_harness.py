@@ -6,10 +6,11 @@ share the module name ``conftest``, so tests never import from one).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
+from engine_helpers import wait_for
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "shots"
 
@@ -28,14 +29,7 @@ class Frames:
 
     def until(self, cond: Callable[[], Any], timeout: float = 10.0, what: str = "") -> Any:
         """Run frames until ``cond()`` is truthy; return its value. Fails after ``timeout``."""
-        deadline = time.monotonic() + timeout
-        while True:
-            value = cond()
-            if value:
-                return value
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out after {timeout}s waiting for {what or cond}")
-            self._loop.idle()
+        return wait_for(cond, timeout, what or str(cond), step=self._loop.idle)
 
 
 def resize(window: Any, frames: Frames, size: tuple[int, int]) -> None:
