@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import immutables
 
@@ -184,36 +184,31 @@ def _apply_event(table: ContainerTable, ev: Event) -> ContainerTable:
 
 
 def _event_row(row: Container, ev: Event, verb: str) -> Container:
-    changes: dict[str, object] = {"event_ns": ev.time_nano}
     attrs = ev.attributes
+    changes: dict[str, Any] = {"event_ns": ev.time_nano}
     if "name" in attrs:
         changes["name"] = attrs["name"]
     if verb == "health_status":
         changes["health"] = Health.parse(ev.detail)
-        return dataclasses.replace(row, **changes)  # type: ignore[arg-type]
-    if verb == "rename":
-        return dataclasses.replace(row, **changes)  # type: ignore[arg-type]
-    if verb == "kill":
+    elif verb == "kill":
         # The engine marks a killed container as stopped by hand: it will not restart it.
         changes["manually_stopped"] = True
-        return dataclasses.replace(row, **changes)  # type: ignore[arg-type]
-    state = _STATE_OF[verb]
-    if verb == "die" and _will_restart(row, ev.attributes.get("exitCode")):
-        state = State.RESTARTING
-    if verb == "stop" and row.state is State.EXITED:
-        return dataclasses.replace(row, **changes)  # type: ignore[arg-type]
-    if state is not row.state:
-        changes["state"] = state
-        changes["state_since_ns"] = ev.time_nano
-    if verb in ("start", "restart"):
-        changes["exit_code"] = None
-        changes["manually_stopped"] = False
-        if row.health is not Health.NONE:
-            changes["health"] = Health.STARTING
-    elif verb == "die":
-        code = attrs.get("exitCode")
-        changes["exit_code"] = int(code) if code and code.lstrip("-").isdigit() else None
-    return dataclasses.replace(row, **changes)  # type: ignore[arg-type]
+    elif verb in _STATE_OF and not (verb == "stop" and row.state is State.EXITED):
+        state = _STATE_OF[verb]
+        if verb == "die" and _will_restart(row, attrs.get("exitCode")):
+            state = State.RESTARTING
+        if state is not row.state:
+            changes["state"] = state
+            changes["state_since_ns"] = ev.time_nano
+        if verb in ("start", "restart"):
+            changes["exit_code"] = None
+            changes["manually_stopped"] = False
+            if row.health is not Health.NONE:
+                changes["health"] = Health.STARTING
+        elif verb == "die":
+            code = attrs.get("exitCode")
+            changes["exit_code"] = int(code) if code and code.lstrip("-").isdigit() else None
+    return dataclasses.replace(row, **changes)
 
 
 def _will_restart(row: Container, exit_code: str | None) -> bool:
