@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import struct
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -70,6 +71,7 @@ ERROR: Final = "error"
 
 _STREAMS: Final[dict[int, str]] = {0: STDOUT, 1: STDOUT, 2: STDERR, 3: ERROR}
 _HEADER_SIZE: Final = 8
+_HEADER: Final = struct.Struct(">B3sI")  # type, padding, payload size
 # A timestamp and its space fit in this many bytes ("2006-01-02T15:04:05.999999999+07:00 ").
 _STAMP_ROOM: Final = 40
 DEFAULT_MAX_LINE_BYTES: Final = 64 * 1024
@@ -172,7 +174,13 @@ class LogDemuxer:
             return out
         view = memoryview(data)
         pos, end = 0, len(data)
+        fast = not self._timestamps
         while pos < end:
+            if fast and not self._owed and not self._header:
+                taken = self._whole_frame(data, pos, end, out)
+                if taken:
+                    pos = taken
+                    continue
             if self._owed:
                 n = min(self._owed, end - pos)
                 chunk = view[pos : pos + n]
@@ -201,6 +209,27 @@ class LogDemuxer:
             self._frame_time = None
             self._stamp = bytearray() if self._timestamps else None
         return out
+
+    def _whole_frame(self, data: bytes, pos: int, end: int, out: list[LogLine]) -> int:
+        """The fast path for the usual frame: whole in ``data``, ending a line, on a stream
+        with no partial line pending. Emits its lines and returns where the next frame starts;
+        returns 0 (nothing taken) for any other frame, which the state machine then takes.
+        The engine sends one such frame per line: this path is most of a log's bytes.
+        """
+        if pos + _HEADER_SIZE > end:
+            return 0
+        kind, pad, size = _HEADER.unpack_from(data, pos)
+        stream = _STREAMS.get(kind)
+        stop: int = pos + _HEADER_SIZE + size
+        if (stream is None or pad != b"\0\0\0" or not size or size > self._cap or stop > end
+                or data[stop - 1] != 0x0A or self._bufs.get(stream)
+                or stream in self._times or stream in self._cut):
+            return 0
+        for line in data[pos + _HEADER_SIZE : stop - 1].split(b"\n"):
+            if line.endswith(b"\r"):  # a TTY ends lines with \r\n
+                line = line[:-1]
+            out.append(LogLine(stream, line.decode("utf-8", "replace"), None))
+        return stop
 
     def _take_frame_stamp(self, chunk: memoryview, out: list[LogLine]) -> memoryview:
         """Collect the current frame's leading timestamp; return the payload bytes after it.
@@ -234,7 +263,9 @@ class LogDemuxer:
             if self._stamp:  # the stream ended inside a frame's stamp
                 self._owed = 0
                 self._take(self._stream, self._take_frame_stamp(memoryview(b""), out), out)
-            for stream, buf in self._bufs.items():
+            # A fixed order (not the order buffers were made in, which the fast path skips).
+            for stream in (STDOUT, STDERR, ERROR):
+                buf = self._bufs.get(stream, bytearray())
                 if buf or stream in self._times:
                     start = self._start_line(stream, buf, 0, final=True)
                     self._emit(stream, bytes(buf[start:]), out, whole=True)
