@@ -177,10 +177,9 @@ class LogDemuxer:
         fast = not self._timestamps
         while pos < end:
             if fast and not self._owed and not self._header:
-                taken = self._whole_frame(data, pos, end, out)
-                if taken:
-                    pos = taken
-                    continue
+                pos = self._whole_frames(data, pos, end, out)
+                if pos == end:
+                    break
             if self._owed:
                 n = min(self._owed, end - pos)
                 chunk = view[pos : pos + n]
@@ -210,26 +209,27 @@ class LogDemuxer:
             self._stamp = bytearray() if self._timestamps else None
         return out
 
-    def _whole_frame(self, data: bytes, pos: int, end: int, out: list[LogLine]) -> int:
-        """The fast path for the usual frame: whole in ``data``, ending a line, on a stream
-        with no partial line pending. Emits its lines and returns where the next frame starts;
-        returns 0 (nothing taken) for any other frame, which the state machine then takes.
-        The engine sends one such frame per line: this path is most of a log's bytes.
+    def _whole_frames(self, data: bytes, pos: int, end: int, out: list[LogLine]) -> int:
+        """The fast path for the usual frames: whole in ``data``, each ending a line, on a
+        stream with no partial line pending. Emits their lines and returns where the first
+        frame it did not take starts (``pos`` when it took none); the state machine takes
+        every other frame. The engine sends one such frame per line: most of a log's bytes.
         """
-        if pos + _HEADER_SIZE > end:
-            return 0
-        kind, pad, size = _HEADER.unpack_from(data, pos)
-        stream = _STREAMS.get(kind)
-        stop: int = pos + _HEADER_SIZE + size
-        if (stream is None or pad != b"\0\0\0" or not size or size > self._cap or stop > end
-                or data[stop - 1] != 0x0A or self._bufs.get(stream)
-                or stream in self._times or stream in self._cut):
-            return 0
-        for line in data[pos + _HEADER_SIZE : stop - 1].split(b"\n"):
-            if line.endswith(b"\r"):  # a TTY ends lines with \r\n
-                line = line[:-1]
-            out.append(LogLine(stream, line.decode("utf-8", "replace"), None))
-        return stop
+        cap, bufs, times, cut, append = self._cap, self._bufs, self._times, self._cut, out.append
+        while pos + _HEADER_SIZE <= end:
+            kind, pad, size = _HEADER.unpack_from(data, pos)
+            stream = _STREAMS.get(kind)
+            stop: int = pos + _HEADER_SIZE + size
+            if (stream is None or pad != b"\0\0\0" or not size or size > cap or stop > end
+                    or data[stop - 1] != 0x0A or bufs.get(stream)
+                    or stream in times or stream in cut):
+                break
+            for line in data[pos + _HEADER_SIZE : stop - 1].split(b"\n"):
+                if line.endswith(b"\r"):  # a TTY ends lines with \r\n
+                    line = line[:-1]
+                append(LogLine(stream, line.decode("utf-8", "replace"), None))
+            pos = stop
+        return pos
 
     def _take_frame_stamp(self, chunk: memoryview, out: list[LogLine]) -> memoryview:
         """Collect the current frame's leading timestamp; return the payload bytes after it.
