@@ -127,6 +127,7 @@ class GenetApp(App):
         self._apply_trigger: Any = None
         self._refresh_trigger: Any = None
         self._row_stats_trigger: Any = None
+        self._usage_trigger: Any = None
         self._stopped = False
         self.row_stats: RowStats | None = None
         self._row_stats_trigger: Any = lambda: None
@@ -146,8 +147,11 @@ class GenetApp(App):
         self.root.ids.topbar.host = self.engine.host
         if self.log_lines is not None:
             self.root.ids.detail.views["logs"].capacity = self.log_lines
+        # Row usage figures refresh the list at most once a second: every redraw costs a
+        # whole frame on a software-rendered panel, and eight streams tick independently.
+        self._usage_trigger = Clock.create_trigger(lambda _dt: self.refresh(), 1.0)
         if hasattr(self.engine, "stats"):
-            self.row_stats = RowStats(self.engine.stats, self._on_main, self._refresh_trigger)
+            self.row_stats = RowStats(self.engine.stats, self._on_main, self._usage_trigger)
         # Which rows are on screen settles after a scroll: open/close row streams then.
         self._row_stats_trigger = Clock.create_trigger(lambda _dt: self._sync_row_stats(), 0.3)
         self.root.ids.sidebar.ids.rv.bind(scroll_y=lambda *_: self._row_stats_trigger())
@@ -169,7 +173,8 @@ class GenetApp(App):
     def on_stop(self) -> None:
         self._stopped = True
         # A trigger already queued for this frame must not redraw a stopping app.
-        for trigger in (self._apply_trigger, self._refresh_trigger, self._row_stats_trigger):
+        for trigger in (self._apply_trigger, self._refresh_trigger, self._row_stats_trigger,
+                        self._usage_trigger):
             if trigger is not None:
                 trigger.cancel()
         if self.root is not None:

@@ -4,7 +4,8 @@
 one ``engine.stats`` stream open for each of the first :data:`MAX_STREAMS` of them; a row that
 scrolls out, stops running, or is pushed past the bound has its stream disposed at once. The
 latest sample per container is kept (``usage``) and ``on_change`` is called, on the main
-thread, when one arrives — the app coalesces that into at most one sidebar refresh a frame.
+thread, when what a row shows changes — the app coalesces that into at most one sidebar
+refresh a second.
 A stream that ends by itself (the container stopped) is not reopened until its row leaves
 the screen and comes back.
 """
@@ -88,8 +89,10 @@ class RowStats:
         )
 
     def _got(self, cid: str, s: Stats) -> None:
-        if cid in self._streams:
-            self.usage[cid] = usage_text(s)
+        text = usage_text(s)
+        # Idle containers print the same text second after second: a redraw only on change.
+        if cid in self._streams and self.usage.get(cid) != text:
+            self.usage[cid] = text
             self._on_change()
 
     def _end(self, cid: str) -> None:

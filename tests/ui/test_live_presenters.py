@@ -391,8 +391,11 @@ def test_row_stats_keeps_at_most_the_limit_and_follows_what_is_on_screen():
     rows = RowStats(open_stream, lambda o: o, lambda: changes.append(1), limit=3)
     rows.want(["a", "b", "c", "d", "e"])
     assert rows.open_ids == {"a", "b", "c"}
-    subjects["a"].on_next(Stats(12.5, 50 * 2**20, 0, 0.0, 0, 0, 0, 0, 1, None, 1))
-    assert rows.usage == {"a": "12.5 % · 50.0 MiB"} and changes
+    sample = Stats(12.5, 50 * 2**20, 0, 0.0, 0, 0, 0, 0, 1, None, 1)
+    subjects["a"].on_next(sample)
+    assert rows.usage == {"a": "12.5 % · 50.0 MiB"} and changes == [1]
+    subjects["a"].on_next(sample)  # the same figures again: nothing to redraw
+    assert changes == [1]
     rows.want(["c", "d", "e", "f"])  # a and b scrolled out
     assert rows.open_ids == {"c", "d", "e"}
     assert not subjects["a"].observers and not subjects["b"].observers
