@@ -19,6 +19,7 @@ from genet_rx.commands import Outcome, Pause, Start, Stop, Unpause
 from genet_rx.connection import Connection
 from genet_rx.containers import health_from_status
 from genet_rx.sync import Backoff
+from genet_rx.table import ContainerTable
 
 
 def fake_view(fake: FakeEngine) -> dict[str, tuple[str, str, str]]:
@@ -38,6 +39,11 @@ def wait_equal(engine: Engine, fake: FakeEngine, timeout: float = 15.0) -> None:
         wait_for(same, timeout, "the table to equal the engine's list")
     except AssertionError:
         raise AssertionError(f"table {last[0]!s:.2000}\n != engine {last[1]!s:.2000}") from None
+
+
+def id_of(table: ContainerTable, name: str) -> str:
+    """The id of the row called ``name`` in a table."""
+    return next(cid for cid, r in table.rows.items() if r.name == name)
 
 
 class Live:
@@ -132,7 +138,7 @@ def test_stream_cut_mid_record_resumes_with_since(fake: FakeEngine, live: Live) 
     fake.cut_streams()
     wait_for(lambda: live.connects() >= 2, what="reconnect")
     fake.wait_subscribed()
-    web = next(cid for cid, r in live.engine.table.rows.items() if r.name == "web")
+    web = id_of(live.engine.table, "web")
     fake.act(web, "pause")
     wait_equal(live.engine, fake)
     since = [r.query.get("since") for r in fake.requests if r.path.endswith("/events")]
@@ -145,7 +151,7 @@ def test_stream_faults_reconnect(fake: FakeEngine, live: Live, fault: str) -> No
     fake.cut_streams()
     wait_for(lambda: live.connects() >= 2, what="reconnect through the faults")
     fake.wait_subscribed()
-    web = next(cid for cid, r in live.engine.table.rows.items() if r.name == "web")
+    web = id_of(live.engine.table, "web")
     fake.act(web, "stop")
     wait_equal(live.engine, fake)
 
@@ -213,7 +219,7 @@ def test_api_versions_out_of_range(version: str, words: str | None) -> None:
 
 def test_odd_and_malformed_events_are_counted_and_the_table_stays_right(
         fake: FakeEngine, live: Live) -> None:
-    web = next(cid for cid, r in live.engine.table.rows.items() if r.name == "web")
+    web = id_of(live.engine.table, "web")
     now = time.time_ns()
     fake.emit({"Type": "plugin", "Action": "enable", "Actor": {"ID": "p"}, "timeNano": now})
     fake.emit({"Type": "container", "Action": "teleport", "Actor": {"ID": web},
@@ -274,12 +280,12 @@ def test_burst_while_the_consumer_is_busy(fake: FakeEngine) -> None:
 
 def test_commands_on_vanished_wrong_state_and_while_disconnected(
         fake: FakeEngine, live: Live) -> None:
-    web = next(cid for cid, r in live.engine.table.rows.items() if r.name == "web")
+    web = id_of(live.engine.table, "web")
     before = live.engine.table
     fake.remove_container(web)  # vanished behind our back
     gone = live.engine.execute(Stop(web)).run()
     assert gone.outcome is Outcome.FAILED and "No such container" in gone.message
-    db = next(cid for cid, r in before.rows.items() if r.name == "db")
+    db = id_of(before, "db")
     wrong = live.engine.execute(Pause(db)).run()
     assert wrong.outcome is Outcome.FAILED and "not running" in wrong.message
     assert live.engine.execute(Unpause(db)).run().outcome is Outcome.FAILED
