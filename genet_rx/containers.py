@@ -207,25 +207,25 @@ def container_from_list(entry: Mapping[str, Any], host: str = "") -> Container:
     )
 
 
+def _obj(doc: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    """``doc[key]`` when it is an object, else an empty one: answers may lack any part."""
+    value = doc.get(key)
+    return value if isinstance(value, dict) else {}
+
+
 def container_from_inspect(doc: Mapping[str, Any], host: str = "") -> Container:
     """A row from ``GET /containers/{id}/json``."""
-    st = doc.get("State") if isinstance(doc.get("State"), dict) else {}
-    cfg = doc.get("Config") if isinstance(doc.get("Config"), dict) else {}
-    net = doc.get("NetworkSettings") if isinstance(doc.get("NetworkSettings"), dict) else {}
-    assert isinstance(st, dict) and isinstance(cfg, dict) and isinstance(net, dict)
+    st, cfg, net = _obj(doc, "State"), _obj(doc, "Config"), _obj(doc, "NetworkSettings")
     state = State.parse(st.get("Status"))
-    health_doc = st.get("Health")
-    health = Health.parse(health_doc.get("Status")) if isinstance(health_doc, dict) else Health.NONE
-    args = doc.get("Args") if isinstance(doc.get("Args"), list) else []
-    assert isinstance(args, list)
-    command = " ".join([str(doc.get("Path") or ""), *map(str, args)]).strip()
+    health = Health.parse(_obj(st, "Health").get("Status") or "none")
+    args = doc.get("Args")
+    command = " ".join([str(doc.get("Path") or ""),
+                        *map(str, args if isinstance(args, list) else [])]).strip()
     started = parse_time_ns(st.get("StartedAt"))
     finished = parse_time_ns(st.get("FinishedAt"))
     created_ns = parse_time_ns(doc.get("Created"))
     running_like = state in (State.RUNNING, State.PAUSED, State.RESTARTING)
-    host_cfg = doc.get("HostConfig") if isinstance(doc.get("HostConfig"), dict) else {}
-    assert isinstance(host_cfg, dict)
-    policy = host_cfg.get("RestartPolicy")
+    policy = _obj(doc, "HostConfig").get("RestartPolicy")
     policy_name = str(policy.get("Name") or "no") if isinstance(policy, dict) else ""
     return Container(
         id=str(doc.get("Id") or ""),
