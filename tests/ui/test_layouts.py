@@ -76,6 +76,15 @@ def live_engine(rows: list[Container] | None = None) -> EngineDouble:
     return engine
 
 
+def open_detail(app, frames, name):
+    """In the list-only layout: tap the row called ``name``; wait until its detail is shown."""
+    frames.until(lambda: find_row(app, name), what=f"row {name}")
+    tap(find_row(app, name), frames)
+    ids = app.root.ids
+    frames.until(lambda: shown(app) == [ids.detail], what="the detail page")
+    return ids
+
+
 def shown(app) -> list:
     """Widgets in the body, left to right."""
     return list(reversed(app.root.ids.body.children))
@@ -430,10 +439,7 @@ def test_remove_confirms_forces_a_running_one_and_returns_to_the_list(make_app, 
 
     engine = live_engine()
     app = make_app(engine, (480, 800))
-    frames.until(lambda: find_row(app, "web"))
-    tap(find_row(app, "web"), frames)
-    ids = app.root.ids
-    frames.until(lambda: shown(app) == [ids.detail])
+    ids = open_detail(app, frames, "web")
     tap(ids.detail.ids.controls.ids.ctl_remove, frames)
     dialog = frames.until(lambda: app.dialog, what="confirmation")
     assert "still running" in dialog.text

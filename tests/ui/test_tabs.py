@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_layouts import check_touch_sizes, live_engine, shown
+from test_layouts import check_touch_sizes, live_engine, open_detail, shown
 from ui_harness import find_row, looks, resize, save_shot, tap
 
 from genet_rx.logs import LogLine
@@ -99,10 +99,7 @@ def test_stopping_the_app_and_the_container_leaving_dispose_streams(make_app, fr
 def test_narrow_layout_has_the_tabs_too(make_app, frames, kivy_window):
     engine = live_engine()
     app = make_app(engine, (480, 800))
-    frames.until(lambda: find_row(app, "web"))
-    tap(find_row(app, "web"), frames)
-    ids = app.root.ids
-    frames.until(lambda: shown(app) == [ids.detail])
+    ids = open_detail(app, frames, "web")
     tap(ids.detail.ids.tab_logs, frames)
     frames.until(lambda: engine.log_streams.live == 1)
     subject = engine.log_streams.subject(WEB)
