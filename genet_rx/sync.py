@@ -117,7 +117,7 @@ class SyncLoop:
         self._backoff = backoff or Backoff()
         self._closed = threading.Event()
         self._queue: queue.SimpleQueue[_QueueItem] = queue.SimpleQueue()
-        self._inspecting: set[str] = set()
+        self._inspecting: set[tuple[str, int | None]] = set()  # (id, settles_ns) asked
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="genet-inspect")
         self._thread = threading.Thread(target=self._run, name="genet-sync", daemon=True)
         self.last_event_ns = 0
@@ -202,9 +202,11 @@ class SyncLoop:
                               item.actor_id[:12], verdict.value)
                 self._emit(item)
                 if needs_inspect(self._table(), item):
-                    self._inspect_later(item.actor_id)
+                    self._inspect_later(item.actor_id,
+                                        item.time_nano if item.verb == "die" else None)
             else:
-                self._inspecting.discard(_subject(item))
+                if isinstance(item, Inspected):
+                    self._inspecting.discard(_subject(item))
                 self._emit(item)
 
     def _drain_stale_items(self) -> None:
@@ -218,7 +220,7 @@ class SyncLoop:
             if isinstance(item, _Closing):
                 self._queue.put(item)
                 return
-            if isinstance(item, Inspected | Vanished):
+            if isinstance(item, Inspected):
                 self._inspecting.discard(_subject(item))
 
     def _snapshot(self) -> Snapshot:
@@ -230,31 +232,31 @@ class SyncLoop:
         rows = tuple(container_from_list(e, host) for e in entries if isinstance(e, dict))
         return Snapshot(rows, trust_ns(resp))
 
-    def _inspect_later(self, container_id: str) -> None:
-        if container_id in self._inspecting or self._closed.is_set():
+    def _inspect_later(self, container_id: str, settles_ns: int | None) -> None:
+        key = (container_id, settles_ns)
+        if key in self._inspecting or self._closed.is_set():
             return
-        self._inspecting.add(container_id)
+        self._inspecting.add(key)
         with contextlib.suppress(RuntimeError):  # the pool is shut down: we are closing
-            self._pool.submit(self._inspect, container_id)
+            self._pool.submit(self._inspect, container_id, settles_ns)
 
-    def _inspect(self, container_id: str) -> None:
+    def _inspect(self, container_id: str, settles_ns: int | None) -> None:
         try:
             resp = self._client.inspect_response(container_id)
             doc = resp.json()
             row = container_from_inspect(doc if isinstance(doc, dict) else {}, self._client.host)
             if row.id:
-                self._queue.put(Inspected(row, trust_ns(resp)))
+                self._queue.put(Inspected(row, trust_ns(resp), settles_ns))
                 return
         except NotFound:
             self._queue.put(Vanished(container_id, time.time_ns() - GRACE_NS))
-            return
         except Exception as exc:  # the reconcile repairs it; never kill the worker
             log.info("inspect of %s failed: %s", container_id[:12], describe(exc))
-        self._inspecting.discard(container_id)
+        self._inspecting.discard((container_id, settles_ns))
 
 
-def _subject(answer: Inspected | Vanished) -> str:
-    return answer.container.id if isinstance(answer, Inspected) else answer.id
+def _subject(answer: Inspected) -> tuple[str, int | None]:
+    return (answer.container.id, answer.settles_ns)
 
 
 def _reason(exc: BaseException) -> str:

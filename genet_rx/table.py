@@ -66,10 +66,17 @@ class Snapshot:
 
 @dataclass(frozen=True, slots=True)
 class Inspected:
-    """One inspect answer (a fresh row), trusted like a snapshot up to ``trust_ns``."""
+    """One inspect answer (a fresh row), trusted like a snapshot up to ``trust_ns``.
+
+    ``settles_ns`` is the ``timeNano`` of a ``die`` this inspect was asked for after. By the time
+    the engine sends ``die`` its restart manager has decided, so the answer's ``restarting`` or
+    ``exited`` is the truth for that die — it replaces the fold's prediction as long as no newer
+    event has moved the row since.
+    """
 
     container: Container
     trust_ns: int
+    settles_ns: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +129,9 @@ def needs_inspect(table: ContainerTable, event: Event) -> bool:
     row = table.rows.get(event.actor_id)
     if row is None:
         return event.verb in _FOLDED
-    # A row from a list does not know its restart policy, which decides what "die" means.
-    return event.verb in INSPECT_VERBS or (event.verb == "die" and not row.restart_policy)
+    # What a die leads to is the engine's restart manager's call (policy, retry count, manual
+    # stop): unless the policy is "no", ask the engine what it decided.
+    return event.verb in INSPECT_VERBS or (event.verb == "die" and row.restart_policy != "no")
 
 
 class Verdict(StrEnum):
@@ -220,13 +228,26 @@ def _will_restart(row: Container, exit_code: str | None) -> bool:
     return row.restart_policy == "on-failure" and exit_code not in (None, "0")
 
 
-def _merge(old: Container | None, fresh: Container, trust_ns: int) -> Container:
+_DECIDED_BY_DIE = frozenset({State.RESTARTING, State.EXITED})
+
+
+def _merge(old: Container | None, fresh: Container, trust_ns: int,
+           settles_ns: int | None = None) -> Container:
     """A list/inspect row merged over what events already told us."""
     if old is None:
         return fresh
-    learns_restart = (not old.restart_policy and old.state is State.EXITED
-                      and fresh.state is State.RESTARTING)
-    if old.event_ns is not None and old.event_ns > trust_ns and not learns_restart:
+    # An inspect asked for after the row's newest event, a die, holds the engine's decision.
+    decided = (settles_ns is not None and old.event_ns == settles_ns
+               and fresh.state in _DECIDED_BY_DIE)
+    if decided:
+        fresh = dataclasses.replace(
+            fresh,
+            exit_code=old.exit_code if fresh.exit_code is None else fresh.exit_code,
+            health=old.health if old.health is not Health.NONE else fresh.health,
+            name=old.name or fresh.name,
+            state_since_ns=old.state_since_ns,
+        )
+    elif old.event_ns is not None and old.event_ns > trust_ns:
         # Newer event than the answer can be trusted for: keep what the event set.
         fresh = dataclasses.replace(
             fresh,
@@ -290,7 +311,7 @@ def _apply_inspected(table: ContainerTable, ins: Inspected) -> ContainerTable:
     if tomb is not None:
         return table
     old = table.rows.get(fresh.id)
-    merged = _merge(old, fresh, ins.trust_ns)
+    merged = _merge(old, fresh, ins.trust_ns, ins.settles_ns)
     if merged is old:
         return table
     return dataclasses.replace(table, rows=table.rows.set(fresh.id, merged))

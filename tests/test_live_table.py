@@ -114,6 +114,20 @@ def test_scripted_lifecycle_and_watch_replay(engine: Engine, docker, unique_name
     assert all(ln["event_time_ns"] is not None for ln in initial if ln["id"] == a)
 
 
+def test_on_failure_n_giving_up_shows_exited_at_once(engine_url: str, docker,
+                                                     unique_name: str) -> None:
+    # No reconcile during the test: only events and the inspects they ask for may fix the row.
+    with connect(engine_url, reconcile_every=3600.0) as eng:
+        wait_for(lambda: eng.table.synced, what="the first sync")
+        cid = docker("run", "-d", "--restart", "on-failure:3", "--name", unique_name, IMAGE,
+                     "sh", "-c", "sleep 0.2; exit 1")
+        wait_for(lambda: docker("inspect", "-f", "{{.State.Status}} {{.RestartCount}}", cid)
+                 == "exited 3", timeout=30, what="the engine to give up after 3 restarts")
+        wait_table_equals_engine(lambda: eng.table, docker, timeout=5)
+        assert eng.table.rows[cid].state is State.EXITED
+        assert eng.table.rows[cid].exit_code == 1
+
+
 def test_commands_are_values_and_the_table_follows_events(engine: Engine, docker,
                                                           unique_name: str) -> None:
     cid = docker.run_detached(name=unique_name)

@@ -208,5 +208,60 @@ def test_listed_row_learns_restarting_from_an_inspect_after_die() -> None:
     t = apply(t, die)
     assert t.rows["a"].state is State.EXITED
     fresh = Container(id="a", name="a", state=State.RESTARTING, restart_policy="always")
-    t = apply(t, Inspected(fresh, trust_ns=9 * S))
+    t = apply(t, Inspected(fresh, trust_ns=9 * S, settles_ns=die.time_nano))
     assert t.rows["a"].state is State.RESTARTING and t.rows["a"].restart_policy == "always"
+
+
+def on_failure_row() -> ContainerTable:
+    """A running row under on-failure (with or without a retry limit: the fold cannot tell)."""
+    row = Container(id="a", name="a", state=State.RUNNING, restart_policy="on-failure")
+    return apply(EMPTY, Snapshot((row,), trust_ns=0))
+
+
+def test_every_die_under_a_restart_policy_asks_the_engine_what_it_decided() -> None:
+    t = on_failure_row()
+    assert needs_inspect(t, ev("die", "a", 10 * S, exitCode="1"))
+
+
+def test_die_under_policy_no_needs_no_inspect() -> None:
+    t = apply(EMPTY, Inspected(Container(id="a", name="a", state=State.RUNNING,
+                                         restart_policy="no"), trust_ns=0))
+    assert not needs_inspect(t, ev("die", "a", 10 * S, exitCode="1"))
+
+
+def test_the_engine_giving_up_on_failure_n_replaces_the_predicted_restart() -> None:
+    t = on_failure_row()
+    die = ev("die", "a", 10 * S, exitCode="1")
+    t = apply(t, die)
+    assert t.rows["a"].state is State.RESTARTING  # predicted: a non-zero exit under on-failure
+    gave_up = Container(id="a", name="a", state=State.EXITED, exit_code=1,
+                        restart_policy="on-failure")
+    t = apply(t, Inspected(gave_up, trust_ns=8 * S, settles_ns=die.time_nano))
+    assert t.rows["a"].state is State.EXITED
+    assert t.rows["a"].exit_code == 1
+    assert t.rows["a"].state_since_ns == 10 * S
+    assert t.rows["a"].event_ns == 10 * S
+
+
+def test_an_inspect_without_a_die_to_settle_never_overrides_the_event() -> None:
+    t = apply(on_failure_row(), ev("die", "a", 10 * S, exitCode="1"))
+    exited = Container(id="a", name="a", state=State.EXITED, restart_policy="on-failure")
+    assert apply(t, Inspected(exited, trust_ns=8 * S)).rows["a"].state is State.RESTARTING
+
+
+def test_a_decision_overtaken_by_a_newer_event_is_not_applied() -> None:
+    t = on_failure_row()
+    die = ev("die", "a", 10 * S, exitCode="1")
+    t = fold([die, ev("start", "a", 11 * S)], t)
+    exited = Container(id="a", name="a", state=State.EXITED, restart_policy="on-failure")
+    t = apply(t, Inspected(exited, trust_ns=8 * S, settles_ns=die.time_nano))
+    assert t.rows["a"].state is State.RUNNING
+
+
+def test_an_inspect_still_saying_running_does_not_undo_the_die() -> None:
+    t = on_failure_row()
+    die = ev("die", "a", 10 * S, exitCode="1")
+    t = apply(t, die)
+    running = Container(id="a", name="a", state=State.RUNNING, restart_policy="on-failure")
+    t = apply(t, Inspected(running, trust_ns=8 * S, settles_ns=die.time_nano))
+    assert t.rows["a"].state is State.RESTARTING
