@@ -15,9 +15,9 @@ import json
 import random
 import time
 
-from genet_rx.containers import Container, State
-from genet_rx.events import decode_event_line
-from genet_rx.table import apply, from_rows
+from genet_rx.model.containers import Container, State
+from genet_rx.model.events import decode_event_line
+from genet_rx.state.containers import apply, from_rows
 
 from .common import Row, median
 

@@ -21,8 +21,8 @@ import json
 import time
 from typing import Any
 
-from genet_rx.ndjson import LineSplitter
-from genet_rx.stats import parse_stats
+from genet_rx.model.stats import parse_stats
+from genet_rx.wire.ndjson import LineSplitter
 
 from .common import TESTS, Row, median
 

@@ -7,7 +7,7 @@ Kinds (each written the way its users write it, nothing slowed down or sped up):
 
 - ``genet``: ``genet_rx.connect(url)``; a row counts when the table it is in is delivered to
   a subscriber of ``engine.containers`` (the moment a UI could draw it).
-- ``genet-watch``: ``python -m genet_rx.watch --json`` as a child; a row counts when its line
+- ``genet-watch``: ``python -m genet_rx.cli.watch --json`` as a child; a row counts when its line
   arrives on the pipe.
 - ``floor``: a minimal raw-socket reader of ``/events`` (HTTP/1.0: raw NDJSON until close);
   an event counts when its line is split and ``json.loads`` has run. Nothing can be faster.
@@ -52,7 +52,7 @@ def _ready() -> None:
 
 def genet(url: str, records: list[Record]) -> None:
     import genet_rx
-    from genet_rx.table import diff
+    from genet_rx.state.containers import diff
 
     engine = genet_rx.connect(url)
     prev: list[Any] = [None]
@@ -81,7 +81,7 @@ def _forever() -> None:
 
 
 def genet_watch(url: str, records: list[Record], holder: dict[str, Any]) -> None:
-    child = subprocess.Popen([PY, "-m", "genet_rx.watch", "--host", url, "--json"],
+    child = subprocess.Popen([PY, "-m", "genet_rx.cli.watch", "--host", url, "--json"],
                              stdout=subprocess.PIPE, cwd=ROOT)
     holder["child"] = child
     assert child.stdout is not None

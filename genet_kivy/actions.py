@@ -25,8 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from genet_rx.commands import Command, Kill, Pause, Remove, Restart, Start, Stop, Unpause
-from genet_rx.containers import Container, State
+from genet_rx.engine.commands import Command, Kill, Pause, Remove, Restart, Start, Stop, Unpause
+from genet_rx.model.containers import Container, State
 
 
 class Control(StrEnum):

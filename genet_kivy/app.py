@@ -27,10 +27,10 @@ from reactivex import Observable
 from reactivex import operators as ops
 from reactivex.disposable import CompositeDisposable, SingleAssignmentDisposable
 
-from genet_rx.commands import Command, CommandResult, Outcome, Remove
-from genet_rx.connection import Connection, Link
-from genet_rx.containers import Container, State, container_from_inspect
-from genet_rx.table import ContainerTable
+from genet_rx.engine.commands import Command, CommandResult, Outcome, Remove
+from genet_rx.engine.connection import Connection, Link
+from genet_rx.model.containers import Container, State, container_from_inspect
+from genet_rx.state.containers import ContainerTable
 
 from . import theme
 from .actions import LABEL, Control, command_for, confirmation, control_of

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from genet_rx.containers import COMPOSE_PROJECT, COMPOSE_SERVICE, Container, Health, State
+from genet_rx.model.containers import COMPOSE_PROJECT, COMPOSE_SERVICE, Container, Health, State
 
 Rgba = tuple[float, float, float, float]
 

@@ -19,7 +19,7 @@ from kivy.properties import BooleanProperty, ColorProperty, OptionProperty, Stri
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.stacklayout import StackLayout
 
-from genet_rx.containers import Container
+from genet_rx.model.containers import Container
 
 from .actions import LABEL, WORKING, Control, enabled, pause_control
 from .buttons import FlatButton

@@ -18,7 +18,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from reactivex.abc import DisposableBase
 
-from genet_rx.containers import Container
+from genet_rx.model.containers import Container
 
 from .buttons import FlatButton
 from .inspect_doc import MASK, Entry, Section, document_text, section_text, sections

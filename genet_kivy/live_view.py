@@ -20,7 +20,7 @@ from kivy.uix.boxlayout import BoxLayout
 from reactivex.abc import DisposableBase
 from reactivex.disposable import SerialDisposable
 
-from genet_rx.containers import Container
+from genet_rx.model.containers import Container
 
 
 class LiveView(BoxLayout):

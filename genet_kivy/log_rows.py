@@ -1,6 +1,6 @@
 """A container's log as RecycleView rows: streams told apart, long lines cut, search marked.
 
-Pure: no Kivy. :class:`LogModel` owns the :class:`~genet_rx.logs.LogRing` (the bound on
+Pure: no Kivy. :class:`LogModel` owns the :class:`~genet_rx.model.logs.LogRing` (the bound on
 memory) and one small row dict per line kept in step with it, so a batch of new lines costs
 work in proportion to the batch, not to the ring. A row holds only the line, whether it
 matches the search, and the compiled search; :func:`view_attrs` works out what it looks like
@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from genet_rx.logs import (
+from genet_rx.model.logs import (
     DEFAULT_RING_CAPACITY,
     ERROR,
     STDERR,
@@ -98,8 +98,8 @@ def stamp(time_ns: int | None) -> str:
 def compile_search(pattern: str, regex: bool = False) -> re.Pattern[str] | None:
     """The search as a compiled pattern (case-insensitive), None for an empty one.
 
-    A bad regular expression raises :class:`~genet_rx.logs.SearchPatternError`, as
-    :func:`~genet_rx.logs.search_lines` does (it is asked to check, so both agree).
+    A bad regular expression raises :class:`~genet_rx.model.logs.SearchPatternError`, as
+    :func:`~genet_rx.model.logs.search_lines` does (it is asked to check, so both agree).
     """
     if not pattern:
         return None

@@ -34,8 +34,8 @@ from kivy.uix.recycleview.views import RecycleDataViewBehavior
 from reactivex.abc import DisposableBase
 from reactivex.scheduler import NewThreadScheduler
 
-from genet_rx.containers import Container, State
-from genet_rx.logs import DEFAULT_RING_CAPACITY, LogLine
+from genet_rx.model.containers import Container, State
+from genet_rx.model.logs import DEFAULT_RING_CAPACITY, LogLine
 
 from .batching import batched_on
 from .live_view import LiveView

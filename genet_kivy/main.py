@@ -60,7 +60,7 @@ def _positive(text: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["watch"]:
-        from genet_rx.watch import main as watch_main
+        from genet_rx.cli.watch import main as watch_main
 
         return watch_main(args[1:])
     opts = parser().parse_args(args)

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from genet_rx.containers import Container, State
-from genet_rx.table import ContainerTable
+from genet_rx.model.containers import Container, State
+from genet_rx.state.containers import ContainerTable
 
 from .describe import state_color, state_word
 

@@ -18,7 +18,7 @@ from typing import Any
 from reactivex import Observable
 from reactivex.abc import DisposableBase
 
-from genet_rx.stats import Stats
+from genet_rx.model.stats import Stats
 
 from .history import percent, size
 

@@ -16,8 +16,8 @@ from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from reactivex.abc import DisposableBase
 
-from genet_rx.containers import Container, State
-from genet_rx.stats import Stats
+from genet_rx.model.containers import Container, State
+from genet_rx.model.stats import Stats
 
 from .graph import Graph
 from .history import WINDOW_S, History, RateHistory, nice_ceiling, percent, rate, size

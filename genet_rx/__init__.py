@@ -1,6 +1,6 @@
 """Genet's reactive core: the Docker Engine API over its socket, folded into a live table."""
 
-from .commands import (
+from genet_rx.engine.commands import (
     Command,
     CommandResult,
     Kill,
@@ -12,11 +12,11 @@ from .commands import (
     Stop,
     Unpause,
 )
-from .connection import Connection, Link
-from .containers import Container, Health, Port, State
-from .engine import Engine, connect
-from .errors import GenetError, HostError
-from .table import ContainerTable
+from genet_rx.engine.connection import Connection, Link
+from genet_rx.engine.engine import Engine, connect
+from genet_rx.errors import GenetError, HostError
+from genet_rx.model.containers import Container, Health, Port, State
+from genet_rx.state.containers import ContainerTable
 
 __all__ = [
     "Command", "CommandResult", "Connection", "Container", "ContainerTable", "Engine",

@@ -6,8 +6,8 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from genet_rx.containers import health_from_status
-from genet_rx.table import ContainerTable
+from genet_rx.model.containers import health_from_status
+from genet_rx.state.containers import ContainerTable
 
 T = TypeVar("T")
 

@@ -8,7 +8,7 @@ import pytest
 from engine_helpers import wait_for
 from fake_engine import FakeEngine, fixed, split_utf8, whole
 
-from genet_rx.client import MAX_API, EngineClient, fmt_version
+from genet_rx.api.client import MAX_API, EngineClient, fmt_version
 from genet_rx.errors import (
     Conflict,
     EngineError,
@@ -17,7 +17,7 @@ from genet_rx.errors import (
     ProtocolError,
     UnsupportedVersion,
 )
-from genet_rx.events import Event
+from genet_rx.model.events import Event
 
 
 @pytest.fixture

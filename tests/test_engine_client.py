@@ -9,9 +9,9 @@ import pytest
 from dockerd import IMAGE
 from engine_helpers import wait_for
 
-from genet_rx.client import EngineClient
+from genet_rx.api.client import EngineClient
 from genet_rx.errors import Conflict, EngineError, NotFound, NotModified
-from genet_rx.events import Event
+from genet_rx.model.events import Event
 
 pytestmark = pytest.mark.engine
 

@@ -14,12 +14,12 @@ from engine_helpers import table_view, wait_for
 from fake_engine import FakeEngine
 
 from genet_rx import Engine, Link
-from genet_rx.client import EngineClient
-from genet_rx.commands import Outcome, Pause, Start, Stop, Unpause
-from genet_rx.connection import Connection
-from genet_rx.containers import health_from_status
-from genet_rx.sync import Backoff
-from genet_rx.table import ContainerTable
+from genet_rx.api.client import EngineClient
+from genet_rx.engine.commands import Outcome, Pause, Start, Stop, Unpause
+from genet_rx.engine.connection import Connection
+from genet_rx.engine.sync import Backoff
+from genet_rx.model.containers import health_from_status
+from genet_rx.state.containers import ContainerTable
 
 
 def fake_view(fake: FakeEngine) -> dict[str, tuple[str, str, str]]:

@@ -14,10 +14,10 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from genet_rx.containers import container_from_inspect, container_from_list
-from genet_rx.events import Event, EventDecodeError, decode_event, decode_event_line
-from genet_rx.ndjson import LineSplitter
-from genet_rx.table import EMPTY, Inspected, Snapshot, apply
+from genet_rx.model.containers import container_from_inspect, container_from_list
+from genet_rx.model.events import Event, EventDecodeError, decode_event, decode_event_line
+from genet_rx.state.containers import EMPTY, Inspected, Snapshot, apply
+from genet_rx.wire.ndjson import LineSplitter
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
@@ -80,7 +80,7 @@ def test_genet_opens_no_listening_socket() -> None:
 
     with FakeEngine() as fake:
         fake.add_container("web")
-        proc = subprocess.Popen([sys.executable, "-m", "genet_rx.watch", "--host", fake.url,
+        proc = subprocess.Popen([sys.executable, "-m", "genet_rx.cli.watch", "--host", fake.url,
                                  "--json"], stdout=subprocess.PIPE, text=True)
         try:
             assert proc.stdout is not None

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from genet_rx.errors import HostError
-from genet_rx.transport import parse_host
+from genet_rx.wire.transport import parse_host
 
 
 def make_context(root: Path, name: str, host: str, tls: bool = False) -> None:

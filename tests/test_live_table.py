@@ -16,9 +16,9 @@ from dockerd import IMAGE
 from engine_helpers import engine_view, wait_for, wait_table_equals_engine
 
 from genet_rx import Engine, Link, Stop, connect
-from genet_rx.commands import Outcome, Pause, Start, Unpause
-from genet_rx.connection import Connection
-from genet_rx.containers import Health, State
+from genet_rx.engine.commands import Outcome, Pause, Start, Unpause
+from genet_rx.engine.connection import Connection
+from genet_rx.model.containers import Health, State
 
 pytestmark = pytest.mark.engine
 
@@ -40,7 +40,7 @@ class Watch:
     def __init__(self, url: str) -> None:
         self.lines: list[dict[str, Any]] = []
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "genet_rx.watch", "--host", url, "--json"],
+            [sys.executable, "-m", "genet_rx.cli.watch", "--host", url, "--json"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"})
         self._reader = threading.Thread(target=self._read, daemon=True)

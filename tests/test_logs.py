@@ -13,9 +13,9 @@ from engine_helpers import wait_for
 from hypothesis import given
 from hypothesis import strategies as st
 
-from genet_rx.client import EngineClient
+from genet_rx.api.client import EngineClient
 from genet_rx.errors import NotFound
-from genet_rx.logs import (
+from genet_rx.model.logs import (
     LogDemuxer,
     LogLine,
     LogRing,

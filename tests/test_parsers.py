@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from genet_rx.errors import ProtocolError
-from genet_rx.events import Event, EventDecodeError, decode_event, decode_event_line
-from genet_rx.http import exchange
-from genet_rx.ndjson import LineSplitter
-from genet_rx.transport import MemoryTransport
+from genet_rx.model.events import Event, EventDecodeError, decode_event, decode_event_line
+from genet_rx.wire.http import exchange
+from genet_rx.wire.ndjson import LineSplitter
+from genet_rx.wire.transport import MemoryTransport
 
 
 def chunked(data: bytes, cuts: list[int]) -> list[bytes]:

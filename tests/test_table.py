@@ -7,9 +7,9 @@ from types import MappingProxyType
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from genet_rx.containers import Container, Health, State
-from genet_rx.events import Event
-from genet_rx.table import (
+from genet_rx.model.containers import Container, Health, State
+from genet_rx.model.events import Event
+from genet_rx.state.containers import (
     EMPTY,
     GRACE_NS,
     ContainerTable,

@@ -16,9 +16,9 @@ import pytest
 from engine_helpers import wait_for
 from fake_engine import FakeEngine
 
-from genet_rx.client import EngineClient
+from genet_rx.api.client import EngineClient
 from genet_rx.errors import EngineUnreachable
-from genet_rx.events import Event
+from genet_rx.model.events import Event
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl")
 

@@ -18,9 +18,9 @@ from reactivex import Observable
 from reactivex.scheduler import NewThreadScheduler
 from reactivex.subject import BehaviorSubject, ReplaySubject, Subject
 
-from genet_rx.commands import Command, CommandResult, Outcome
-from genet_rx.connection import Connection, Link
-from genet_rx.table import ContainerTable
+from genet_rx.engine.commands import Command, CommandResult, Outcome
+from genet_rx.engine.connection import Connection, Link
+from genet_rx.state.containers import ContainerTable
 
 
 class EngineDouble:

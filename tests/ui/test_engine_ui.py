@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from ui_harness import find_row, group_of, save_shot, tap
 
-from genet_rx.connection import Link
+from genet_rx.engine.connection import Link
 
 pytestmark = [pytest.mark.ui, pytest.mark.engine]
 
@@ -79,7 +79,7 @@ def test_a_refused_action_shows_the_engines_message(
 def test_a_container_removed_outside_just_before_the_tap(
     make_app, frames, real_engine, docker, unique_name
 ):
-    from genet_rx.commands import Stop
+    from genet_rx.engine.commands import Stop
 
     app = connected_app(make_app, frames, real_engine)
     cid = docker.run_detached(name=unique_name)

@@ -8,9 +8,9 @@ import pytest
 from engine_double import EngineDouble
 from ui_harness import find_row, group_of, resize, save_shot, tap, walk
 
-from genet_rx.connection import Link
-from genet_rx.containers import Container, Health, Port, State
-from genet_rx.table import from_rows
+from genet_rx.engine.connection import Link
+from genet_rx.model.containers import Container, Health, Port, State
+from genet_rx.state.containers import from_rows
 
 pytestmark = pytest.mark.ui
 
@@ -237,7 +237,7 @@ def test_controls_follow_state_and_confirmations_are_touch_sized(make_app, frame
 
 
 def test_a_pressed_control_shows_it_is_working_until_the_result(make_app, frames):
-    from genet_rx.commands import CommandResult, Outcome, Stop
+    from genet_rx.engine.commands import CommandResult, Outcome, Stop
 
     engine = live_engine()
     engine.hold = True
@@ -262,7 +262,7 @@ def test_a_pressed_control_shows_it_is_working_until_the_result(make_app, frames
 def test_a_refused_command_shows_the_engines_message_and_nothing_else(
     make_app, frames, kivy_window
 ):
-    from genet_rx.commands import CommandResult, Outcome
+    from genet_rx.engine.commands import CommandResult, Outcome
 
     engine = live_engine()
     engine.answer = lambda c: CommandResult(c, Outcome.FAILED, "Container a1a1 is not paused")
@@ -285,7 +285,7 @@ def test_a_refused_command_shows_the_engines_message_and_nothing_else(
 
 
 def test_already_is_a_gentle_info_notice(make_app, frames):
-    from genet_rx.commands import CommandResult, Outcome
+    from genet_rx.engine.commands import CommandResult, Outcome
 
     engine = live_engine()
     engine.answer = lambda c: CommandResult(c, Outcome.ALREADY, "already stopped")
@@ -435,7 +435,7 @@ def test_stopping_the_app_disposes_every_subscription(make_app, frames):
 
 
 def test_remove_confirms_forces_a_running_one_and_returns_to_the_list(make_app, frames):
-    from genet_rx.commands import Remove
+    from genet_rx.engine.commands import Remove
 
     engine = live_engine()
     app = make_app(engine, (480, 800))

@@ -35,7 +35,7 @@ from genet_kivy.log_rows import (
     spans_in,
     view_attrs,
 )
-from genet_rx.logs import LogLine
+from genet_rx.model.logs import LogLine
 
 # -- History ----------------------------------------------------------------------------------
 
@@ -379,7 +379,7 @@ def test_disposing_drops_what_was_pending():
 
 def test_row_stats_keeps_at_most_the_limit_and_follows_what_is_on_screen():
     from genet_kivy.row_stats import RowStats
-    from genet_rx.stats import Stats
+    from genet_rx.model.stats import Stats
 
     subjects: dict[str, Subject] = {}
     changes: list[int] = []

@@ -62,13 +62,13 @@ def test_watch_is_delegated_without_kivy():
         """
         import sys
         from unittest import mock
-        import genet_rx.watch
+        import genet_rx.cli.watch
         seen = {}
         def fake(argv):
             seen["argv"] = argv
             seen["kivy"] = any(m == "kivy" or m.startswith("kivy.") for m in sys.modules)
             return 7
-        with mock.patch.object(genet_rx.watch, "main", fake):
+        with mock.patch.object(genet_rx.cli.watch, "main", fake):
             from genet_kivy.main import main
             code = main(["watch", "--json", "--host", "unix:///x.sock"])
         print(code, seen["argv"], seen["kivy"])

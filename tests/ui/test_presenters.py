@@ -19,9 +19,9 @@ from genet_kivy.actions import (
 )
 from genet_kivy.describe import detail_fields, since_text, span, state_word, when
 from genet_kivy.presenters import HEADER, ROW, Group, SidebarRows, counts, summary
-from genet_rx.commands import Kill, Remove, Start, Unpause
-from genet_rx.containers import Container, Health, Port, State
-from genet_rx.table import from_rows
+from genet_rx.engine.commands import Kill, Remove, Start, Unpause
+from genet_rx.model.containers import Container, Health, Port, State
+from genet_rx.state.containers import from_rows
 
 NOW = 1_800_000_000 * 10**9
 

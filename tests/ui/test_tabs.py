@@ -6,8 +6,8 @@ import pytest
 from test_layouts import check_touch_sizes, live_engine, open_detail, shown
 from ui_harness import find_row, looks, resize, save_shot, tap
 
-from genet_rx.logs import LogLine
-from genet_rx.stats import Stats
+from genet_rx.model.logs import LogLine
+from genet_rx.model.stats import Stats
 
 pytestmark = pytest.mark.ui
 
@@ -84,7 +84,7 @@ def test_tabs_switch_pages_and_open_only_the_stream_on_screen(make_app, frames, 
 def test_stopping_the_app_and_the_container_leaving_dispose_streams(make_app, frames):
     from test_layouts import sample_rows
 
-    from genet_rx.table import from_rows
+    from genet_rx.state.containers import from_rows
 
     engine, app, _detail = logs_open(make_app, frames)
     engine.push(from_rows([r for r in sample_rows() if r.id != WEB]))  # removed outside
@@ -313,7 +313,7 @@ def test_inspect_copies_sections_and_all_with_secrets_masked(make_app, frames, k
 def test_visible_running_rows_show_cpu_and_memory_with_bounded_streams(
     make_app, frames, kivy_window
 ):
-    from genet_rx.containers import Container, State
+    from genet_rx.model.containers import Container, State
 
     rows = [
         Container(id=f"{i:064x}", name=f"svc-{i:03}", image="busybox", state=State.RUNNING)
@@ -345,7 +345,7 @@ def test_visible_running_rows_show_cpu_and_memory_with_bounded_streams(
 
 
 def test_losing_the_engine_lets_the_stream_go_and_reopens_it_when_back(make_app, frames):
-    from genet_rx.connection import Link
+    from genet_rx.engine.connection import Link
 
     engine, _app, detail = logs_open(make_app, frames)
     engine.log_streams.subject(WEB).on_next(LogLine("stdout", "before"))

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from .errors import EngineTimeout, EngineUnreachable, HostError
-from .hosts import resolve_host
+from genet_rx.errors import EngineTimeout, EngineUnreachable, HostError
+from genet_rx.wire.hosts import resolve_host
 
 
 class Transport(Protocol):

@@ -34,15 +34,15 @@ from typing import TYPE_CHECKING, Any
 import reactivex
 from reactivex import Observable
 
-from .client import segment
-from .logs import parse_timestamp_ns
-from .ndjson import LineSplitter
-from .streams import observe_stream
+from genet_rx.api.client import segment
+from genet_rx.model.logs import parse_timestamp_ns
+from genet_rx.wire.ndjson import LineSplitter
+from genet_rx.wire.streams import observe_stream
 
 if TYPE_CHECKING:
-    from .client import EngineClient
+    from genet_rx.api.client import EngineClient
 
-log = logging.getLogger("genet_rx.stats")
+log = logging.getLogger("genet_rx.model.stats")
 
 
 class StatsDecodeError(ValueError):

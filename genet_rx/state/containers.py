@@ -28,8 +28,8 @@ from typing import Any, TypeVar
 
 import immutables
 
-from .containers import Container, Health, State
-from .events import Event
+from genet_rx.model.containers import Container, Health, State
+from genet_rx.model.events import Event
 
 #: How long after an event a list/inspect answer may still not reflect it.
 GRACE_NS = 2_000_000_000

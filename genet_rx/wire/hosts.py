@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .errors import HostError
+from genet_rx.errors import HostError
 
 DEFAULT_HOST = "unix:///var/run/docker.sock"
 

@@ -17,20 +17,20 @@ from urllib.parse import quote, urlencode
 from reactivex import Observable
 from reactivex import operators as ops
 
-from .errors import (
+from genet_rx.errors import (
     EngineError,
     EngineUnreachable,
     ProtocolError,
     UnsupportedVersion,
     error_for_status,
 )
-from .events import Event, EventDecodeError, decode_event_line
-from .http import HTTPStream, Response, exchange
-from .ndjson import LineSplitter
-from .streams import observe_stream
-from .transport import Endpoint, Transport, open_transport, parse_host
+from genet_rx.model.events import Event, EventDecodeError, decode_event_line
+from genet_rx.wire.http import HTTPStream, Response, exchange
+from genet_rx.wire.ndjson import LineSplitter
+from genet_rx.wire.streams import observe_stream
+from genet_rx.wire.transport import Endpoint, Transport, open_transport, parse_host
 
-log = logging.getLogger("genet_rx.client")
+log = logging.getLogger("genet_rx.api.client")
 
 #: The API versions Genet speaks. 1.24 (Docker 1.12) has Type/Action events and JSON filters.
 MIN_API = (1, 24)

@@ -18,9 +18,8 @@ from reactivex import operators as ops
 from reactivex.scheduler import ThreadPoolScheduler
 from reactivex.subject import BehaviorSubject, ReplaySubject, Subject
 
-from . import logs, stats
-from .client import EngineClient, describe
-from .commands import (
+from genet_rx.api.client import EngineClient, describe
+from genet_rx.engine.commands import (
     Command,
     CommandResult,
     Kill,
@@ -32,13 +31,14 @@ from .commands import (
     Stop,
     Unpause,
 )
-from .connection import Connection, Link
-from .errors import EngineError, GenetError, NotModified
-from .events import Event
-from .logs import LogLine
-from .stats import Stats
-from .sync import Backoff, SyncLoop
-from .table import Change, ContainerTable, apply
+from genet_rx.engine.connection import Connection, Link
+from genet_rx.engine.sync import Backoff, SyncLoop
+from genet_rx.errors import EngineError, GenetError, NotModified
+from genet_rx.model import logs, stats
+from genet_rx.model.events import Event
+from genet_rx.model.logs import LogLine
+from genet_rx.model.stats import Stats
+from genet_rx.state.containers import Change, ContainerTable, apply
 
 _RUN: dict[type, Callable[[EngineClient, Any], None]] = {
     Start: lambda c, cmd: c.start(cmd.id),

@@ -16,11 +16,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TextIO
 
-from .connection import Connection
-from .containers import Container
-from .engine import Engine
-from .errors import HostError
-from .table import ContainerTable, diff, rows_sorted
+from genet_rx.engine.connection import Connection
+from genet_rx.engine.engine import Engine
+from genet_rx.errors import HostError
+from genet_rx.model.containers import Container
+from genet_rx.state.containers import ContainerTable, diff, rows_sorted
 
 
 def engine_line(c: Connection) -> dict[str, Any]:

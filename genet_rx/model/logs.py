@@ -58,12 +58,12 @@ from typing import TYPE_CHECKING, Final
 import reactivex
 from reactivex import Observable
 
-from .client import segment
-from .streams import observe_stream
+from genet_rx.api.client import segment
+from genet_rx.wire.streams import observe_stream
 
 if TYPE_CHECKING:
-    from .client import EngineClient
-    from .http import HTTPStream
+    from genet_rx.api.client import EngineClient
+    from genet_rx.wire.http import HTTPStream
 
 STDOUT: Final = "stdout"
 STDERR: Final = "stderr"

@@ -14,8 +14,8 @@ from typing import Any
 
 import h11
 
-from .errors import ProtocolError
-from .transport import Transport
+from genet_rx.errors import ProtocolError
+from genet_rx.wire.transport import Transport
 
 _MAX_HEAD = 64 * 1024
 

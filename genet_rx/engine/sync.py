@@ -33,13 +33,12 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from .client import EngineClient, describe, since_arg
-from .connection import Connection, Link
-from .containers import container_from_inspect, container_from_list, parse_time_ns
-from .errors import EngineUnreachable, GenetError, NotFound
-from .events import Event
-from .http import Response
-from .table import (
+from genet_rx.api.client import EngineClient, describe, since_arg
+from genet_rx.engine.connection import Connection, Link
+from genet_rx.errors import EngineUnreachable, GenetError, NotFound
+from genet_rx.model.containers import container_from_inspect, container_from_list, parse_time_ns
+from genet_rx.model.events import Event
+from genet_rx.state.containers import (
     GRACE_NS,
     Change,
     ContainerTable,
@@ -50,8 +49,9 @@ from .table import (
     classify,
     needs_inspect,
 )
+from genet_rx.wire.http import Response
 
-log = logging.getLogger("genet_rx.sync")
+log = logging.getLogger("genet_rx.engine.sync")
 
 
 @dataclass(frozen=True, slots=True)

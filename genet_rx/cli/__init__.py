@@ -1,0 +1,1 @@
+"""Terminal front ends; nothing in the core imports them."""

@@ -1,0 +1,1 @@
+"""One engine live: the sync pipeline, commands, connection state."""
