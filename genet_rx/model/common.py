@@ -86,13 +86,14 @@ def parse_version(text: str) -> tuple[int, int]:
 
 
 def labels(raw: object) -> Mapping[str, str]:
-    """A read-only ``str → str`` map of a labels object; :data:`NO_LABELS` for none or junk.
+    """A read-only copy of a ``str → str`` object; :data:`NO_LABELS` for none or junk.
 
-    Values that are not strings are kept as their ``str``; a ``null`` value becomes ``""``.
+    The engine sends strings only: an entry whose key or value is not a string is left out.
     """
-    if not isinstance(raw, dict) or not raw:
+    if not isinstance(raw, dict):
         return NO_LABELS
-    return MappingProxyType({str(k): "" if v is None else str(v) for k, v in raw.items()})
+    found = {k: v for k, v in raw.items() if isinstance(k, str) and isinstance(v, str)}
+    return MappingProxyType(found) if found else NO_LABELS
 
 
 def obj(doc: Mapping[str, Any], key: str) -> Mapping[str, Any]:
