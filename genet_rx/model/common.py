@@ -33,10 +33,10 @@ def to_int(raw: object) -> int | None:
     if isinstance(raw, int):
         return raw
     if isinstance(raw, str):
-        text = raw.strip()
-        if text[1:].isdecimal() and text[:1] in "+-0123456789" and text.isascii():
+        digits = raw.strip()
+        if digits[1:].isdecimal() and digits[:1] in "+-0123456789" and digits.isascii():
             try:
-                return int(text)
+                return int(digits)
             except ValueError:  # more digits than Python converts
                 return None
     return None
@@ -112,7 +112,6 @@ def strings(raw: object) -> tuple[str, ...]:
     if not isinstance(raw, list):
         return ()
     return tuple(item for item in raw if isinstance(item, str))
-
 
 
 def entries(answer: object) -> list[Mapping[str, Any]]:
