@@ -1,0 +1,119 @@
+"""The parsing helpers every kind shares: ints, RFC 3339 times, API versions, labels, objects.
+
+Each helper takes whatever an engine answer holds at that place (any JSON value, or nothing)
+and returns a plain value or ``None``/empty; none of them raises on odd input except
+:func:`parse_version`, whose caller must refuse a version it cannot read.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, Final
+
+#: The one empty label map, shared by every value that has no labels.
+NO_LABELS: Final[Mapping[str, str]] = MappingProxyType({})
+_EMPTY_OBJ: Final[Mapping[str, Any]] = MappingProxyType({})
+
+# RFC 3339 as Go's RFC3339Nano writes it: an optional fraction of 1 to 9 digits (the engine
+# pads to 9 in logs and trims trailing zeros elsewhere), then ``Z`` or ``±hh:mm``. ASCII
+# digits only: this runs on bytes.
+_RFC3339: Final = re.compile(
+    rb"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})"
+)
+_VERSION: Final = re.compile(r"(\d{1,9})\.(\d{1,9})", re.ASCII)
+
+
+def to_int(raw: object) -> int | None:
+    """``raw`` as an int: ints as they are, decimal strings parsed; bools and the rest ``None``."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, str):
+        digits = raw.strip()
+        if digits[1:].isdecimal() and digits[:1] in "+-0123456789" and digits.isascii():
+            try:
+                return int(digits)
+            except ValueError:  # more digits than Python converts
+                return None
+    return None
+
+
+def parse_time_ns(raw: object) -> int | None:
+    """Nanoseconds since the epoch of an RFC 3339 time (``str`` or ``bytes``).
+
+    Takes ``2026-11-28T23:17:55.517672360Z`` or an offset (``+02:00``), surrounding whitespace
+    ignored. Go's zero time (``0001-01-01T00:00:00Z``, "never") and anything that is not a
+    valid time (month 13, 31 February, non-ASCII digits, other types) give ``None``.
+    """
+    if isinstance(raw, str):
+        data = raw.encode("ascii", "replace")
+    elif isinstance(raw, bytes | bytearray | memoryview):
+        data = bytes(raw)
+    else:
+        return None
+    m = _RFC3339.fullmatch(data.strip())
+    return _stamp_ns(m) if m else None
+
+
+def _stamp_ns(m: re.Match[bytes]) -> int | None:
+    year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
+    if year <= 1 or not 1 <= month <= 12 or hour > 23 or minute > 59 or second > 60:
+        return None  # year 1 is Go's zero time: "never happened"
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return None
+    seconds = calendar.timegm((year, month, day, hour, minute, second, 0, 0, 0))
+    fraction = m.group(7) or b"0"
+    zone = m.group(8)
+    if zone != b"Z":
+        zone_hours, zone_minutes = int(zone[1:3]), int(zone[4:6])
+        if zone_hours > 23 or zone_minutes > 59:
+            return None
+        sign = 1 if zone[:1] == b"+" else -1
+        seconds -= sign * (zone_hours * 3600 + zone_minutes * 60)
+    return seconds * 1_000_000_000 + int(fraction.ljust(9, b"0"))
+
+
+def parse_version(text: str) -> tuple[int, int]:
+    """An API version such as ``1.41`` as ``(1, 41)``; raises ValueError for anything else."""
+    m = _VERSION.fullmatch(text.strip()) if isinstance(text, str) else None
+    if not m:
+        raise ValueError(f"not an API version: {text!r}")
+    return int(m.group(1)), int(m.group(2))
+
+
+def labels(raw: object) -> Mapping[str, str]:
+    """A read-only copy of a ``str → str`` object; :data:`NO_LABELS` for none or junk.
+
+    The engine sends strings only: an entry whose key or value is not a string is left out.
+    """
+    if not isinstance(raw, dict):
+        return NO_LABELS
+    found = {k: v for k, v in raw.items() if isinstance(k, str) and isinstance(v, str)}
+    return MappingProxyType(found) if found else NO_LABELS
+
+
+def obj(doc: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    """``doc[key]`` when it is an object, else an empty one: answers may lack any part."""
+    value = doc.get(key)
+    return value if isinstance(value, dict) else _EMPTY_OBJ
+
+
+def text(raw: object) -> str:
+    """A string field: the string itself, ``""`` for null, a missing key or another type."""
+    return raw if isinstance(raw, str) else ""
+
+
+def strings(raw: object) -> tuple[str, ...]:
+    """The strings of a JSON array, in order (other items skipped); ``()`` when not an array."""
+    if not isinstance(raw, list):
+        return ()
+    return tuple(item for item in raw if isinstance(item, str))
+
+
+def entries(answer: object) -> list[Mapping[str, Any]]:
+    """The objects of a JSON array answer, in order; other items and non-arrays give none."""
+    return [e for e in answer if isinstance(e, dict)] if isinstance(answer, list) else []

@@ -1,0 +1,126 @@
+"""Images as frozen values, parsed from ``GET /images/json``, ``/images/{id}/json`` and
+``/images/{id}/history``.
+
+Parsers are forgiving: any part of an answer may be missing, ``null`` or of the wrong type,
+and a parser given a dict never raises; it yields empty or zero values instead. Only the id
+decides whether a row is usable: an :class:`Image` whose ``id`` is ``""`` is not one, and
+:func:`images_from_answer` leaves such rows out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from .common import NO_LABELS, entries, labels, obj, parse_time_ns, strings, text, to_int
+
+#: What the engine lists in place of a tag or a digest for an image that has none.
+NO_TAG: Final = "<none>:<none>"
+NO_DIGEST: Final = "<none>@<none>"
+_DIGEST_PREFIX: Final = "sha256:"
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """One image of one engine.
+
+    ``id`` is the content id (``sha256:…``); ``tags`` are ``repo:tag`` references, sorted;
+    ``digests`` are ``repo@sha256:…`` references, sorted; ``size`` is in bytes; ``created`` in
+    seconds since the epoch (0 when unknown). ``event_ns`` is the ``timeNano`` of the newest
+    event folded into this value (``None`` when it comes from an answer only).
+    """
+
+    id: str
+    tags: tuple[str, ...] = ()
+    digests: tuple[str, ...] = ()
+    size: int = 0
+    created: int = 0
+    labels: Mapping[str, str] = field(default_factory=lambda: NO_LABELS)
+    parent: str = ""
+    host: str = ""
+    event_ns: int | None = None
+
+    @property
+    def dangling(self) -> bool:
+        """True when no tag names the image."""
+        return not self.tags
+
+    @property
+    def short_id(self) -> str:
+        """The first 12 hex digits of the id, as ``docker images`` shows them."""
+        return self.id.removeprefix(_DIGEST_PREFIX)[:12]
+
+
+@dataclass(frozen=True, slots=True)
+class ImageLayer:
+    """One step of an image's history, newest first in an answer.
+
+    ``id`` is the image id of the step, or ``<missing>`` for steps whose image is not local
+    (layers of pulled images). ``created`` is in seconds since the epoch, ``size`` in bytes.
+    """
+
+    id: str
+    created: int = 0
+    created_by: str = ""
+    size: int = 0
+    tags: tuple[str, ...] = ()
+    comment: str = ""
+
+
+def _tags(raw: object) -> tuple[str, ...]:
+    return tuple(sorted({t for t in strings(raw) if t and t != NO_TAG}))
+
+
+def _digests(raw: object) -> tuple[str, ...]:
+    return tuple(sorted({d for d in strings(raw) if d and d != NO_DIGEST}))
+
+
+def image_from_list(entry: Mapping[str, Any], host: str = "") -> Image:
+    """An image from one entry of ``GET /images/json`` (``Created`` in unix seconds there)."""
+    return Image(
+        id=text(entry.get("Id")),
+        tags=_tags(entry.get("RepoTags")),
+        digests=_digests(entry.get("RepoDigests")),
+        size=to_int(entry.get("Size")) or 0,
+        created=to_int(entry.get("Created")) or 0,
+        labels=labels(entry.get("Labels")),
+        parent=text(entry.get("ParentId")),
+        host=host,
+    )
+
+
+def images_from_answer(answer: object, host: str = "") -> tuple[Image, ...]:
+    """Every usable image of a ``GET /images/json`` answer, in its order; ``()`` for junk."""
+    rows = (image_from_list(e, host) for e in entries(answer))
+    return tuple(row for row in rows if row.id)
+
+
+def image_from_inspect(doc: Mapping[str, Any], host: str = "") -> Image:
+    """An image from ``GET /images/{id}/json`` (``Created`` is RFC 3339 there)."""
+    created_ns = parse_time_ns(doc.get("Created"))
+    return Image(
+        id=text(doc.get("Id")),
+        tags=_tags(doc.get("RepoTags")),
+        digests=_digests(doc.get("RepoDigests")),
+        size=to_int(doc.get("Size")) or 0,
+        created=created_ns // 1_000_000_000 if created_ns is not None else 0,
+        labels=labels(obj(doc, "Config").get("Labels")),
+        parent=text(doc.get("Parent")),
+        host=host,
+    )
+
+
+def history_from_answer(answer: object) -> tuple[ImageLayer, ...]:
+    """The steps of a ``GET /images/{id}/history`` answer, in its order (newest first)."""
+    return tuple(
+        ImageLayer(
+            id=text(e.get("Id")),
+            created=to_int(e.get("Created")) or 0,
+            created_by=text(e.get("CreatedBy")),
+            size=to_int(e.get("Size")) or 0,
+            tags=_tags(e.get("Tags")),
+            comment=text(e.get("Comment")),
+        )
+        for e in entries(answer)
+    )
