@@ -25,7 +25,7 @@ from typing import Any
 
 from dockerd import IMAGE
 
-from genet_rx.model.logs import LogDemuxer
+from genet_rx.wire.frames import LogDemuxer
 
 from .common import Row, log, median, raw_get
 from .testbed import Testbed

@@ -28,7 +28,7 @@ from reactivex import operators as ops
 from reactivex.disposable import CompositeDisposable, SingleAssignmentDisposable
 
 from genet_rx.engine.commands import Command, CommandResult, Outcome, Remove
-from genet_rx.engine.connection import Connection, Link
+from genet_rx.model.connection import Connection, Link
 from genet_rx.model.containers import Container, State, container_from_inspect
 from genet_rx.state.containers import ContainerTable
 

@@ -8,7 +8,7 @@ from kivy.properties import BooleanProperty, OptionProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.modalview import ModalView
 
-from genet_rx.engine.connection import Connection, Link
+from genet_rx.model.connection import Connection, Link
 
 
 def banner_text(conn: Connection, has_rows: bool = True) -> tuple[str, str]:

@@ -12,9 +12,9 @@ from genet_rx.engine.commands import (
     Stop,
     Unpause,
 )
-from genet_rx.engine.connection import Connection, Link
 from genet_rx.engine.engine import Engine, connect
 from genet_rx.errors import GenetError, HostError
+from genet_rx.model.connection import Connection, Link
 from genet_rx.model.containers import Container, Health, Port, State
 from genet_rx.state.containers import ContainerTable
 

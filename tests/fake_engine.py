@@ -581,6 +581,11 @@ class FakeEngine:
             for sub in self._subs:
                 sub.queue.put(data)
 
+    def events_all_sent(self) -> bool:
+        """Has every open events stream written out all that was published to it?"""
+        with self._lock:
+            return all(sub.queue.empty() for sub in self._subs)
+
     @property
     def connection_count(self) -> int:
         """Connections accepted and not yet closed (by either side)."""

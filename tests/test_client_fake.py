@@ -8,7 +8,9 @@ import pytest
 from engine_helpers import wait_for
 from fake_engine import FakeEngine, fixed, split_utf8, whole
 
+from genet_rx.api import containers
 from genet_rx.api.client import MAX_API, EngineClient, fmt_version
+from genet_rx.api.events import events
 from genet_rx.errors import (
     Conflict,
     EngineError,
@@ -30,9 +32,9 @@ def test_versioned_paths_host_header_and_calls(fake: FakeEngine) -> None:
     cid = fake.add_container("web")
     client = EngineClient(fake.url)
     assert client.negotiate() == "1.41"
-    assert [c["Id"] for c in client.containers()] == [cid]
-    client.stop(cid)
-    assert client.inspect("web")["State"]["Status"] == "exited"
+    assert [c["Id"] for c in containers.listing(client)] == [cid]
+    containers.stop(client, cid)
+    assert containers.inspect(client, "web")["State"]["Status"] == "exited"
     req = fake.requests[-1]
     assert req.path.startswith("/v1.41/containers/web/json")
     assert req.headers.get("host") == "docker"
@@ -42,20 +44,20 @@ def test_error_answers_are_typed(fake: FakeEngine) -> None:
     cid = fake.add_container("web")
     client = EngineClient(fake.url)
     with pytest.raises(NotModified, match="already"):
-        client.start(cid)
+        containers.start(client, cid)
     with pytest.raises(NotFound, match="No such container"):
-        client.start("nope")
+        containers.start(client, "nope")
     with pytest.raises(Conflict):
-        client.remove(cid)
+        containers.remove(client, cid)
     with pytest.raises(EngineError) as unpause:
-        client.unpause(cid)
+        containers.unpause(client, cid)
     assert unpause.value.status == 500
     fake.fail("/containers/json", 500, "boom")
     with pytest.raises(EngineError, match="boom"):
-        client.containers()
+        containers.listing(client)
     fake.fail("/containers/json", 503, "busy")
     with pytest.raises(EngineError) as busy:
-        client.containers()
+        containers.listing(client)
     assert busy.value.status == 503
 
 
@@ -64,11 +66,11 @@ def test_http10_and_truncated_bodies(fake: FakeEngine) -> None:
     client = EngineClient(fake.url)
     client.negotiate()
     fake.http10()
-    assert [c["Names"] for c in client.containers()] == [["/web"]]
+    assert [c["Names"] for c in containers.listing(client)] == [["/web"]]
     fake.clear_faults()
     fake.truncate("/containers/json")
     with pytest.raises(ProtocolError, match="cut short"):
-        client.containers()
+        containers.listing(client)
 
 
 def test_old_engine_refused_new_engine_capped() -> None:
@@ -79,7 +81,7 @@ def test_old_engine_refused_new_engine_capped() -> None:
     with FakeEngine(api_version="1.52", min_api_version="1.24") as new:
         client = EngineClient(new.url)
         assert client.negotiate() == fmt_version(MAX_API)
-        client.containers()
+        containers.listing(client)
         assert new.requests[-1].path.startswith(f"/v{fmt_version(MAX_API)}/containers/json")
     with FakeEngine(api_version="1.60", min_api_version="1.50") as future, \
             pytest.raises(UnsupportedVersion, match="upgrade Genet"):
@@ -91,7 +93,7 @@ def test_renegotiates_when_the_daemon_changes_version(fake: FakeEngine) -> None:
     client = EngineClient(fake.url)
     assert client.negotiate() == "1.47"
     fake.api_version = "1.41"  # "downgraded under us": /v1.47 is now too new
-    client.containers()
+    containers.listing(client)
     assert client.api_version == "1.41"
 
 
@@ -108,7 +110,7 @@ def test_events_any_chunking(fake: FakeEngine, chunking: object) -> None:
     cid = fake.add_container("wé-ü", labels={"com.docker.compose.project": "shop"})
     client = EngineClient(fake.url)
     got: list[Event] = []
-    sub = client.events(filters={"type": ["container"]}).subscribe(on_next=got.append)
+    sub = events(client, filters={"type": ["container"]}).subscribe(on_next=got.append)
     fake.wait_subscribed()
     fake.act(cid, "stop")
     fake.act(cid, "start")
@@ -124,7 +126,7 @@ def test_stream_cut_mid_record(fake: FakeEngine) -> None:
     client = EngineClient(fake.url)
     got: list[Event] = []
     ended: list[object] = []
-    client.events().subscribe(on_next=got.append, on_error=ended.append,
+    events(client).subscribe(on_next=got.append, on_error=ended.append,
                               on_completed=lambda: ended.append("completed"))
     fake.wait_subscribed()
     fake.act(cid, "pause")

@@ -9,7 +9,9 @@ import pytest
 from dockerd import IMAGE
 from engine_helpers import wait_for
 
+from genet_rx.api import containers, system
 from genet_rx.api.client import EngineClient
+from genet_rx.api.events import events
 from genet_rx.errors import Conflict, EngineError, NotFound, NotModified
 from genet_rx.model.events import Event
 
@@ -19,63 +21,63 @@ pytestmark = pytest.mark.engine
 def test_negotiates_141_with_debian_2010(engine_url: str) -> None:
     client = EngineClient(engine_url)
     assert client.negotiate() == "1.41"
-    assert client.ping() == "OK"
-    assert client.version()["ApiVersion"] == "1.41"
-    assert "SystemTime" in client.info()
+    assert system.ping(client) == "OK"
+    assert system.version(client)["ApiVersion"] == "1.41"
+    assert "SystemTime" in system.info(client)
 
 
 def test_every_call_on_a_busybox_container(engine_url: str, docker, unique_name: str) -> None:
     client = EngineClient(engine_url)
     cid = docker("create", "--init", "--name", unique_name, IMAGE, "sleep", "300")
-    listed = {c["Id"]: c for c in client.containers(all=True)}
+    listed = {c["Id"]: c for c in containers.listing(client, all=True)}
     assert listed[cid]["Names"] == [f"/{unique_name}"] and listed[cid]["State"] == "created"
-    assert cid not in {c["Id"] for c in client.containers(all=False)}
+    assert cid not in {c["Id"] for c in containers.listing(client, all=False)}
 
     def state() -> str:
-        return str(client.inspect(cid)["State"]["Status"])
+        return str(containers.inspect(client, cid)["State"]["Status"])
 
-    client.start(cid)
+    containers.start(client, cid)
     assert state() == "running"
     with pytest.raises(NotModified):
-        client.start(cid)
-    client.pause(cid)
+        containers.start(client, cid)
+    containers.pause(client, cid)
     assert state() == "paused"
     with pytest.raises(Conflict):
-        client.start(cid)  # 409: start a paused container
-    client.unpause(cid)
+        containers.start(client, cid)  # 409: start a paused container
+    containers.unpause(client, cid)
     with pytest.raises(EngineError) as unpause_again:
-        client.unpause(cid)
+        containers.unpause(client, cid)
     assert unpause_again.value.status == 500 and "not paused" in unpause_again.value.message
-    client.restart(cid, timeout=1)
+    containers.restart(client, cid, timeout=1)
     assert state() == "running"
-    client.kill(cid, "SIGKILL")
+    containers.kill(client, cid, "SIGKILL")
     wait_for(lambda: state() == "exited", what="kill to take effect")
     with pytest.raises(Conflict):
-        client.kill(cid)  # 409: not running
-    client.start(cid)
-    client.stop(cid, timeout=1)
+        containers.kill(client, cid)  # 409: not running
+    containers.start(client, cid)
+    containers.stop(client, cid, timeout=1)
     assert state() == "exited"
     with pytest.raises(NotModified):
-        client.stop(cid)
-    client.start(cid)
+        containers.stop(client, cid)
+    containers.start(client, cid)
     with pytest.raises(Conflict):
-        client.remove(cid)  # running, no force
-    client.remove(cid, force=True, volumes=True)
+        containers.remove(client, cid)  # running, no force
+    containers.remove(client, cid, force=True, volumes=True)
     with pytest.raises(NotFound):
-        client.inspect(cid)
+        containers.inspect(client, cid)
     # By name, too: names are path segments, percent-encoded.
     cid2 = docker("create", "--name", unique_name + "-b", IMAGE, "true")
-    assert client.inspect(unique_name + "-b")["Id"] == cid2
-    client.remove(unique_name + "-b")
+    assert containers.inspect(client, unique_name + "-b")["Id"] == cid2
+    containers.remove(client, unique_name + "-b")
 
 
 @pytest.mark.parametrize("odd", ["..", "a/../../info", "x?all=1", "x#y", "%2e%2e", "é/ü", "../"])
 def test_odd_names_never_reach_another_endpoint(engine_url: str, odd: str) -> None:
     client = EngineClient(engine_url)
     with pytest.raises((NotFound, ValueError)):
-        client.inspect(odd)
+        containers.inspect(client, odd)
     with pytest.raises((NotFound, ValueError)):
-        client.remove(odd, force=True)
+        containers.remove(client, odd, force=True)
 
 
 def test_an_event_for_each_action_then_dispose_ends_the_thread(
@@ -83,13 +85,13 @@ def test_an_event_for_each_action_then_dispose_ends_the_thread(
     client = EngineClient(engine_url)
     got: list[Event] = []
     before = set(threading.enumerate())
-    sub = client.events(filters={"type": ["container"]}).subscribe(on_next=got.append)
+    sub = events(client, filters={"type": ["container"]}).subscribe(on_next=got.append)
     time.sleep(0.3)  # the subscription registers after the headers are sent
     cid = docker.run_detached(name=unique_name)
-    client.pause(cid)
-    client.unpause(cid)
-    client.stop(cid, timeout=1)
-    client.remove(cid)
+    containers.pause(client, cid)
+    containers.unpause(client, cid)
+    containers.stop(client, cid, timeout=1)
+    containers.remove(client, cid)
     want = ["start", "pause", "unpause", "stop", "destroy"]
     wait_for(lambda: all(a in [e.action for e in got if e.actor_id == cid] for a in want),
              what="an event for each action")

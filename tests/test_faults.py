@@ -14,10 +14,11 @@ from engine_helpers import table_view, wait_for
 from fake_engine import FakeEngine
 
 from genet_rx import Engine, Link
+from genet_rx.api import containers
 from genet_rx.api.client import EngineClient
 from genet_rx.engine.commands import Outcome, Pause, Start, Stop, Unpause
-from genet_rx.engine.connection import Connection
 from genet_rx.engine.sync import Backoff
+from genet_rx.model.connection import Connection
 from genet_rx.model.containers import health_from_status
 from genet_rx.state.containers import ContainerTable
 
@@ -25,7 +26,7 @@ from genet_rx.state.containers import ContainerTable
 def fake_view(fake: FakeEngine) -> dict[str, tuple[str, str, str]]:
     return {c["Id"]: (c["Names"][0].lstrip("/"), c["State"],
                       health_from_status(c["Status"]).value)
-            for c in EngineClient(fake.url).containers()}
+            for c in containers.listing(EngineClient(fake.url))}
 
 
 def wait_equal(engine: Engine, fake: FakeEngine, timeout: float = 15.0) -> None:
@@ -191,7 +192,8 @@ def test_silent_stream_is_repaired_by_reconcile(fake: FakeEngine) -> None:
     lv = Live(fake.url, reconcile_every=0.5)
     try:
         lv.wait_state(Link.CONNECTED)
-        web = next(c["Id"] for c in EngineClient(fake.url).containers() if c["Names"] == ["/web"])
+        listed = containers.listing(EngineClient(fake.url))
+        web = next(c["Id"] for c in listed if c["Names"] == ["/web"])
         fake.set_state(web, "paused")  # no event at all: as if the daemon dropped it
         fake.add_container("sneaky")
         wait_equal(lv.engine, fake)
@@ -270,8 +272,9 @@ def test_burst_while_the_consumer_is_busy(fake: FakeEngine) -> None:
             fake.emit({"Type": "container", "Action": "pause" if n % 2 else "unpause",
                        "Actor": {"ID": cid, "Attributes": {"name": f"b{n % 20}"}},
                        "timeNano": now + n})
-        queued = lv.engine._sync._queue  # the reader keeps reading while the fold waits
-        wait_for(lambda: queued.qsize() > 2500, what="the reader to take the burst")
+        # The reader keeps reading while the fold waits: the engine's side sends it all (3000
+        # records overflow a socket's buffer many times over, so nothing here could drain them).
+        wait_for(fake.events_all_sent, what="the reader to take the whole burst")
         gate.set()
         wait_equal(lv.engine, fake, timeout=30)
     finally:

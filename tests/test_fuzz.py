@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from genet_rx.model.containers import container_from_inspect, container_from_list
 from genet_rx.model.events import Event, EventDecodeError, decode_event, decode_event_line
-from genet_rx.state.containers import EMPTY, Inspected, Snapshot, apply
+from genet_rx.state.changes import Inspected, Snapshot
+from genet_rx.state.containers import EMPTY, apply
 from genet_rx.wire.ndjson import LineSplitter
 
 json_values = st.recursive(

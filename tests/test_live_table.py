@@ -17,7 +17,7 @@ from engine_helpers import engine_view, wait_for, wait_table_equals_engine
 
 from genet_rx import Engine, Link, Stop, connect
 from genet_rx.engine.commands import Outcome, Pause, Start, Unpause
-from genet_rx.engine.connection import Connection
+from genet_rx.model.connection import Connection
 from genet_rx.model.containers import Health, State
 
 pytestmark = pytest.mark.engine

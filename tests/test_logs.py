@@ -14,17 +14,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from genet_rx.api.client import EngineClient
+from genet_rx.api.logs import logs
 from genet_rx.errors import NotFound
+from genet_rx.model.common import parse_time_ns as parse_timestamp_ns
 from genet_rx.model.logs import (
-    LogDemuxer,
     LogLine,
     LogRing,
     SearchPatternError,
-    is_multiplexed,
-    logs,
-    parse_timestamp_ns,
     search_lines,
 )
+from genet_rx.wire.frames import LogDemuxer, is_multiplexed
 
 NAMES = {0: "stdout", 1: "stdout", 2: "stderr", 3: "error"}
 

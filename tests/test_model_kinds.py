@@ -17,8 +17,6 @@ from typing import Any
 
 import pytest
 
-from genet_rx.containers import parse_time_ns as containers_parse_time_ns
-from genet_rx.logs import parse_timestamp_ns as logs_parse_timestamp_ns
 from genet_rx.model.attachments import (
     Attachments,
     attachments_from_inspect,
@@ -145,15 +143,16 @@ def test_parse_time_ns_accepts_a_leap_day() -> None:
 
 
 @pytest.mark.parametrize(
-    "stamp",
-    ["2026-12-03T07:08:56.397884864Z", "2026-12-03T07:09:26.39121751Z", "2026-12-03T07:08:56Z",
-     "2026-11-28T23:21:00.25+02:00", "1970-01-01T00:00:00.000001-01:30",
-     "1969-12-31T23:59:59.999999999Z", "2000-02-29T12:00:00+00:00"],
+    ("stamp", "expected"),
+    [("2026-12-03T07:08:56.397884864Z", 1_796_281_736_397_884_864),
+     ("2026-12-03T07:09:26.39121751Z", 1_796_281_766_391_217_510),
+     ("2026-11-28T23:21:00.25+02:00", 1_795_900_860_250_000_000),
+     ("1970-01-01T00:00:00.000001-01:30", 5_400_000_001_000),
+     ("1969-12-31T23:59:59.999999999Z", -1)],
 )
-def test_parse_time_ns_agrees_with_the_parsers_it_replaces(stamp: str) -> None:
-    assert parse_time_ns(stamp) == containers_parse_time_ns(stamp)
-    assert parse_time_ns(stamp) == logs_parse_timestamp_ns(stamp)
-    assert parse_time_ns(stamp.encode()) == logs_parse_timestamp_ns(stamp.encode())
+def test_parse_time_ns_reads_text_and_bytes_alike(stamp: str, expected: int) -> None:
+    assert parse_time_ns(stamp) == expected
+    assert parse_time_ns(stamp.encode()) == expected
 
 
 @pytest.mark.parametrize(("raw", "expected"), [("1.41", (1, 41)), (" 1.24\n", (1, 24)),
@@ -414,7 +413,7 @@ def test_network_from_list_reads_a_user_network() -> None:
 
 def test_network_from_list_reads_created() -> None:
     entry = next(e for e in sample("networks_list") if e["Name"] == "gnet")
-    assert gnet().created_ns == containers_parse_time_ns(entry["Created"])
+    assert gnet().created_ns == parse_time_ns(entry["Created"])
 
 
 def test_network_from_list_reads_internal_and_attachable() -> None:

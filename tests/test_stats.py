@@ -16,8 +16,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from genet_rx.api.client import EngineClient
+from genet_rx.api.stats import stats
 from genet_rx.errors import NotFound
-from genet_rx.model.stats import Stats, StatsDecodeError, parse_stats, stats
+from genet_rx.model.stats import Stats, StatsDecodeError, parse_stats
 
 DATA = Path(__file__).parent / "data"
 REAL_V1 = sorted(p.name for p in DATA.glob("stats_real_v1_*.json"))

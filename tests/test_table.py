@@ -9,17 +9,8 @@ from hypothesis import strategies as st
 
 from genet_rx.model.containers import Container, Health, State
 from genet_rx.model.events import Event
-from genet_rx.state.containers import (
-    EMPTY,
-    GRACE_NS,
-    ContainerTable,
-    Inspected,
-    Snapshot,
-    Vanished,
-    apply,
-    diff,
-    needs_inspect,
-)
+from genet_rx.state.changes import GRACE_NS, Inspected, Snapshot, Vanished
+from genet_rx.state.containers import EMPTY, ContainerTable, apply, diff, needs_inspect
 
 S = 1_000_000_000
 

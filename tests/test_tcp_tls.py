@@ -16,7 +16,9 @@ import pytest
 from engine_helpers import wait_for
 from fake_engine import FakeEngine
 
+from genet_rx.api import containers
 from genet_rx.api.client import EngineClient
+from genet_rx.api.events import events
 from genet_rx.errors import EngineUnreachable
 from genet_rx.model.events import Event
 
@@ -104,12 +106,12 @@ def fake() -> Iterator[FakeEngine]:
 def exercise(client: EngineClient, fake: FakeEngine) -> None:
     """Negotiate, list, act, and follow an event: the whole client over this transport."""
     assert client.negotiate() == "1.41"
-    cid = next(c["Id"] for c in client.containers() if c["Names"] == ["/web"])
+    cid = next(c["Id"] for c in containers.listing(client) if c["Names"] == ["/web"])
     got: list[Event] = []
-    sub = client.events(filters={"type": ["container"]}).subscribe(on_next=got.append)
+    sub = events(client, filters={"type": ["container"]}).subscribe(on_next=got.append)
     try:
         fake.wait_subscribed()
-        client.pause(cid)
+        containers.pause(client, cid)
         wait_for(lambda: [e.action for e in got] == ["pause"], 10, "the pause event")
     finally:
         sub.dispose()

@@ -16,9 +16,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TextIO
 
-from genet_rx.engine.connection import Connection
 from genet_rx.engine.engine import Engine
 from genet_rx.errors import HostError
+from genet_rx.model.connection import Connection
 from genet_rx.model.containers import Container
 from genet_rx.state.containers import ContainerTable, diff, rows_sorted
 

@@ -1,70 +1,46 @@
-"""The Engine: one engine's live table, its connection state, and commands, as Observables.
+"""The Engine: one engine's live state, its connection, and commands, as Observables.
 
-``connect()`` returns an Engine that is already syncing on its own thread. ``containers``
-replays the latest table to each new subscriber; ``connection`` the latest connection state.
-Both emit on background threads: a UI moves them to its own thread with ``observe_on``.
+``connect()`` returns an Engine already syncing (the pipeline of :mod:`genet_rx.engine.sync`
+runs from the start). ``state`` replays the latest state to each new subscriber; ``containers``
+and ``connection`` are views of it. All emit on the engine's fold thread: a UI moves them to
+its own thread with ``observe_on``.
 """
 
 from __future__ import annotations
 
 import operator
 import threading
-from collections.abc import Callable
+from collections import Counter
 from typing import Any
 
 import reactivex
 from reactivex import Observable
 from reactivex import operators as ops
-from reactivex.scheduler import ThreadPoolScheduler
-from reactivex.subject import BehaviorSubject, ReplaySubject, Subject
+from reactivex.disposable import Disposable
+from reactivex.scheduler import EventLoopScheduler, ThreadPoolScheduler
+from reactivex.subject import Subject
 
-from genet_rx.api.client import EngineClient, describe
-from genet_rx.engine.commands import (
-    Command,
-    CommandResult,
-    Kill,
-    Outcome,
-    Pause,
-    Remove,
-    Restart,
-    Start,
-    Stop,
-    Unpause,
-)
-from genet_rx.engine.connection import Connection, Link
-from genet_rx.engine.sync import Backoff, SyncLoop
-from genet_rx.errors import EngineError, GenetError, NotModified
-from genet_rx.model import logs, stats
+from genet_rx.api import containers, logs, stats
+from genet_rx.api.client import EngineClient
+from genet_rx.api.events import events
+from genet_rx.engine.commands import Command, CommandResult, run_command
+from genet_rx.engine.sync import Backoff, live_state
+from genet_rx.model.connection import Connection, Link
 from genet_rx.model.events import Event
 from genet_rx.model.logs import LogLine
 from genet_rx.model.stats import Stats
-from genet_rx.state.containers import Change, ContainerTable, apply
-
-_RUN: dict[type, Callable[[EngineClient, Any], None]] = {
-    Start: lambda c, cmd: c.start(cmd.id),
-    Stop: lambda c, cmd: c.stop(cmd.id, cmd.timeout),
-    Restart: lambda c, cmd: c.restart(cmd.id, cmd.timeout),
-    Pause: lambda c, cmd: c.pause(cmd.id),
-    Unpause: lambda c, cmd: c.unpause(cmd.id),
-    Kill: lambda c, cmd: c.kill(cmd.id, cmd.signal),
-    Remove: lambda c, cmd: c.remove(cmd.id, cmd.force, cmd.volumes),
-}
-
-_ALREADY = {Start: "already running", Stop: "already stopped"}
+from genet_rx.state.containers import ContainerTable
+from genet_rx.state.engine_state import EngineState, apply, initial
 
 
-def run_command(client: EngineClient, command: Command) -> CommandResult:
-    """Issue one command and describe its outcome; never raises for an engine's refusal."""
-    try:
-        _RUN[type(command)](client, command)
-    except NotModified:
-        return CommandResult(command, Outcome.ALREADY,
-                             _ALREADY.get(type(command), "already in that state"))
-    except EngineError as exc:
-        return CommandResult(command, Outcome.FAILED, exc.message)
-    except (GenetError, OSError, ValueError) as exc:
-        return CommandResult(command, Outcome.FAILED, describe(exc))
-    return CommandResult(command, Outcome.DONE)
+class _FoldThread(EventLoopScheduler):
+    """The fold's one thread. Once closed, late work from streams being torn down is dropped
+    (an observe_on still draining its queue), never raised on some other thread."""
+
+    def schedule_absolute(self, duetime: Any, action: Any, state: Any = None) -> Any:
+        if self._is_disposed:
+            return Disposable()
+        return super().schedule_absolute(duetime, action, state)
 
 
 class Engine:
@@ -72,56 +48,70 @@ class Engine:
                  client: EngineClient | None = None, backoff: Backoff | None = None) -> None:
         self.client = client or EngineClient(url)
         self.host = self.client.host
-        self._pool = ThreadPoolScheduler(4)
-        self._latest = ContainerTable(host=self.host)
-        self._tables: ReplaySubject[ContainerTable] = ReplaySubject(1)
-        self._changes: Subject[Change] = Subject()
-        self._connection = BehaviorSubject(Connection(self.host, Link.CONNECTING))
-        self._fold = self._changes.pipe(
-            ops.scan(apply, self._latest),
-            ops.distinct_until_changed(comparer=operator.is_),
-        ).subscribe(on_next=self._on_table)
+        self._pool = ThreadPoolScheduler(4)  # commands, lists, inspects
+        self._fold = _FoldThread()  # the one thread every change is folded on
+        self._latest = initial(self.host)
+        self._counts: Counter[str] = Counter()
+        self._closing: Subject[bool] = Subject()
         self._closed = threading.Event()
-        self._sync = SyncLoop(self.client, self._changes.on_next, self._connection.on_next,
-                              lambda: self._latest, reconcile_every=reconcile_every,
-                              backoff=backoff)
-        self._sync.start()
+        closed = Connection(self.host, Link.DISCONNECTED, message="closed")
+        changes = live_state(self.client, self._latest, lambda: self._latest,
+                             pool=self._pool, fold=self._fold,
+                             reconcile_every=reconcile_every, backoff=backoff)
+        self._state = reactivex.concat(
+            changes.pipe(ops.take_until(self._closing)),
+            reactivex.defer(lambda _: reactivex.just(apply(self._latest, closed))),
+        ).pipe(ops.do_action(self._on_state), ops.replay(buffer_size=1))
+        self._running = self._state.connect() or Disposable()
 
-    def _on_table(self, table: ContainerTable) -> None:
-        self._latest = table
-        self._tables.on_next(table)
+    def _on_state(self, state: EngineState) -> None:
+        self._latest = state
+        if state.verdict is not None:
+            self._counts[state.verdict.value] += 1
+
+    @property
+    def state(self) -> Observable[EngineState]:
+        """Everything known about the engine; the latest is replayed to each new subscriber."""
+        return self._state
 
     @property
     def containers(self) -> Observable[ContainerTable]:
-        """The live table; the latest is replayed to each new subscriber."""
-        return self._tables
+        """The live container table; the latest is replayed; an unchanged table is not repeated."""
+        return self._state.pipe(ops.map(_containers_of),
+                                ops.distinct_until_changed(comparer=operator.is_))
 
     @property
     def connection(self) -> Observable[Connection]:
         """Connection states, the latest replayed first; repeats are not re-emitted."""
-        return self._connection.pipe(ops.distinct_until_changed(_connection_key))
+        return self._state.pipe(ops.map(_connection_of),
+                                ops.distinct_until_changed(_connection_key))
 
     @property
     def counters(self) -> dict[str, int]:
         """Events by what the fold made of them, plus malformed lines skipped."""
-        return {**self._sync.counters, "malformed": self.client.malformed_events}
+        return {**self._counts, "malformed": self.client.malformed_events}
+
+    @property
+    def latest(self) -> EngineState:
+        """The latest state, right now."""
+        return self._latest
 
     @property
     def table(self) -> ContainerTable:
-        """The latest table, right now."""
-        return self._latest
+        """The latest container table, right now."""
+        return self._latest.containers
 
     def execute(self, command: Command) -> Observable[CommandResult]:
         """Cold: each subscription issues the command on a worker thread and emits its result.
 
-        The table is not touched: it changes when the engine's own event arrives.
+        The state is not touched: it changes when the engine's own event arrives.
         """
         return reactivex.from_callable(lambda: run_command(self.client, command),
                                        scheduler=self._pool)
 
     def inspect(self, container_id: str) -> Observable[dict[str, Any]]:
         """The full inspect document of one container (one value, or a GenetError)."""
-        return reactivex.from_callable(lambda: self.client.inspect(container_id),
+        return reactivex.from_callable(lambda: containers.inspect(self.client, container_id),
                                        scheduler=self._pool)
 
     def logs(self, container_id: str, follow: bool = True, tail: int | None = 10_000,
@@ -135,23 +125,40 @@ class Engine:
         return stats.stats(self.client, container_id)
 
     def events(self) -> Observable[Event]:
-        """The raw container events, for anything that wants more than the table."""
-        return self.client.events(filters={"type": ["container"]})
+        """The raw events of every kind, for anything that wants more than the state."""
+        return events(self.client)
 
-    def close(self) -> None:
+    def close(self, timeout: float = 2.0) -> None:
+        """Stop syncing: every connection closes, the state completes after a last "closed"."""
         if self._closed.is_set():
             return
         self._closed.set()
-        self._sync.close()
+        done = threading.Event()
+        self._state.subscribe(on_completed=done.set, on_error=lambda _: done.set())
+        # On the fold thread, so the last state never races a change being folded.
+        self._fold.schedule(lambda *_: self._closing.on_next(True))
+        done.wait(timeout)
+        self._running.dispose()
         self._fold.dispose()
-        self._tables.on_completed()
-        self._connection.on_completed()
+        # Let the workers go: a call in flight (a list, an inspect) gets the rest of the time.
+        stopper = threading.Thread(target=self._pool.executor.shutdown,
+                                   kwargs={"cancel_futures": True}, daemon=True)
+        stopper.start()
+        stopper.join(timeout)
 
     def __enter__(self) -> Engine:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _containers_of(state: EngineState) -> ContainerTable:
+    return state.containers
+
+
+def _connection_of(state: EngineState) -> Connection:
+    return state.connection
 
 
 def _connection_key(c: Connection) -> tuple[Link, str | None, str | None]:

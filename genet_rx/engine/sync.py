@@ -1,69 +1,53 @@
-"""The sync loop: connect, take a lossless snapshot, follow events, reconnect.
+"""The sync pipeline: from the engine's socket to a live state, as one ReactiveX pipeline.
 
 Theory of operation
 -------------------
-One thread owns the session. Per connection it follows the recipe that loses nothing:
+:func:`live_state` assembles it; read it top to bottom::
 
-1. negotiate the API version; take T0 from the daemon's own clock (``/info`` SystemTime), or on
-   a reconnect resume just after the newest event already folded;
-2. subscribe to ``/events?since=…`` — the reader thread only reads, splits, decodes and puts
-   events on a queue, so the daemon never waits for us;
-3. list all containers and hand the snapshot on;
-4. hand on queued and live events in order. The fold drops duplicates and never lets the
-   (lagging) list undo a newer event.
+    session = open (negotiate; T0 from the daemon's clock, or resume after the last event)
+        → events since then ─┐ held until the lists are folded (nothing between T0 and
+          lists of every kind ┘ the lists is lost), then live
+        → each event, then the targeted inspect it asks for (flat_map)
+        + a full list again every ``reconcile_every`` seconds (the safety net)
+    sessions = session, and on any failure: "disconnected" (with the reason), a jittered
+               backoff, and a new session (catch → timer → repeat)
+    state = sessions → scan(apply) over every change
 
-Events that carry too little (create, update, rename, an unknown id) get a targeted inspect on
-a small worker pool; its answer joins the same queue. Every ``reconcile_every`` seconds a fresh
-list repairs anything the engine dropped; a failing reconcile also detects a stalled stream.
-When anything breaks, the connection is reported down with the reason, and the loop retries
-with a jittered backoff from about 0.5 s up to 5 s. The table stays as it was meanwhile.
+Threads meet at two places only. The events reader is a thread of its own (a blocking
+``recv`` has nothing else to run on) that only reads, splits and hands off: the daemon drops
+events for readers that make it wait. Every branch is then moved onto one fold thread with
+``observe_on``, so ``apply`` sees one change at a time, in order, and an inspect's decision is
+taken on the state that already holds its event. Blocking calls (lists, inspects) run on a
+small pool.
 """
 
 from __future__ import annotations
 
-import contextlib
-import email.utils
 import logging
-import queue
 import random
-import threading
 import time
-from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
+from typing import cast
 
+import reactivex
+from reactivex import Observable, abc
+from reactivex import operators as ops
+
+from genet_rx.api import system
 from genet_rx.api.client import EngineClient, describe, since_arg
-from genet_rx.engine.connection import Connection, Link
-from genet_rx.errors import EngineUnreachable, GenetError, NotFound
-from genet_rx.model.containers import container_from_inspect, container_from_list, parse_time_ns
+from genet_rx.api.events import events
+from genet_rx.engine.answers import READERS, inspected, snapshot
+from genet_rx.engine.operators import concat_eager
+from genet_rx.errors import EngineUnreachable, GenetError
+from genet_rx.model.common import parse_time_ns
+from genet_rx.model.connection import Connection, Link
 from genet_rx.model.events import Event
-from genet_rx.state.containers import (
-    GRACE_NS,
-    Change,
-    ContainerTable,
-    Inspected,
-    Snapshot,
-    Vanished,
-    Verdict,
-    classify,
-    needs_inspect,
-)
-from genet_rx.wire.http import Response
+from genet_rx.state.changes import Change
+from genet_rx.state.engine_state import EngineState, apply, needs_inspect
 
-log = logging.getLogger("genet_rx.engine.sync")
-
-
-@dataclass(frozen=True, slots=True)
-class _StreamEnded:
-    error: BaseException | None
-
-
-class _Closing:
-    pass
-
-
-_QueueItem = Event | Inspected | Vanished | _StreamEnded | _Closing
+log = logging.getLogger("genet_rx.sync")
 
 
 class Backoff:
@@ -83,180 +67,118 @@ class Backoff:
         self.attempt = 0
 
 
-def trust_ns(resp: Response) -> int:
-    """Up to when an answer can be trusted to reflect events: its Date less the grace period.
+@dataclass(frozen=True, slots=True)
+class _Opened:
+    api_version: str
+    since_ns: int
 
-    Date is the daemon's clock (same as timeNano), to the second; without it, ours.
+
+def live_state(
+    client: EngineClient,
+    initial: EngineState,
+    latest: Callable[[], EngineState],
+    *,
+    pool: abc.SchedulerBase,
+    fold: abc.SchedulerBase,
+    reconcile_every: float = 60.0,
+    backoff: Backoff | None = None,
+) -> Observable[EngineState]:
+    """One engine's state, kept live: socket → events → session → ``scan(apply)``.
+
+    ``latest`` reads the newest state folded (the engine keeps it): a resume starts after its
+    newest event, and an event's inspect is decided on it. ``pool`` runs blocking calls,
+    ``fold`` is the one thread every change is folded on. Cold: each subscription runs its own
+    sessions; disposing it closes every connection.
     """
-    date = resp.headers.get("date")
-    stamp = None
-    if date:
-        try:
-            stamp = int(email.utils.parsedate_to_datetime(date).timestamp()) * 1_000_000_000
-        except (TypeError, ValueError):
-            stamp = None
-    return (stamp if stamp is not None else time.time_ns()) - GRACE_NS
+    backoff = backoff or Backoff()
+    host = client.host
 
+    def on_fold(source: Observable[Change]) -> Observable[Change]:
+        return source.pipe(ops.observe_on(fold))
 
-class SyncLoop:
-    def __init__(
-        self,
-        client: EngineClient,
-        emit: Callable[[Change], None],
-        publish: Callable[[Connection], None],
-        table: Callable[[], ContainerTable],
-        *,
-        reconcile_every: float = 60.0,
-        backoff: Backoff | None = None,
-    ) -> None:
-        self._client = client
-        self._emit = emit
-        self._publish = publish
-        self._table = table
-        self._reconcile_every = reconcile_every
-        self._backoff = backoff or Backoff()
-        self._closed = threading.Event()
-        self._queue: queue.SimpleQueue[_QueueItem] = queue.SimpleQueue()
-        self._inspecting: set[tuple[str, int | None]] = set()  # (id, settles_ns) asked
-        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="genet-inspect")
-        self._thread = threading.Thread(target=self._run, name="genet-sync", daemon=True)
-        self.last_event_ns = 0
-        self.counters: Counter[str] = Counter()  # events by Verdict value
+    def blocking(call: Callable[[], Change]) -> Observable[Change]:
+        return on_fold(reactivex.from_callable(call, scheduler=pool))
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def close(self, timeout: float = 2.0) -> None:
-        self._closed.set()
-        self._queue.put(_Closing())
-        self._pool.shutdown(wait=False, cancel_futures=True)
-        if self._thread.is_alive() and threading.current_thread() is not self._thread:
-            self._thread.join(timeout)
-
-    # -- the loop -------------------------------------------------------------------------
-
-    def _run(self) -> None:
-        host = self._client.host
-        self._publish(Connection(host, Link.CONNECTING, time_ns=time.time_ns()))
-        while not self._closed.is_set():
-            try:
-                self._session()
-            except Exception as exc:  # any failure: report it, keep the table, retry
-                if self._closed.is_set():
-                    break
-                log.info("engine connection lost: %s", describe(exc))
-                self._publish(Connection(host, Link.DISCONNECTED, message=_reason(exc),
-                                         time_ns=time.time_ns()))
-                self._closed.wait(self._backoff.next())
-        self._publish(Connection(host, Link.DISCONNECTED, message="closed",
-                                 time_ns=time.time_ns()))
-
-    def _session(self) -> None:
-        client = self._client
+    def open_session() -> _Opened:
         version = client.negotiate()
-        if self.last_event_ns:
-            since = self.last_event_ns + 1  # resume just after what is already folded
-        else:
-            since = parse_time_ns(client.info().get("SystemTime")) or time.time_ns()
-        self._drain_stale_items()
-        sub = client.events(since=since_arg(since), filters={"type": ["container"]}).subscribe(
-            on_next=self._queue.put,
-            on_error=lambda exc: self._queue.put(_StreamEnded(exc)),
-            on_completed=lambda: self._queue.put(_StreamEnded(None)),
+        resume = latest().last_event_ns
+        if resume:
+            return _Opened(version, resume + 1)  # just after what is already folded
+        clock = parse_time_ns(system.info(client).get("SystemTime"))
+        return _Opened(version, clock or time.time_ns())
+
+    def lists() -> Observable[Change]:
+        return reactivex.merge(*(blocking(partial(snapshot, client, kind)) for kind in READERS))
+
+    def connected_then_lists(opened: _Opened) -> Observable[Change]:
+        # The lists land together, after "connected": a watcher reads them in that order.
+        def ready(snapshots: list[Change]) -> Observable[Change]:
+            backoff.reset()
+            up = Connection(host, Link.CONNECTED, api_version=opened.api_version,
+                            time_ns=time.time_ns())
+            return reactivex.from_iterable([up, *snapshots])
+
+        return lists().pipe(ops.to_list(), ops.flat_map(ready))
+
+    def engine_events(opened: _Opened) -> Observable[Change]:
+        def ended() -> Observable[Change]:
+            return reactivex.throw(EngineUnreachable(
+                "the engine ended the events stream",
+                "the engine may have stopped or restarted; retrying"))
+
+        def failed(exc: Exception, _: Observable[Change]) -> Observable[Change]:
+            if isinstance(exc, GenetError):
+                return reactivex.throw(exc)
+            return reactivex.throw(EngineUnreachable(
+                f"the events stream failed: {describe(exc)}",
+                "the engine may have stopped or restarted; retrying"))
+
+        return on_fold(events(client, since=since_arg(opened.since_ns))).pipe(
+            ops.concat(reactivex.defer(lambda _: ended())),
+            ops.catch(failed),
         )
-        try:
-            snapshot = self._snapshot()
-            self._publish(Connection(client.host, Link.CONNECTED, api_version=version,
-                                     time_ns=time.time_ns()))
-            self._emit(snapshot)
-            self._backoff.reset()
-            self._follow()
-        finally:
-            sub.dispose()
 
-    def _follow(self) -> None:
-        next_reconcile = time.monotonic() + self._reconcile_every
-        while not self._closed.is_set():
-            wait = next_reconcile - time.monotonic()
-            if wait <= 0:
-                self._emit(self._snapshot())
-                next_reconcile = time.monotonic() + self._reconcile_every
-                continue
-            try:
-                item = self._queue.get(timeout=wait)
-            except queue.Empty:
-                continue
-            if isinstance(item, _Closing):
-                return
-            if isinstance(item, _StreamEnded):
-                raise EngineUnreachable(
-                    "the engine ended the events stream" if item.error is None
-                    else f"the events stream failed: {describe(item.error)}",
-                    "the engine may have stopped or restarted; retrying")
-            if isinstance(item, Event):
-                self.last_event_ns = max(self.last_event_ns, item.time_nano)
-                verdict = classify(self._table(), item)
-                self.counters[verdict.value] += 1
-                if verdict not in (Verdict.FOLDED, Verdict.NOISE):
-                    log.debug("event %s %r for %s: %s", item.type, item.verb,
-                              item.actor_id[:12], verdict.value)
-                self._emit(item)
-                if needs_inspect(self._table(), item):
-                    self._inspect_later(item.actor_id,
-                                        item.time_nano if item.verb == "die" else None)
-            else:
-                if isinstance(item, Inspected):
-                    self._inspecting.discard(_subject(item))
-                self._emit(item)
+    def with_inspect(change: Change) -> Observable[Change]:
+        if not isinstance(change, Event):
+            return reactivex.just(change)
+        ev = change
 
-    def _drain_stale_items(self) -> None:
-        """Drop what a previous connection left queued: its events are replayed by since, and
-        the coming snapshot covers its inspect answers."""
-        while True:
-            try:
-                item = self._queue.get_nowait()
-            except queue.Empty:
-                return
-            if isinstance(item, _Closing):
-                self._queue.put(item)
-                return
-            if isinstance(item, Inspected):
-                self._inspecting.discard(_subject(item))
+        def inspect_if_needed() -> Observable[Change]:
+            # Runs once ev is folded (concat): decided on the state that holds it.
+            if not needs_inspect(latest(), ev):
+                return reactivex.empty()
+            answer: Observable[Change | None] = reactivex.from_callable(
+                lambda: inspected(client, ev), scheduler=pool)
+            # None: the inspect failed for a reason the reconcile repairs; nothing to fold.
+            found = answer.pipe(ops.filter(lambda a: a is not None))
+            return on_fold(cast(Observable[Change], found))
 
-    def _snapshot(self) -> Snapshot:
-        resp = self._client.containers_response(all=True)
-        entries = resp.json()
-        if not isinstance(entries, list):
-            raise GenetError("the engine's container list is not a list")
-        host = self._client.host
-        rows = tuple(container_from_list(e, host) for e in entries if isinstance(e, dict))
-        return Snapshot(rows, trust_ns(resp))
+        return reactivex.concat(reactivex.just(ev),
+                                reactivex.defer(lambda _: inspect_if_needed()))
 
-    def _inspect_later(self, container_id: str, settles_ns: int | None) -> None:
-        key = (container_id, settles_ns)
-        if key in self._inspecting or self._closed.is_set():
-            return
-        self._inspecting.add(key)
-        with contextlib.suppress(RuntimeError):  # the pool is shut down: we are closing
-            self._pool.submit(self._inspect, container_id, settles_ns)
+    def follow(opened: _Opened) -> Observable[Change]:
+        reconcile: Observable[Change] = reactivex.interval(reconcile_every).pipe(
+            ops.flat_map(lambda _: lists()))
+        return reactivex.merge(
+            concat_eager(connected_then_lists(opened), engine_events(opened)).pipe(
+                ops.flat_map(with_inspect)),
+            reconcile,
+        )
 
-    def _inspect(self, container_id: str, settles_ns: int | None) -> None:
-        try:
-            resp = self._client.inspect_response(container_id)
-            doc = resp.json()
-            row = container_from_inspect(doc if isinstance(doc, dict) else {}, self._client.host)
-            if row.id:
-                self._queue.put(Inspected(row, trust_ns(resp), settles_ns))
-                return
-        except NotFound:
-            self._queue.put(Vanished(container_id, time.time_ns() - GRACE_NS))
-        except Exception as exc:  # the reconcile repairs it; never kill the worker
-            log.info("inspect of %s failed: %s", container_id[:12], describe(exc))
-        self._inspecting.discard((container_id, settles_ns))
+    def disconnected(exc: Exception, _: Observable[Change]) -> Observable[Change]:
+        log.info("engine connection lost: %s", describe(exc))
+        down = Connection(host, Link.DISCONNECTED, message=_reason(exc), time_ns=time.time_ns())
+        return reactivex.concat(on_fold(reactivex.just(down)),
+                                _quiet(reactivex.timer(backoff.next())))
+
+    session = reactivex.defer(lambda _: reactivex.from_callable(open_session, scheduler=pool)
+                              ).pipe(ops.flat_map(follow), ops.catch(disconnected))
+    return session.pipe(ops.repeat(), ops.scan(apply, initial))
 
 
-def _subject(answer: Inspected) -> tuple[str, int | None]:
-    return (answer.container.id, answer.settles_ns)
+def _quiet(source: Observable[int]) -> Observable[Change]:
+    """Only the end of ``source``: a pause in the pipeline."""
+    return source.pipe(ops.ignore_elements(), ops.map(lambda _: cast(Change, None)))
 
 
 def _reason(exc: BaseException) -> str:

@@ -17,10 +17,10 @@ from typing import Any, Final
 NO_LABELS: Final[Mapping[str, str]] = MappingProxyType({})
 _EMPTY_OBJ: Final[Mapping[str, Any]] = MappingProxyType({})
 
-# RFC 3339 as Go's RFC3339Nano writes it: an optional fraction of 1 to 9 digits (the engine
+#: RFC 3339 as Go's RFC3339Nano writes it: an optional fraction of 1 to 9 digits (the engine
 # pads to 9 in logs and trims trailing zeros elsewhere), then ``Z`` or ``±hh:mm``. ASCII
 # digits only: this runs on bytes.
-_RFC3339: Final = re.compile(
+RFC3339: Final = re.compile(
     rb"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})"
 )
 _VERSION: Final = re.compile(r"(\d{1,9})\.(\d{1,9})", re.ASCII)
@@ -55,11 +55,12 @@ def parse_time_ns(raw: object) -> int | None:
         data = bytes(raw)
     else:
         return None
-    m = _RFC3339.fullmatch(data.strip())
-    return _stamp_ns(m) if m else None
+    m = RFC3339.fullmatch(data.strip())
+    return stamp_ns(m) if m else None
 
 
-def _stamp_ns(m: re.Match[bytes]) -> int | None:
+def stamp_ns(m: re.Match[bytes]) -> int | None:
+    """Nanoseconds of a match of :data:`RFC3339` (for scanners that match in place)."""
     year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
     if year <= 1 or not 1 <= month <= 12 or hour > 23 or minute > 59 or second > 60:
         return None  # year 1 is Go's zero time: "never happened"

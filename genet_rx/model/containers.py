@@ -5,15 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from enum import StrEnum
-from types import MappingProxyType
 from typing import Any
+
+from genet_rx.model.common import NO_LABELS, labels, obj, parse_time_ns, to_int
 
 COMPOSE_PROJECT = "com.docker.compose.project"
 COMPOSE_SERVICE = "com.docker.compose.service"
-
-_EMPTY: Mapping[str, str] = MappingProxyType({})
 
 
 class State(StrEnum):
@@ -82,7 +80,7 @@ class Container:
     health: Health = Health.NONE
     exit_code: int | None = None
     ports: tuple[Port, ...] = ()
-    labels: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    labels: Mapping[str, str] = field(default_factory=lambda: NO_LABELS)
     status: str = ""
     event_ns: int | None = None
     state_since_ns: int | None = None
@@ -102,12 +100,6 @@ class Container:
         return self.labels.get(COMPOSE_SERVICE)
 
 
-def _labels(raw: object) -> Mapping[str, str]:
-    if isinstance(raw, dict) and raw:
-        return MappingProxyType({str(k): str(v) for k, v in raw.items()})
-    return _EMPTY
-
-
 def _name(raw: object) -> str:
     """Names come as ``/web`` (inspect) or ``["/web"]`` (list); Genet shows ``web``."""
     if isinstance(raw, list):
@@ -116,17 +108,6 @@ def _name(raw: object) -> str:
         own = [n for n in names if n.count("/") == 1] or names
         raw = own[0] if own else ""
     return str(raw or "").lstrip("/")
-
-
-def _int(raw: object) -> int | None:
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int):
-        return raw
-    try:
-        return int(str(raw))
-    except ValueError:
-        return None
 
 
 _HEALTH_IN_STATUS = re.compile(r"\((?:health: )?(starting|healthy|unhealthy)\)")
@@ -144,10 +125,10 @@ def _ports_from_list(raw: object) -> tuple[Port, ...]:
     for p in raw if isinstance(raw, list) else []:
         if not isinstance(p, dict):
             continue
-        private = _int(p.get("PrivatePort"))
+        private = to_int(p.get("PrivatePort"))
         if private is None:
             continue
-        ports.add(Port(private, str(p.get("Type") or "tcp"), _int(p.get("PublicPort")),
+        ports.add(Port(private, str(p.get("Type") or "tcp"), to_int(p.get("PublicPort")),
                        str(p.get("IP") or "")))
     return tuple(sorted(ports, key=_port_key))
 
@@ -156,7 +137,7 @@ def _ports_from_inspect(raw: object) -> tuple[Port, ...]:
     ports: set[Port] = set()
     for spec, bindings in (raw.items() if isinstance(raw, dict) else []):
         number, _, proto = str(spec).partition("/")
-        private = _int(number)
+        private = to_int(number)
         if private is None:
             continue
         if not bindings:
@@ -164,26 +145,13 @@ def _ports_from_inspect(raw: object) -> tuple[Port, ...]:
             continue
         for b in bindings if isinstance(bindings, list) else []:
             if isinstance(b, dict):
-                ports.add(Port(private, proto or "tcp", _int(b.get("HostPort")),
+                ports.add(Port(private, proto or "tcp", to_int(b.get("HostPort")),
                                str(b.get("HostIp") or "")))
     return tuple(sorted(ports, key=_port_key))
 
 
 def _port_key(p: Port) -> tuple[int, str, int, str]:
     return (p.private, p.type, p.public or 0, p.ip)
-
-
-def parse_time_ns(raw: object) -> int | None:
-    """RFC 3339 with nanoseconds (``2026-11-28T23:17:55.517672360Z``) → ns since the epoch."""
-    text = str(raw or "")
-    if not text or text.startswith("0001-"):
-        return None
-    m = re.match(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$", text)
-    if not m:
-        return None
-    base, frac, tz = m.groups()
-    stamp = datetime.fromisoformat(base + ("+00:00" if tz == "Z" else tz))
-    return int(stamp.timestamp()) * 1_000_000_000 + int((frac or "0").ljust(9, "0")[:9])
 
 
 def container_from_list(entry: Mapping[str, Any], host: str = "") -> Container:
@@ -197,27 +165,21 @@ def container_from_list(entry: Mapping[str, Any], host: str = "") -> Container:
         host=host,
         image=str(entry.get("Image") or ""),
         command=str(entry.get("Command") or ""),
-        created=_int(entry.get("Created")) or 0,
+        created=to_int(entry.get("Created")) or 0,
         state=state,
         health=health_from_status(status),
         exit_code=int(exit_match.group(1)) if exit_match and state is State.EXITED else None,
         ports=_ports_from_list(entry.get("Ports")),
-        labels=_labels(entry.get("Labels")),
+        labels=labels(entry.get("Labels")),
         status=status,
     )
 
 
-def _obj(doc: Mapping[str, Any], key: str) -> Mapping[str, Any]:
-    """``doc[key]`` when it is an object, else an empty one: answers may lack any part."""
-    value = doc.get(key)
-    return value if isinstance(value, dict) else {}
-
-
 def container_from_inspect(doc: Mapping[str, Any], host: str = "") -> Container:
     """A row from ``GET /containers/{id}/json``."""
-    st, cfg, net = _obj(doc, "State"), _obj(doc, "Config"), _obj(doc, "NetworkSettings")
+    st, cfg, net = obj(doc, "State"), obj(doc, "Config"), obj(doc, "NetworkSettings")
     state = State.parse(st.get("Status"))
-    health = Health.parse(_obj(st, "Health").get("Status") or "none")
+    health = Health.parse(obj(st, "Health").get("Status") or "none")
     args = doc.get("Args")
     command = " ".join([str(doc.get("Path") or ""),
                         *map(str, args if isinstance(args, list) else [])]).strip()
@@ -225,7 +187,7 @@ def container_from_inspect(doc: Mapping[str, Any], host: str = "") -> Container:
     finished = parse_time_ns(st.get("FinishedAt"))
     created_ns = parse_time_ns(doc.get("Created"))
     running_like = state in (State.RUNNING, State.PAUSED, State.RESTARTING)
-    policy = _obj(doc, "HostConfig").get("RestartPolicy")
+    policy = obj(doc, "HostConfig").get("RestartPolicy")
     policy_name = str(policy.get("Name") or "no") if isinstance(policy, dict) else ""
     return Container(
         id=str(doc.get("Id") or ""),
@@ -236,9 +198,9 @@ def container_from_inspect(doc: Mapping[str, Any], host: str = "") -> Container:
         created=(created_ns or 0) // 1_000_000_000,
         state=state,
         health=health,
-        exit_code=_int(st.get("ExitCode")) if state in (State.EXITED, State.DEAD) else None,
+        exit_code=to_int(st.get("ExitCode")) if state in (State.EXITED, State.DEAD) else None,
         ports=_ports_from_inspect(net.get("Ports")),
-        labels=_labels(cfg.get("Labels")),
+        labels=labels(cfg.get("Labels")),
         state_since_ns=started if running_like else (finished or created_ns),
         restart_policy=policy_name,
     )

@@ -25,24 +25,11 @@ record that is not a JSON object raises :class:`StatsDecodeError`.
 
 from __future__ import annotations
 
-import json
-import logging
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import reactivex
-from reactivex import Observable
-
-from genet_rx.api.client import segment
-from genet_rx.model.logs import parse_timestamp_ns
-from genet_rx.wire.ndjson import LineSplitter
-from genet_rx.wire.streams import observe_stream
-
-if TYPE_CHECKING:
-    from genet_rx.api.client import EngineClient
-
-log = logging.getLogger("genet_rx.model.stats")
+from genet_rx.model.common import parse_time_ns, to_int
 
 
 class StatsDecodeError(ValueError):
@@ -120,7 +107,7 @@ def parse_stats(record: Any) -> Stats:
             block_write += _int(_dict(entry).get("value"))
 
     read = record.get("read")
-    read_time_ns = parse_timestamp_ns(read) if isinstance(read, str) else None
+    read_time_ns = parse_time_ns(read) if isinstance(read, str) else None
     if read_time_ns is not None and read_time_ns <= 0:
         read_time_ns = None  # Go's zero time, 0001-01-01T00:00:00Z: no sample was read
 
@@ -154,40 +141,5 @@ def _int(value: Any) -> int:
     """
     if isinstance(value, float) and math.isfinite(value):
         value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= _UINT64_MAX:
-        return value
-    return 0
-
-
-def stats(client: EngineClient, container_id: str) -> Observable[Stats]:
-    """A running container's resource use, about one :class:`Stats` a second, as an Observable.
-
-    Each subscription opens ``/containers/{id}/stats?stream=1`` on its own connection and
-    reader thread. The first value's ``cpu_percent`` is 0 (no previous sample yet). A line
-    that is not a stats record is logged and skipped. The Observable completes when the engine
-    ends the stream (the container stopped or was removed) and errors with the client's typed
-    errors; disposing it closes the socket. An id that cannot name a container raises
-    ValueError at once.
-    """
-    path = f"/containers/{segment(container_id)}/stats"
-
-    def subscription() -> Observable[Stats]:
-        splitter = LineSplitter()
-
-        def decode(lines: list[bytes]) -> list[Stats]:
-            out: list[Stats] = []
-            for line in lines:
-                try:
-                    out.append(parse_stats(json.loads(line)))
-                except ValueError as exc:  # JSONDecodeError, StatsDecodeError
-                    log.warning("skipped a stats line (%d bytes): %s", len(line), exc)
-            return out
-
-        return observe_stream(
-            lambda on_open: client.open_stream(path, {"stream": "1"}, on_open),
-            lambda data: decode(splitter.feed(data)),
-            lambda: decode(splitter.close()),
-            name=f"genet-stats-{container_id[:12]}",
-        )
-
-    return reactivex.defer(lambda _scheduler: subscription())
+    n = to_int(value) if not isinstance(value, str) else None
+    return n if n is not None and 0 <= n <= _UINT64_MAX else 0

@@ -22,7 +22,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, TypeVar
 
@@ -30,9 +29,8 @@ import immutables
 
 from genet_rx.model.containers import Container, Health, State
 from genet_rx.model.events import Event
-
-#: How long after an event a list/inspect answer may still not reflect it.
-GRACE_NS = 2_000_000_000
+from genet_rx.state.changes import Inspected, Snapshot, Vanished
+from genet_rx.state.verdict import Verdict
 
 K = TypeVar("K")
 
@@ -57,40 +55,6 @@ INSPECT_VERBS = frozenset({"create", "update", "rename"})
 
 
 @dataclass(frozen=True, slots=True)
-class Snapshot:
-    """A full list answer. ``trust_ns``: rows with events newer than this keep their state."""
-
-    containers: tuple[Container, ...]
-    trust_ns: int
-
-
-@dataclass(frozen=True, slots=True)
-class Inspected:
-    """One inspect answer (a fresh row), trusted like a snapshot up to ``trust_ns``.
-
-    ``settles_ns`` is the ``timeNano`` of a ``die`` this inspect was asked for after. By the time
-    the engine sends ``die`` its restart manager has decided, so the answer's ``restarting`` or
-    ``exited`` is the truth for that die — it replaces the fold's prediction as long as no newer
-    event has moved the row since.
-    """
-
-    container: Container
-    trust_ns: int
-    settles_ns: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Vanished:
-    """An inspect answered 404: the container is gone (its destroy event may follow or not)."""
-
-    id: str
-    trust_ns: int
-
-
-Change = Event | Snapshot | Inspected | Vanished
-
-
-@dataclass(frozen=True, slots=True)
 class ContainerTable:
     rows: immutables.Map[str, Container] = field(default_factory=immutables.Map)
     tombstones: immutables.Map[str, int] = field(default_factory=immutables.Map)
@@ -109,15 +73,18 @@ class ContainerTable:
 EMPTY = ContainerTable()
 
 
-def apply(table: ContainerTable, change: Change) -> ContainerTable:
+ContainerChange = Event | Snapshot[Container] | Inspected[Container] | Vanished
+
+
+def apply(table: ContainerTable, change: ContainerChange) -> ContainerTable:
     """Fold one change into the table. Pure; returns ``table`` itself when nothing changed."""
     if isinstance(change, Event):
-        return _apply_event(table, change)
+        return apply_event(table, change)[0]
     if isinstance(change, Snapshot):
-        return _apply_snapshot(table, change)
+        return apply_snapshot(table, change)
     if isinstance(change, Inspected):
-        return _apply_inspected(table, change)
-    return _apply_vanished(table, change)
+        return apply_inspected(table, change)
+    return apply_vanished(table, change)
 
 
 def needs_inspect(table: ContainerTable, event: Event) -> bool:
@@ -132,17 +99,6 @@ def needs_inspect(table: ContainerTable, event: Event) -> bool:
     # What a die leads to is the engine's restart manager's call (policy, retry count, manual
     # stop): unless the policy is "no", ask the engine what it decided.
     return event.verb in INSPECT_VERBS or (event.verb == "die" and row.restart_policy != "no")
-
-
-class Verdict(StrEnum):
-    """What the fold makes of one event (counted and reported by the sync loop)."""
-
-    FOLDED = "folded"  # changes the row, or may
-    OTHER = "other"  # not a container event, or no actor id
-    NOISE = "noise"  # exec_*, attach, top, resize ...: nothing the table shows
-    DUPLICATE = "duplicate"  # the same (timeNano, id, action) seen before
-    OUT_OF_ORDER = "out_of_order"  # older than what the row already shows
-    GONE = "gone"  # about a destroyed container: ids are never reused
 
 
 def classify(table: ContainerTable, ev: Event) -> Verdict:
@@ -160,8 +116,13 @@ def classify(table: ContainerTable, ev: Event) -> Verdict:
     return Verdict.FOLDED
 
 
-def _apply_event(table: ContainerTable, ev: Event) -> ContainerTable:
+def apply_event(table: ContainerTable, ev: Event) -> tuple[ContainerTable, Verdict]:
+    """Fold one container event; also say what the fold made of it (classified once)."""
     verdict = classify(table, ev)
+    return _fold_event(table, ev, verdict), verdict
+
+
+def _fold_event(table: ContainerTable, ev: Event, verdict: Verdict) -> ContainerTable:
     if verdict in (Verdict.OTHER, Verdict.NOISE, Verdict.DUPLICATE):
         return table
     seen = table.seen.set(ev.key, ev.time_nano)
@@ -268,12 +229,12 @@ def _merge(old: Container | None, fresh: Container, trust_ns: int,
     return old if fresh == old else fresh
 
 
-def _apply_snapshot(table: ContainerTable, snap: Snapshot) -> ContainerTable:
+def apply_snapshot(table: ContainerTable, snap: Snapshot[Container]) -> ContainerTable:
     trust = snap.trust_ns
     tombs = table.tombstones
     with table.rows.mutate() as rows:
         listed = set()
-        for fresh in snap.containers:
+        for fresh in snap.rows:
             tomb = tombs.get(fresh.id)
             if tomb is not None and tomb > trust:
                 continue  # destroyed after the list could know
@@ -305,8 +266,8 @@ def _prune(m: immutables.Map[K, int], before_ns: int) -> immutables.Map[K, int]:
     return mm.finish()
 
 
-def _apply_inspected(table: ContainerTable, ins: Inspected) -> ContainerTable:
-    fresh = ins.container
+def apply_inspected(table: ContainerTable, ins: Inspected[Container]) -> ContainerTable:
+    fresh = ins.row
     tomb = table.tombstones.get(fresh.id)
     if tomb is not None:
         return table
@@ -317,7 +278,7 @@ def _apply_inspected(table: ContainerTable, ins: Inspected) -> ContainerTable:
     return dataclasses.replace(table, rows=table.rows.set(fresh.id, merged))
 
 
-def _apply_vanished(table: ContainerTable, gone: Vanished) -> ContainerTable:
+def apply_vanished(table: ContainerTable, gone: Vanished) -> ContainerTable:
     row = table.rows.get(gone.id)
     if row is None or (row.event_ns is not None and row.event_ns > gone.trust_ns):
         return table

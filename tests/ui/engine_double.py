@@ -19,7 +19,7 @@ from reactivex.scheduler import NewThreadScheduler
 from reactivex.subject import BehaviorSubject, ReplaySubject, Subject
 
 from genet_rx.engine.commands import Command, CommandResult, Outcome
-from genet_rx.engine.connection import Connection, Link
+from genet_rx.model.connection import Connection, Link
 from genet_rx.state.containers import ContainerTable
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from ui_harness import find_row, group_of, save_shot, tap
 
-from genet_rx.engine.connection import Link
+from genet_rx.model.connection import Link
 
 pytestmark = [pytest.mark.ui, pytest.mark.engine]
 

@@ -8,7 +8,7 @@ import pytest
 from engine_double import EngineDouble
 from ui_harness import find_row, group_of, resize, save_shot, tap, walk
 
-from genet_rx.engine.connection import Link
+from genet_rx.model.connection import Link
 from genet_rx.model.containers import Container, Health, Port, State
 from genet_rx.state.containers import from_rows
 

@@ -9,7 +9,7 @@ from dockerd import IMAGE
 from test_layouts import check_touch_sizes
 from ui_harness import find_row, looks, save_shot, tap
 
-from genet_rx.engine.connection import Link
+from genet_rx.model.connection import Link
 
 pytestmark = [pytest.mark.ui, pytest.mark.engine]
 

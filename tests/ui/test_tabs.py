@@ -345,7 +345,7 @@ def test_visible_running_rows_show_cpu_and_memory_with_bounded_streams(
 
 
 def test_losing_the_engine_lets_the_stream_go_and_reopens_it_when_back(make_app, frames):
-    from genet_rx.engine.connection import Link
+    from genet_rx.model.connection import Link
 
     engine, _app, detail = logs_open(make_app, frames)
     engine.log_streams.subject(WEB).on_next(LogLine("stdout", "before"))

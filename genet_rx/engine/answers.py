@@ -1,0 +1,101 @@
+"""Lists and inspects, per kind, turned into the changes the fold takes (Snapshot, Inspected).
+
+Each kind is one entry in :data:`READERS`: how to list it, how to inspect one, and the parsers
+that make rows of the answers. Every answer's ``trust_ns`` comes from its own ``Date`` header
+(the daemon's clock) less a grace period: the engine emits an event before its lists reflect it.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from genet_rx.api import containers
+from genet_rx.api.client import EngineClient, describe
+from genet_rx.errors import GenetError, NotFound
+from genet_rx.model.containers import container_from_inspect, container_from_list
+from genet_rx.model.events import Event
+from genet_rx.state.changes import GRACE_NS, Inspected, Snapshot, Vanished
+from genet_rx.wire.http import Response
+
+log = logging.getLogger("genet_rx.sync")
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """How one kind is read from the engine."""
+
+    listing: Callable[[EngineClient], Response]
+    entries: Callable[[Any], list[Any]]  # the list answer's entries
+    from_list: Callable[[Any, str], Any]
+    inspect: Callable[[EngineClient, str], Response]
+    from_inspect: Callable[[Any, str], Any]
+    key: Callable[[Any], str]
+    settles: Callable[[Event], int | None]  # which event an inspect after this one settles
+
+
+def _list_of(answer: Any) -> list[Any]:
+    if not isinstance(answer, list):
+        raise GenetError("the engine's list is not a list")
+    return answer
+
+
+READERS: dict[str, Reader] = {
+    "container": Reader(
+        listing=containers.list_response,
+        entries=_list_of,
+        from_list=container_from_list,
+        inspect=containers.inspect_response,
+        from_inspect=container_from_inspect,
+        key=lambda row: row.id,
+        # Only a die's outcome is worth settling: the engine decided it before sending die.
+        settles=lambda ev: ev.time_nano if ev.verb == "die" else None,
+    ),
+}
+
+
+def trust_ns(resp: Response) -> int:
+    """Up to when an answer can be trusted to reflect events: its Date less the grace period.
+
+    Date is the daemon's clock (same as timeNano), to the second; without it, ours.
+    """
+    date = resp.headers.get("date")
+    stamp = None
+    if date:
+        try:
+            stamp = int(email.utils.parsedate_to_datetime(date).timestamp()) * 1_000_000_000
+        except (TypeError, ValueError):
+            stamp = None
+    return (stamp if stamp is not None else time.time_ns()) - GRACE_NS
+
+
+def snapshot(client: EngineClient, kind: str) -> Snapshot[Any]:
+    """A full list of one kind (blocking); raises what the call raises."""
+    reader = READERS[kind]
+    resp = reader.listing(client)
+    rows = tuple(reader.from_list(e, client.host) for e in reader.entries(resp.json())
+                 if isinstance(e, dict))
+    return Snapshot(rows, trust_ns(resp), kind)
+
+
+def inspected(client: EngineClient, ev: Event) -> Inspected[Any] | Vanished | None:
+    """The engine's answer about the object of ``ev`` (blocking; never raises).
+
+    ``None`` when the inspect failed for another reason: the reconcile repairs it.
+    """
+    reader = READERS[ev.type]
+    try:
+        resp = reader.inspect(client, ev.actor_id)
+        doc = resp.json()
+        row = reader.from_inspect(doc if isinstance(doc, dict) else {}, client.host)
+        if reader.key(row):
+            return Inspected(row, trust_ns(resp), reader.settles(ev), ev.type)
+    except NotFound:
+        return Vanished(ev.actor_id, time.time_ns() - GRACE_NS, ev.type)
+    except Exception as exc:  # the reconcile repairs it; never end the pipeline for it
+        log.info("inspect of %s %s failed: %s", ev.type, ev.actor_id[:12], describe(exc))
+    return None

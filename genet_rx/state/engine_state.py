@@ -1,0 +1,98 @@
+"""One engine's whole state, and the fold that dispatches each change to its kind's fold.
+
+``apply`` is the function ``ops.scan`` runs over the sync pipeline's changes. An event goes
+to the fold of its ``Type`` through :data:`KINDS`; a list, inspect or 404 answer names its
+kind too. A kind with no fold here (plugin, daemon, config …) is counted as ``other`` and
+changes nothing. Each kind keeps its own persistent map, so a change costs the same however
+many objects the engine holds, and a table that did not change is the very same object (the
+UI compares tables by identity).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from genet_rx.model.connection import Connection, Link
+from genet_rx.model.events import Event
+from genet_rx.state import containers
+from genet_rx.state.changes import Change, Inspected, Snapshot, Vanished
+from genet_rx.state.containers import ContainerTable
+from genet_rx.state.verdict import Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """How the engine state folds one kind: the field that holds its table, and its folds."""
+
+    field: str
+    on_event: Callable[[Any, Event], tuple[Any, Verdict]]
+    on_snapshot: Callable[[Any, Any], Any]
+    on_inspected: Callable[[Any, Any], Any]
+    on_vanished: Callable[[Any, Vanished], Any]
+    needs_inspect: Callable[[Any, Event], bool]
+
+
+#: The kinds Genet folds, by the engine's event ``Type``.
+KINDS: dict[str, Kind] = {
+    "container": Kind("containers", containers.apply_event, containers.apply_snapshot,
+                      containers.apply_inspected, containers.apply_vanished,
+                      containers.needs_inspect),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class EngineState:
+    """Everything Genet knows about one engine. ``verdict``: what the last event came to."""
+
+    host: str = ""
+    connection: Connection = field(default_factory=lambda: Connection("", Link.CONNECTING))
+    containers: ContainerTable = field(default_factory=ContainerTable)
+    last_event_ns: int = 0  # the newest event folded, of any kind: where a resume starts
+    verdict: Verdict | None = None
+
+
+def initial(host: str) -> EngineState:
+    """The state of an engine not yet heard from."""
+    return EngineState(host=host, connection=Connection(host, Link.CONNECTING),
+                       containers=ContainerTable(host=host))
+
+
+def apply(state: EngineState, change: Change) -> EngineState:
+    """Fold one change into the state. Pure."""
+    if isinstance(change, Event):
+        return _apply_event(state, change)
+    if isinstance(change, Connection):
+        return dataclasses.replace(state, connection=change, verdict=None)
+    kind = KINDS[change.kind]
+    table = getattr(state, kind.field)
+    if isinstance(change, Snapshot):
+        new = kind.on_snapshot(table, change)
+    elif isinstance(change, Inspected):
+        new = kind.on_inspected(table, change)
+    else:
+        new = kind.on_vanished(table, change)
+    if new is table and state.verdict is None:
+        return state
+    return dataclasses.replace(state, **{kind.field: new}, verdict=None)
+
+
+def _apply_event(state: EngineState, ev: Event) -> EngineState:
+    last_ns = max(state.last_event_ns, ev.time_nano)
+    kind = KINDS.get(ev.type)
+    if kind is None:
+        return dataclasses.replace(state, last_event_ns=last_ns, verdict=Verdict.OTHER)
+    table = getattr(state, kind.field)
+    new, verdict = kind.on_event(table, ev)
+    if new is table:
+        return dataclasses.replace(state, last_event_ns=last_ns, verdict=verdict)
+    return dataclasses.replace(state, **{kind.field: new}, last_event_ns=last_ns,
+                               verdict=verdict)
+
+
+def needs_inspect(state: EngineState, ev: Event) -> bool:
+    """Does this event leave its object short of facts only an inspect can give?"""
+    kind = KINDS.get(ev.type)
+    return kind is not None and kind.needs_inspect(getattr(state, kind.field), ev)
