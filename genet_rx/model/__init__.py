@@ -1,0 +1,1 @@
+"""Values Genet shows, and the parsers that build them from the engine's answers."""
