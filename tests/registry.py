@@ -231,6 +231,8 @@ class SlowRelay:
         self._closed = threading.Event()
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
+        self.connections = 0  # accepted so far
+        self.forwarded = 0  # bytes moved so far, both ways
         threading.Thread(target=self._accept, name="slow-relay", daemon=True).start()
 
     @property
@@ -251,6 +253,7 @@ class SlowRelay:
             upstream.settimeout(None)
             with self._lock:
                 self._sockets += [client, upstream]
+                self.connections += 1
             for src, dst in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(src, dst), daemon=True).start()
 
@@ -262,6 +265,8 @@ class SlowRelay:
                 if not data:
                     break
                 dst.sendall(data)
+                with self._lock:
+                    self.forwarded += len(data)
                 time.sleep(len(data) / self.rate)
         except OSError:
             pass
