@@ -191,6 +191,12 @@ def test_waiting_layer_is_waiting() -> None:
     assert LayerPhase.WAITING in phases(waiting).values()
 
 
+def test_other_news_about_a_layer_is_not_the_pull_status() -> None:
+    listed = fold(PullProgress(REF), {"status": "Pulling fs layer", "id": "a"})
+    retry = fold(listed, {"status": "Retrying in 5 seconds", "id": "a"})
+    assert retry == listed
+
+
 def test_small_layer_without_downloading_lines_counts_as_downloaded() -> None:
     listed = fold(PullProgress(REF), {"status": "Pulling fs layer", "id": "a"})
     done = fold(listed, {"status": "Download complete", "id": "a"})

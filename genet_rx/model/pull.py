@@ -15,9 +15,10 @@ layer goes through phases, in this order::
     Pull complete                   → done
     Already exists                  → exists       (nothing to fetch: the engine has it)
 
-The counters belong to a phase, so the fold aggregates per layer by phase and never sums the
-latest counters blindly. A layer's phase only moves forward: ``Downloading`` lines that come
-after ``Download complete`` (they do) change nothing.
+Any other text about a known layer ("Retrying in 5 seconds") leaves it as it was; any other
+record is the pull's own status. The counters belong to a phase, so the fold aggregates per
+layer by phase and never sums the latest counters blindly. A layer's phase only moves
+forward: ``Downloading`` lines that come after ``Download complete`` (they do) change nothing.
 
 What the byte counts mean
 -------------------------
@@ -192,8 +193,8 @@ def fold(progress: PullProgress, record: dict[str, Any]) -> PullProgress:
     layer_id = record.get("id")
     phase = _LAYER_STATUS.get(status)
     if phase is None or not isinstance(layer_id, str) or not layer_id:
-        if not status:
-            return progress
+        if not status or any(layer.id == layer_id for layer in progress.layers):
+            return progress  # e.g. "Retrying in 5 seconds" about a layer: not the pull's news
         return replace(progress, status=status, finished=progress.finished or _is_final(status))
     return replace(progress, layers=_update(progress.layers, layer_id, phase, record))
 
