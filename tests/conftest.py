@@ -1,6 +1,9 @@
 """Shared test fixtures: a private Docker daemon for `engine` tests, and a docker helper.
 
 Rules:
+- A test that asks for `registry` gets the session's local image registry (Debian's
+  docker-registry on 127.0.0.1, started on first use); unavailable, it skips or fails like the
+  daemon.
 - A test marked `engine` gets the session's private daemon (started lazily, on the first
   such test, and stopped at the end of the session, on failure and on Ctrl-C too).
 - If the daemon cannot be had, engine tests skip with the reason, unless
@@ -33,6 +36,7 @@ from dockerd import (
     PrivateDaemon,
     build_busybox_image,
 )
+from registry import LocalRegistry, RegistryUnavailable
 
 # Tests should import these from `dockerd`: with tests/ui/conftest.py also present,
 # `from conftest import …` can resolve to the wrong conftest.
@@ -43,10 +47,10 @@ def require_engine() -> bool:
     return os.environ.get("GENET_REQUIRE_ENGINE") == "1"
 
 
-def _unavailable(reason: str) -> None:
+def _unavailable(reason: str, what: str = "private Docker daemon") -> None:
     if require_engine():
-        pytest.fail(f"private Docker daemon unavailable and GENET_REQUIRE_ENGINE=1: {reason}")
-    pytest.skip(f"private Docker daemon unavailable: {reason}")
+        pytest.fail(f"{what} unavailable and GENET_REQUIRE_ENGINE=1: {reason}")
+    pytest.skip(f"{what} unavailable: {reason}")
 
 
 def _interrupt_on_sigterm() -> None:
@@ -83,6 +87,21 @@ def daemon(request: pytest.FixtureRequest) -> Iterator[PrivateDaemon]:
         dockerd.cleanup()
         _unavailable(f"{type(exc).__name__}: {exc}; dockerd log tail:\n{tail}")
     yield dockerd
+
+
+@pytest.fixture(scope="session")
+def registry(request: pytest.FixtureRequest) -> Iterator[LocalRegistry]:
+    """A running local image registry on 127.0.0.1 (started lazily, for the tests that ask)."""
+    local = LocalRegistry()
+    atexit.register(local.cleanup)
+    request.addfinalizer(local.cleanup)
+    _interrupt_on_sigterm()
+    try:
+        local.start()
+    except (RegistryUnavailable, OSError, subprocess.SubprocessError) as exc:
+        local.cleanup()
+        _unavailable(str(exc), "local image registry")
+    yield local
 
 
 @pytest.fixture
