@@ -20,8 +20,8 @@ from registry import (
     push_layers_image,
 )
 
+from genet_rx.api.client import EngineClient
 from genet_rx.api.pull import pull
-from genet_rx.client import EngineClient
 from genet_rx.errors import EngineError, NotFound
 from genet_rx.model.pull import LayerPhase, PullError, PullProgress
 

@@ -22,7 +22,7 @@ from genet_rx.model.pull import (
     finish,
     fold,
 )
-from genet_rx.ndjson import LineSplitter
+from genet_rx.wire.ndjson import LineSplitter
 
 SAMPLES = Path(__file__).parent / "samples"
 REF = "127.0.0.1:5000/genet/layers:1"

@@ -17,8 +17,8 @@ import pytest
 from reactivex import Observable
 
 from genet_rx.api.auth import Credentials, registry_auth_header
+from genet_rx.api.client import EngineClient
 from genet_rx.api.pull import pull
-from genet_rx.client import EngineClient
 from genet_rx.errors import NotFound
 from genet_rx.model.pull import PullError, PullProgress
 

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import GenetError
-from ..hosts import config_dir as docker_config_dir
+from genet_rx.errors import GenetError
+from genet_rx.wire.hosts import config_dir as docker_config_dir
 
 #: The key Docker Hub's credentials are stored under.
 DOCKER_HUB = "https://index.docker.io/v1/"

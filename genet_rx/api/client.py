@@ -28,7 +28,7 @@ from genet_rx.model.common import parse_version
 from genet_rx.wire.http import HTTPStream, Response, exchange
 from genet_rx.wire.transport import Endpoint, Transport, open_transport, parse_host
 
-log = logging.getLogger("genet_rx.api.client")
+log = logging.getLogger(__name__)
 
 #: The API versions Genet speaks. 1.24 (Docker 1.12) has Type/Action events and JSON filters.
 MIN_API = (1, 24)

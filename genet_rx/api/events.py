@@ -16,7 +16,7 @@ from genet_rx.model.events import Event, EventDecodeError, decode_event_line
 from genet_rx.wire.ndjson import LineSplitter
 from genet_rx.wire.streams import observe_stream
 
-log = logging.getLogger("genet_rx.events")
+log = logging.getLogger(__name__)
 
 
 def events(client: EngineClient, since: str | None = None, until: str | None = None,

@@ -16,10 +16,9 @@ from collections.abc import Callable
 import reactivex
 from reactivex import Observable
 
-from ..client import EngineClient
-from ..errors import error_for_status
-from ..http import HTTPStream, Response
-from ..model.pull import (
+from genet_rx.api.client import EngineClient
+from genet_rx.errors import error_for_status
+from genet_rx.model.pull import (
     PullDecodeError,
     PullError,
     PullProgress,
@@ -27,10 +26,11 @@ from ..model.pull import (
     finish,
     fold,
 )
-from ..ndjson import LineSplitter
-from ..streams import observe_stream
+from genet_rx.wire.http import HTTPStream, Response
+from genet_rx.wire.ndjson import LineSplitter
+from genet_rx.wire.streams import observe_stream
 
-log = logging.getLogger("genet_rx.api.pull")
+log = logging.getLogger(__name__)
 
 _DEFAULT_TAG = "latest"
 

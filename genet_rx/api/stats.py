@@ -13,7 +13,7 @@ from genet_rx.model.stats import Stats, parse_stats
 from genet_rx.wire.ndjson import LineSplitter
 from genet_rx.wire.streams import observe_stream
 
-log = logging.getLogger("genet_rx.stats")
+log = logging.getLogger(__name__)
 
 
 def stats(client: EngineClient, container_id: str) -> Observable[Stats]:

@@ -22,7 +22,7 @@ from genet_rx.model.events import Event
 from genet_rx.state.changes import GRACE_NS, Inspected, Snapshot, Vanished
 from genet_rx.wire.http import Response
 
-log = logging.getLogger("genet_rx.sync")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)

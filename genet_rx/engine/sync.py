@@ -47,7 +47,7 @@ from genet_rx.model.events import Event
 from genet_rx.state.changes import Change
 from genet_rx.state.engine_state import EngineState, apply, needs_inspect
 
-log = logging.getLogger("genet_rx.sync")
+log = logging.getLogger(__name__)
 
 
 class Backoff:

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .common import entries, obj, text
+from genet_rx.model.common import entries, obj, text
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from .common import NO_LABELS, entries, labels, obj, parse_time_ns, strings, text, to_int
+from genet_rx.model.common import (
+    NO_LABELS,
+    entries,
+    labels,
+    obj,
+    parse_time_ns,
+    strings,
+    text,
+    to_int,
+)
 
 #: What the engine lists in place of a tag or a digest for an image that has none.
 NO_TAG: Final = "<none>:<none>"

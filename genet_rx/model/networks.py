@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from .common import NO_LABELS, entries, labels, obj, parse_time_ns, text
+from genet_rx.model.common import NO_LABELS, entries, labels, obj, parse_time_ns, text
 
 #: Networks every engine has and none can remove.
 BUILTIN: Final = frozenset({"bridge", "host", "none"})

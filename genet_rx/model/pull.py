@@ -41,7 +41,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from ..errors import GenetError
+from genet_rx.errors import GenetError
 
 
 class PullDecodeError(ValueError):

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .common import NO_LABELS, entries, labels, parse_time_ns, text
+from genet_rx.model.common import NO_LABELS, entries, labels, parse_time_ns, text
 
 
 @dataclass(frozen=True, slots=True)
