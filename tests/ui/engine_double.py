@@ -99,6 +99,30 @@ class EngineDouble:
     def close(self) -> None:
         self.closed = True
 
+    # -- dialogs: pulls and the engine's networks --------------------------------------------
+
+    @property
+    def pulls(self) -> Streams:
+        """Pull streams by reference: push PullProgress values with
+        ``pulls.subject(ref).on_next(…)``, end with ``on_completed`` / ``on_error``."""
+        if not hasattr(self, "_pulls"):
+            self._pulls = Streams()
+        return self._pulls
+
+    def pull(self, reference: str) -> Observable[Any]:
+        return self.pulls.observable(reference)
+
+    @property
+    def network_tables(self) -> ReplaySubject[Any]:
+        """What ``networks`` replays: push a Table of Network rows."""
+        if not hasattr(self, "_network_tables"):
+            self._network_tables: ReplaySubject[Any] = ReplaySubject(1)
+        return self._network_tables
+
+    @property
+    def networks(self) -> Observable[Any]:
+        return self.network_tables
+
 
 class Streams:
     """Per-container Subjects standing in for engine.logs / engine.stats streams.
