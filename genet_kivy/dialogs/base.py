@@ -60,7 +60,7 @@ class DialogInput(TextInput):
     def keyboard_on_key_down(self, window: Any, keycode: Any, text: Any, modifiers: Any) -> Any:
         if keycode and keycode[0] == ESCAPE:
             dialog = self.parent
-            while dialog is not None and not isinstance(dialog, Dialog):
+            while dialog is not None and not isinstance(dialog, DialogCard):
                 dialog = dialog.parent
             if dialog is not None:
                 self.focus = False
@@ -69,7 +69,7 @@ class DialogInput(TextInput):
         return super().keyboard_on_key_down(window, keycode, text, modifiers)
 
 
-class Dialog(ModalView):
+class DialogCard(ModalView):
     """A card over the app with a title, an error line and a primary action (``submit``)."""
 
     title = StringProperty("")

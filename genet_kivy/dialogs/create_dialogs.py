@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import Dialog
+from .base import DialogCard
 from .commands import CreateNetwork, CreateVolume
 from .run_form import check_name
 
 
-class CreateVolumeDialog(Dialog):
+class CreateVolumeDialog(DialogCard):
     focus_id = "name"
 
     def submit(self) -> None:
@@ -29,7 +29,7 @@ class CreateVolumeDialog(Dialog):
         self.app.notify(f"Created volume {name}".rstrip(), "info")
 
 
-class CreateNetworkDialog(Dialog):
+class CreateNetworkDialog(DialogCard):
     focus_id = "name"
 
     def submit(self) -> None:

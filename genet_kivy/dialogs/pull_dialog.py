@@ -9,12 +9,12 @@ from kivy.properties import BooleanProperty, ListProperty, NumericProperty, Stri
 
 from genet_rx.api.pull import parse_reference
 
-from .base import Dialog, tasks_of
+from .base import DialogCard, tasks_of
 from .pull_rows import bytes_line, layer_lines, percent
 from .pull_session import PullSession, PullState, pull_key
 
 
-class PullDialog(Dialog):
+class PullDialog(DialogCard):
     """Shows one PullSession (none before Pull is tapped)."""
 
     focus_id = "reference"

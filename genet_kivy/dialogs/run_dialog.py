@@ -11,7 +11,7 @@ from typing import Any
 
 from kivy.properties import ListProperty, StringProperty
 
-from .base import Dialog
+from .base import DialogCard
 from .commands import RunContainer
 from .run_form import RESTART_POLICIES, RunForm, check_run
 
@@ -25,7 +25,7 @@ def network_names(table: Any) -> list[str]:
     return [DEFAULT_NETWORK, *names]
 
 
-class RunDialog(Dialog):
+class RunDialog(DialogCard):
     focus_id = "image"
     restart = StringProperty("no")
     policies = ListProperty(list(RESTART_POLICIES))
