@@ -156,3 +156,29 @@ def test_keys_enter_pulls_and_escape_closes_only_the_dialog(make_app, frames, ki
     frames.step(2)
     assert not dialog.is_open and engine.pulls.live == 1
     assert app.root.parent is kivy_window  # the app is still there
+
+
+def test_a_stopping_app_cancels_its_pulls(make_app, frames):
+    engine, app, dialog = open_pull_dialog(make_app, frames)
+    start_pull(frames, dialog, engine, "busybox")
+    tap(dialog.ids.close, frames)
+    app.dispatch("on_stop")
+    assert engine.pulls.live == 0 and app.tasks.running == ()
+
+
+def test_an_indicator_the_top_bar_already_holds_is_used(make_app, frames):
+    from genet_kivy.dialogs import TaskIndicator, open_pull
+    from genet_kivy.dialogs.base import ensure_kv, walk
+
+    app = make_app(live_engine())
+    ensure_kv()
+    placed = TaskIndicator()  # as the app's top_bar.kv would place it
+    app.root.ids.topbar.add_widget(placed)
+    frames.step(2)
+    assert placed.tasks is app.tasks  # it found the app's Tasks on its own
+    dialog = open_pull(app)
+    frames.step(2)
+    indicators = [w for w in walk(app.root.ids.topbar) if isinstance(w, TaskIndicator)]
+    assert indicators == [placed]
+    start_pull(frames, dialog, app.engine, "busybox")
+    frames.until(lambda: placed.shown and placed.text == "Pulling busybox", what="shown")
