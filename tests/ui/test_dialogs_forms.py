@@ -149,6 +149,7 @@ def test_create_dialogs_send_and_show_refusals(make_app, frames, kivy_window, ki
     tap(dialog.ids.create, frames)
     frames.until(lambda: dialog.error, what="refusal")
     assert dialog.error == 'plugin "nope" not found' and dialog.is_open
+    save_shot(kivy_window, frames, f"create-{kind}-800x480")
     engine.answer = lambda c: CommandResult(c, Outcome.DONE)
     dialog.ids.driver.text = ""
     tap(dialog.ids.create, frames)
