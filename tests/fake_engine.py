@@ -429,6 +429,9 @@ class FakeEngine:
         self.url = "unix://" + self.socket_path
         self._lock = threading.RLock()
         self._containers: dict[str, _Container] = {}
+        # Images, volumes and networks: engine-shaped documents by key (id, name, id).
+        self._objects: dict[str, dict[str, dict[str, Any]]] = {
+            "image": {}, "volume": {}, "network": {}}
         self._history: deque[tuple[int, Any, bytes]] = deque(maxlen=HISTORY_SIZE)
         self._subs: list[_Subscriber] = []
         self._faults: list[Fault] = []
@@ -534,6 +537,19 @@ class FakeEngine:
             c.cmd, c.env, c.tty = list(cmd or c.cmd), list(env or c.env), tty
             self._containers[c.id] = c
             return c.id
+
+    def add_object(self, kind: str, doc: dict[str, Any]) -> str:
+        """Put an image, volume or network document (as the engine's inspect answers it) in
+        the store without any event; its list entry is the same document. Returns its key."""
+        key = str(doc["Name"] if kind == "volume" else doc["Id"])
+        with self._lock:
+            self._objects[kind][key] = dict(doc)
+        return key
+
+    def remove_object(self, kind: str, key: str) -> None:
+        """Take an image, volume or network out of the store without any event."""
+        with self._lock:
+            self._objects[kind].pop(key, None)
 
     def set_state(self, ref: str, state: str, exit_code: int = 0) -> None:
         """Change a container's state without any event."""
@@ -893,6 +909,17 @@ class FakeEngine:
             return self._list(q)
         if (req.method, route) == ("POST", "/containers/create"):
             return self._create(q, body)
+        listed = {"/images/json": "image", "/volumes": "volume", "/networks": "network"}
+        if req.method == "GET" and route in listed:
+            with self._lock:
+                docs = list(self._objects[listed[route]].values())
+            return _json({"Volumes": docs, "Warnings": None} if route == "/volumes" else docs)
+        m = re.fullmatch(r"/(images|volumes|networks)/(.+?)(/json)?", route)
+        if m is not None and req.method == "GET":
+            kind = m.group(1)[:-1]
+            with self._lock:
+                doc = self._objects[kind].get(unquote(m.group(2)))
+            return _json(doc) if doc is not None else _error(404, f"no such {kind}")
         m = re.fullmatch(r"/containers/([^/]+)(/[a-z]+)?", route)
         if m is not None:
             ref, verb = unquote(m.group(1)), (m.group(2) or "")[1:]

@@ -11,7 +11,8 @@ from __future__ import annotations
 import operator
 import threading
 from collections import Counter
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import reactivex
 from reactivex import Observable
@@ -20,17 +21,28 @@ from reactivex.disposable import Disposable
 from reactivex.scheduler import EventLoopScheduler, ThreadPoolScheduler
 from reactivex.subject import Subject
 
-from genet_rx.api import containers, logs, stats
+from genet_rx.api import images, logs, stats, system
+from genet_rx.api.auth import registry_auth_for
 from genet_rx.api.client import EngineClient
 from genet_rx.api.events import events
+from genet_rx.api.pull import pull
+from genet_rx.engine.answers import READERS
 from genet_rx.engine.commands import Command, CommandResult, run_command
 from genet_rx.engine.sync import Backoff, live_state
 from genet_rx.model.connection import Connection, Link
+from genet_rx.model.disk import DiskUsage, disk_usage_from_answer
 from genet_rx.model.events import Event
+from genet_rx.model.images import Image, ImageLayer, history_from_answer
 from genet_rx.model.logs import LogLine
+from genet_rx.model.networks import Network
+from genet_rx.model.pull import PullProgress
 from genet_rx.model.stats import Stats
+from genet_rx.model.volumes import Volume
 from genet_rx.state.containers import ContainerTable
 from genet_rx.state.engine_state import EngineState, apply, initial
+from genet_rx.state.resources import Table
+
+T = TypeVar("T")
 
 
 class _FoldThread(EventLoopScheduler):
@@ -81,6 +93,24 @@ class Engine:
                                 ops.distinct_until_changed(comparer=operator.is_))
 
     @property
+    def images(self) -> Observable[Table[Image]]:
+        """The live image table (keyed by id); the latest is replayed."""
+        return self._table_of(lambda s: s.images)
+
+    @property
+    def volumes(self) -> Observable[Table[Volume]]:
+        """The live volume table (keyed by name); the latest is replayed."""
+        return self._table_of(lambda s: s.volumes)
+
+    @property
+    def networks(self) -> Observable[Table[Network]]:
+        """The live network table (keyed by id); the latest is replayed."""
+        return self._table_of(lambda s: s.networks)
+
+    def _table_of(self, part: Callable[[EngineState], T]) -> Observable[T]:
+        return self._state.pipe(ops.map(part), ops.distinct_until_changed(comparer=operator.is_))
+
+    @property
     def connection(self) -> Observable[Connection]:
         """Connection states, the latest replayed first; repeats are not re-emitted."""
         return self._state.pipe(ops.map(_connection_of),
@@ -109,10 +139,35 @@ class Engine:
         return reactivex.from_callable(lambda: run_command(self.client, command),
                                        scheduler=self._pool)
 
-    def inspect(self, container_id: str) -> Observable[dict[str, Any]]:
-        """The full inspect document of one container (one value, or a GenetError)."""
-        return reactivex.from_callable(lambda: containers.inspect(self.client, container_id),
-                                       scheduler=self._pool)
+    def inspect(self, id: str, kind: str = "container") -> Observable[dict[str, Any]]:
+        """The full inspect document of one object (one value, or a GenetError).
+
+        ``kind`` is ``container``, ``image``, ``volume`` or ``network``.
+        """
+        reader = READERS[kind]
+        return self._call(lambda: dict(reader.inspect(self.client, id).json()))
+
+    def image_history(self, image_id: str) -> Observable[tuple[ImageLayer, ...]]:
+        """An image's layers, newest first (one value)."""
+        return self._call(lambda: history_from_answer(images.history(self.client, image_id)))
+
+    def disk_usage(self) -> Observable[DiskUsage]:
+        """What images, containers, volumes and build cache take (one value). Expensive on
+        the engine: ask only when a person asks."""
+        return self._call(lambda: disk_usage_from_answer(system.disk_usage(self.client)))
+
+    def pull(self, reference: str) -> Observable[PullProgress]:
+        """Pull an image, with progress; credentials from the user's docker config.
+
+        Disposing the subscription closes the stream, which cancels the pull in the engine.
+        """
+        def start() -> Observable[PullProgress]:
+            return pull(self.client, reference, registry_auth_for(reference))
+
+        return reactivex.defer(lambda _: start())
+
+    def _call(self, call: Callable[[], T]) -> Observable[T]:
+        return reactivex.from_callable(call, scheduler=self._pool)
 
     def logs(self, container_id: str, follow: bool = True, tail: int | None = 10_000,
              timestamps: bool = False) -> Observable[LogLine]:
