@@ -95,13 +95,18 @@ def trust_ns(resp: Response) -> int:
     return (stamp if stamp is not None else time.time_ns()) - GRACE_NS
 
 
-def snapshot(client: EngineClient, kind: str) -> Snapshot[Any]:
-    """A full list of one kind (blocking); raises what the call raises."""
+def snapshot(client: EngineClient, kind: str, after: Event | None = None) -> Snapshot[Any]:
+    """A full list of one kind (blocking); raises what the call raises.
+
+    ``after``: the event this list was asked for after (a prune). An image, volume or network
+    list reflects every event before it, so it is trusted up to that event at least.
+    """
     reader = READERS[kind]
     resp = reader.listing(client)
     rows = tuple(reader.from_list(e, client.host) for e in reader.entries(resp.json())
                  if isinstance(e, dict))
-    return Snapshot(rows, trust_ns(resp), kind)
+    trust = trust_ns(resp)
+    return Snapshot(rows, trust if after is None else max(trust, after.time_nano), kind)
 
 
 def inspected(client: EngineClient, ev: Event) -> Inspected[Any] | Vanished | None:

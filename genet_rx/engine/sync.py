@@ -45,7 +45,7 @@ from genet_rx.model.common import parse_time_ns
 from genet_rx.model.connection import Connection, Link
 from genet_rx.model.events import Event
 from genet_rx.state.changes import Change
-from genet_rx.state.engine_state import EngineState, apply, needs_inspect
+from genet_rx.state.engine_state import EngineState, apply, needs_inspect, needs_list
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +145,8 @@ def live_state(
 
         def inspect_if_needed() -> Observable[Change]:
             # Runs once ev is folded (concat): decided on the state that holds it.
+            if needs_list(ev):
+                return blocking(partial(snapshot, client, ev.type, ev))
             if not needs_inspect(latest(), ev):
                 return reactivex.empty()
             answer: Observable[Change | None] = reactivex.from_callable(
