@@ -917,9 +917,12 @@ class FakeEngine:
         m = re.fullmatch(r"/(images|volumes|networks)/(.+?)(/json)?", route)
         if m is not None and req.method == "GET":
             kind = m.group(1)[:-1]
+            ref = unquote(m.group(2))
             with self._lock:
-                doc = self._objects[kind].get(unquote(m.group(2)))
-            return _json(doc) if doc is not None else _error(404, f"no such {kind}")
+                docs = self._objects[kind]
+                doc = docs.get(ref) or next(  # an image also by one of its tags
+                    (d for d in docs.values() if ref in (d.get("RepoTags") or [])), None)
+            return _json(doc) if doc is not None else _error(404, f"no such {kind}: {ref}")
         m = re.fullmatch(r"/containers/([^/]+)(/[a-z]+)?", route)
         if m is not None:
             ref, verb = unquote(m.group(1)), (m.group(2) or "")[1:]

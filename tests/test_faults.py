@@ -317,3 +317,63 @@ def test_secrets_never_reach_debug_logs(fake: FakeEngine, caplog: pytest.LogCapt
     wait_for(lambda: live.engine.client.malformed_events == 1, what="the broken line counted")
     assert "skipped an events line" in caplog.text  # the debug log speaks, without content
     assert secret not in caplog.text
+
+
+def kinds_view(engine: Engine) -> tuple[set[str], set[str], set[str]]:
+    s = engine.latest
+    return set(s.images.rows), set(s.volumes.rows), set(s.networks.rows)
+
+
+def fake_kinds(fake: FakeEngine) -> tuple[set[str], set[str], set[str]]:
+    client = EngineClient(fake.url)
+    vols = client.get_json("/volumes")["Volumes"]
+    return ({i["Id"] for i in client.get_json("/images/json")}, {v["Name"] for v in vols},
+            {n["Id"] for n in client.get_json("/networks")})
+
+
+def test_hostile_image_volume_and_network_events_leave_the_state_right(
+        fake: FakeEngine) -> None:
+    image = "sha256:" + "b" * 64
+    fake.add_object("image", {"Id": image, "RepoTags": ["app:1"], "Size": 5, "Created": 1})
+    fake.add_object("volume", {"Name": "data", "Driver": "local", "Mountpoint": "/v/data"})
+    net = fake.add_object("network", {"Id": "c" * 64, "Name": "front", "Driver": "bridge"})
+    live = Live(fake.url)
+    try:
+        live.wait_state(Link.CONNECTED)
+        fake.wait_subscribed()
+        hostile_events(fake, live, image, net)
+    finally:
+        live.engine.close()
+
+
+def hostile_events(fake: FakeEngine, live: Live, image: str, net: str) -> None:
+    now = time.time_ns()
+    hostile = [
+        {"Type": "image", "Action": "pull", "Actor": {"ID": "app:1"}, "timeNano": now},
+        {"Type": "image", "Action": "delete", "Actor": {"ID": "sha256:" + "d" * 64},
+         "timeNano": now + 1},  # an image Genet never saw
+        {"Type": "image", "Action": "untag", "Actor": {}, "timeNano": now + 2},  # no id
+        {"Type": "volume", "Action": "create", "Actor": {"ID": "data",
+         "Attributes": {"driver": "local"}}, "timeNano": now + 3},  # again, as a run reuses
+        {"Type": "volume", "Action": "teleport", "Actor": {"ID": "data"}, "timeNano": now + 4},
+        {"Type": "volume", "Action": "mount", "Actor": {"ID": "data",
+         "Attributes": {"container": "no-such-container"}}, "timeNano": now + 5},
+        {"Type": "network", "Action": "connect", "Actor": {"ID": net, "Attributes": {
+         "container": "no-such-container", "name": "front"}}, "timeNano": now + 6},
+        {"Type": "network", "Action": "disconnect", "Actor": {"ID": net, "Attributes": {}},
+         "timeNano": now + 7},
+        {"Type": "network", "Action": "destroy", "Actor": {"ID": "e" * 64,
+         "Attributes": {"name": "x" * 100_000}}, "timeNano": now + 8},
+        {"Type": "volume", "Action": "prune", "Actor": {"ID": ""}, "timeNano": now + 9},
+    ]
+    for record in hostile:
+        fake.emit(record)
+    want = ({image}, {"data"}, {net})
+    wait_for(lambda: kinds_view(live.engine) == fake_kinds(fake) == want,
+             what="images, volumes and networks equal to the engine's")
+    fake.remove_object("volume", "data")
+    fake.emit({"Type": "volume", "Action": "destroy", "Actor": {"ID": "data"},
+               "timeNano": now + 10})
+    wait_for(lambda: "data" not in live.engine.latest.volumes.rows, what="the destroyed volume")
+    assert kinds_view(live.engine) == fake_kinds(fake)
+    assert live.connects() == 1  # nothing of it broke the stream
