@@ -177,7 +177,7 @@ def _read_config(path: Path) -> dict[str, Any] | None:
         raise CredentialsError(f"cannot read {path}: {type(exc).__name__}") from None
     try:
         config = json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         # The position only: the text around it could be a secret.
         raise CredentialsError(f"{path} is not valid JSON (line {getattr(exc, 'lineno', '?')})"
                                ) from None
@@ -221,7 +221,7 @@ def _from_helper(name: str, server: str, run_helper: RunHelper) -> Credentials |
             f"{reason}")
     try:
         doc = json.loads(out)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise CredentialsError(
             f"the credential helper {program} answered something that is not JSON") from None
     if not isinstance(doc, dict):

@@ -37,7 +37,7 @@ def _read_json(path: Path) -> Any:
         raise HostError(f"cannot read {path}: {exc}") from None
     try:
         return json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise HostError(f"{path} is not valid JSON: {exc}") from None
 
 
