@@ -165,8 +165,21 @@ def _shown(row: Container) -> tuple[object, ...]:
     return (row.name, row.image, row.state, row.health, row.exit_code)
 
 
+def visible(text: str) -> str:
+    """Text safe for a terminal: control and format characters (ESC, CR, BEL, bidi overrides…)
+    shown as escapes, so a container's name can never drive the terminal."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+                   for ch in text)
+
+
+def _visible_line(line: Line) -> Line:
+    return {k: visible(v) if isinstance(v, str) else
+            [visible(x) for x in v] if isinstance(v, list) else v for k, v in line.items()}
+
+
 def _human(out: TextIO) -> Callable[[Line], None]:
     def write(line: Line) -> None:
+        line = _visible_line(line)
         stamp = datetime.now().strftime("%H:%M:%S")
         kind = line["type"]
         if kind == "engine":
