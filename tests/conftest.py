@@ -38,6 +38,8 @@ from dockerd import (
 )
 from registry import LocalRegistry, RegistryUnavailable
 
+pytest_plugins = ["pytester"]  # tests of the test rules themselves (test_infra.py)
+
 # Tests should import these from `dockerd`: with tests/ui/conftest.py also present,
 # `from conftest import …` can resolve to the wrong conftest.
 __all__ = ["IMAGE", "LABEL", "DockerCLI", "DockerCLIError"]
@@ -120,17 +122,13 @@ def _engine_marker_gets_daemon(request: pytest.FixtureRequest) -> None:
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    """Under GENET_REQUIRE_ENGINE=1, a skipped engine test is a failed one."""
+    """Under GENET_REQUIRE_ENGINE=1 (CI), a skipped test is a failed one: no engine, no
+    registry, no display, no openssl — whatever a test needs, CI must have it."""
     report = yield
-    if (
-        require_engine()
-        and report.skipped
-        and not hasattr(report, "wasxfail")
-        and item.get_closest_marker("engine") is not None
-    ):
+    if require_engine() and report.skipped and not hasattr(report, "wasxfail"):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         report.outcome = "failed"
-        report.longrepr = f"engine test skipped but GENET_REQUIRE_ENGINE=1 forbids it: {reason}"
+        report.longrepr = f"test skipped but GENET_REQUIRE_ENGINE=1 forbids it: {reason}"
     return report
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -145,6 +146,7 @@ class EngineClient:
             stream.read_head()
             if stream.status >= 300:
                 transport.settimeout(self.timeout)
+                stream.deadline = time.monotonic() + self.timeout
                 body = Response(stream.status, stream.headers, stream.read_all(1 << 20))
                 raise error_for_status(stream.status, body.message)
         except BaseException:

@@ -58,3 +58,9 @@ def remove(client: EngineClient, container_id: str, force: bool = False,
            volumes: bool = False) -> None:
     client.request("DELETE", f"/containers/{segment(container_id)}",
                    {"force": "1" if force else None, "v": "1" if volumes else None})
+
+
+def create(client: EngineClient, config: dict[str, Any], name: str = "") -> Any:
+    """``POST /containers/create`` with a config as the engine takes it; answers ``{"Id"}``."""
+    return client.request("POST", "/containers/create", {"name": name or None},
+                          body=config).json()

@@ -14,11 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from genet_rx.api import containers
+from genet_rx.api import containers, images, networks, volumes
 from genet_rx.api.client import EngineClient, describe
 from genet_rx.errors import GenetError, NotFound
+from genet_rx.model.common import entries
 from genet_rx.model.containers import container_from_inspect, container_from_list
 from genet_rx.model.events import Event
+from genet_rx.model.images import image_from_inspect, image_from_list
+from genet_rx.model.networks import network_from_inspect, network_from_list
+from genet_rx.model.volumes import volume_from_inspect, volume_from_list
 from genet_rx.state.changes import GRACE_NS, Inspected, Snapshot, Vanished
 from genet_rx.wire.http import Response
 
@@ -44,6 +48,16 @@ def _list_of(answer: Any) -> list[Any]:
     return answer
 
 
+def _volumes_of(answer: Any) -> list[Any]:
+    if not isinstance(answer, dict):
+        raise GenetError("the engine's volume list is not an object")
+    return list(entries(answer.get("Volumes")))  # null when there are none
+
+
+def _settles_every(ev: Event) -> int | None:
+    return ev.time_nano
+
+
 READERS: dict[str, Reader] = {
     "container": Reader(
         listing=containers.list_response,
@@ -55,6 +69,14 @@ READERS: dict[str, Reader] = {
         # Only a die's outcome is worth settling: the engine decided it before sending die.
         settles=lambda ev: ev.time_nano if ev.verb == "die" else None,
     ),
+    "image": Reader(images.list_response, _list_of, image_from_list, images.inspect_response,
+                    image_from_inspect, lambda row: row.id, _settles_every),
+    "volume": Reader(volumes.list_response, _volumes_of, volume_from_list,
+                     volumes.inspect_response, volume_from_inspect, lambda row: row.name,
+                     _settles_every),
+    "network": Reader(networks.list_response, _list_of, network_from_list,
+                      networks.inspect_response, network_from_inspect, lambda row: row.id,
+                      _settles_every),
 }
 
 
@@ -73,13 +95,18 @@ def trust_ns(resp: Response) -> int:
     return (stamp if stamp is not None else time.time_ns()) - GRACE_NS
 
 
-def snapshot(client: EngineClient, kind: str) -> Snapshot[Any]:
-    """A full list of one kind (blocking); raises what the call raises."""
+def snapshot(client: EngineClient, kind: str, after: Event | None = None) -> Snapshot[Any]:
+    """A full list of one kind (blocking); raises what the call raises.
+
+    ``after``: the event this list was asked for after (a prune). An image, volume or network
+    list reflects every event before it, so it is trusted up to that event at least.
+    """
     reader = READERS[kind]
     resp = reader.listing(client)
     rows = tuple(reader.from_list(e, client.host) for e in reader.entries(resp.json())
                  if isinstance(e, dict))
-    return Snapshot(rows, trust_ns(resp), kind)
+    trust = trust_ns(resp)
+    return Snapshot(rows, trust if after is None else max(trust, after.time_nano), kind)
 
 
 def inspected(client: EngineClient, ev: Event) -> Inspected[Any] | Vanished | None:

@@ -1,4 +1,4 @@
-"""Commands a person issues on a container, as values, and their results as values.
+"""Commands a person issues, as values, and their results as values.
 
 A command never edits the table: the engine's event does. Its result only says whether the
 engine accepted it, and if not, why, in the engine's own words.
@@ -11,60 +11,148 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from genet_rx.api import containers
+from genet_rx.api import containers, images, networks, volumes
 from genet_rx.api.client import EngineClient, describe
 from genet_rx.errors import EngineError, GenetError, NotModified
 
 
 @dataclass(frozen=True, slots=True)
-class Start:
+class OnId:
+    """A command on one object named by its id (or name): ``target`` is that id."""
+
     id: str
+
+    @property
+    def target(self) -> str:
+        return self.id
 
 
 @dataclass(frozen=True, slots=True)
-class Stop:
-    id: str
+class Start(OnId):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Stop(OnId):
     timeout: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class Restart:
-    id: str
+class Restart(OnId):
     timeout: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class Pause:
-    id: str
+class Pause(OnId):
+    pass
 
 
 @dataclass(frozen=True, slots=True)
-class Unpause:
-    id: str
+class Unpause(OnId):
+    pass
 
 
 @dataclass(frozen=True, slots=True)
-class Kill:
-    id: str
+class Kill(OnId):
     signal: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class Remove:
-    id: str
+class Remove(OnId):
     force: bool = False
     volumes: bool = False
 
 
-Command = Start | Stop | Restart | Pause | Unpause | Kill | Remove
+@dataclass(frozen=True, slots=True)
+class RemoveImage(OnId):
+    force: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PruneImages:
+    unused: bool = False  # False: dangling images only; True: every image no container uses
+    target = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RunContainer:
+    """Create a container from ``image`` and start it, as ``docker run -d`` would."""
+
+    image: str
+    name: str = ""
+    cmd: tuple[str, ...] = ()
+    env: tuple[str, ...] = ()  # "KEY=value"
+    restart: str = "no"  # no | always | unless-stopped | on-failure[:N]
+    mounts: tuple[tuple[str, str], ...] = ()  # (volume name, path in the container)
+    network: str = ""
+    target = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CreateVolume:
+    name: str = ""  # "": the engine names it
+    driver: str = "local"
+    target = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveVolume:
+    name: str
+    force: bool = False
+
+    @property
+    def target(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class PruneVolumes:
+    target = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CreateNetwork:
+    name: str
+    driver: str = "bridge"
+    target = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveNetwork(OnId):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectNetwork:
+    network: str
+    container: str
+
+    @property
+    def target(self) -> str:
+        return self.network
+
+
+@dataclass(frozen=True, slots=True)
+class DisconnectNetwork(ConnectNetwork):
+    force: bool = False
+
+
+Command = (Start | Stop | Restart | Pause | Unpause | Kill | Remove | RemoveImage | PruneImages
+           | RunContainer | CreateVolume | RemoveVolume | PruneVolumes | CreateNetwork
+           | RemoveNetwork | ConnectNetwork | DisconnectNetwork)
 
 
 @dataclass(frozen=True, slots=True)
 class Call:
-    """How one command is issued, and what a 304 (nothing to do) means for it."""
+    """How one command is issued, and what a 304 (nothing to do) means for it.
 
-    run: Callable[[EngineClient, Any], None]
+    ``run`` returns the engine's answer (or None); ``summary`` turns an answer into the words
+    a person reads on success.
+    """
+
+    run: Callable[[EngineClient, Any], Any]
     already: str = "already in that state"
+    summary: Callable[[Any], str] = lambda _answer: ""
 
 
 #: Every command Genet can issue: adding one is a value class above and one entry here.
@@ -76,7 +164,68 @@ CALLS: dict[type, Call] = {
     Unpause: Call(lambda c, cmd: containers.unpause(c, cmd.id)),
     Kill: Call(lambda c, cmd: containers.kill(c, cmd.id, cmd.signal)),
     Remove: Call(lambda c, cmd: containers.remove(c, cmd.id, cmd.force, cmd.volumes)),
+    RemoveImage: Call(lambda c, cmd: images.remove(c, cmd.id, cmd.force)),
+    PruneImages: Call(lambda c, cmd: images.prune(c, cmd.unused),
+                      summary=lambda a: pruned(a, "ImagesDeleted", "image")),
+    RunContainer: Call(lambda c, cmd: run_container(c, cmd)),
+    CreateVolume: Call(lambda c, cmd: volumes.create(c, cmd.name, cmd.driver)),
+    RemoveVolume: Call(lambda c, cmd: volumes.remove(c, cmd.name, cmd.force)),
+    PruneVolumes: Call(lambda c, cmd: volumes.prune(c),
+                       summary=lambda a: pruned(a, "VolumesDeleted", "volume")),
+    CreateNetwork: Call(lambda c, cmd: networks.create(c, cmd.name, cmd.driver)),
+    RemoveNetwork: Call(lambda c, cmd: networks.remove(c, cmd.id)),
+    ConnectNetwork: Call(lambda c, cmd: networks.connect(c, cmd.network, cmd.container),
+                         "already connected"),
+    DisconnectNetwork: Call(lambda c, cmd: networks.disconnect(c, cmd.network, cmd.container,
+                                                               cmd.force)),
 }
+
+
+def run_container(client: EngineClient, cmd: RunContainer) -> Any:
+    """Create, then start: the new container's id is the answer."""
+    made = containers.create(client, container_config(cmd), cmd.name)
+    new_id = str(made.get("Id") or "") if isinstance(made, dict) else ""
+    containers.start(client, new_id)
+    return made
+
+
+def container_config(cmd: RunContainer) -> dict[str, Any]:
+    """The create body for a run: image, command, environment, restart policy, mounts, network."""
+    policy, _, retries = cmd.restart.partition(":")
+    host: dict[str, Any] = {"RestartPolicy": {"Name": "" if policy == "no" else policy}}
+    if retries:
+        host["RestartPolicy"]["MaximumRetryCount"] = int(retries)
+    if cmd.mounts:
+        host["Mounts"] = [{"Type": "volume", "Source": source, "Target": path}
+                          for source, path in cmd.mounts]
+    if cmd.network:
+        host["NetworkMode"] = cmd.network
+    config: dict[str, Any] = {"Image": cmd.image, "HostConfig": host}
+    if cmd.cmd:
+        config["Cmd"] = list(cmd.cmd)
+    if cmd.env:
+        config["Env"] = list(cmd.env)
+    return config
+
+
+def pruned(answer: Any, key: str, noun: str) -> str:
+    """'3 images deleted · 12.3 MB reclaimed', from a prune's answer."""
+    doc = answer if isinstance(answer, dict) else {}
+    gone = doc.get(key)
+    count = len(gone) if isinstance(gone, list) else 0
+    space = doc.get("SpaceReclaimed")
+    space = space if isinstance(space, int) and not isinstance(space, bool) else 0
+    return f"{count} {noun}{'' if count == 1 else 's'} deleted · {human_bytes(space)} reclaimed"
+
+
+def human_bytes(n: int) -> str:
+    """Bytes as the docker CLI prints sizes (decimal units: 12.3 MB)."""
+    size = float(n)
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if size < 1000 or unit == "TB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    return f"{n} B"
 
 
 class Outcome(StrEnum):
@@ -87,9 +236,13 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class CommandResult:
+    """``message``: the engine's words on failure, a summary on success (prunes); ``answer``:
+    what the engine answered, when it did (a new container's ``{"Id": …}``)."""
+
     command: Command
     outcome: Outcome
     message: str = ""
+    answer: Any = None
 
     @property
     def ok(self) -> bool:
@@ -100,11 +253,11 @@ def run_command(client: EngineClient, command: Command) -> CommandResult:
     """Issue one command (blocking) and describe its outcome; never raises for a refusal."""
     call = CALLS[type(command)]
     try:
-        call.run(client, command)
+        answer = call.run(client, command)
     except NotModified:
         return CommandResult(command, Outcome.ALREADY, call.already)
     except EngineError as exc:
         return CommandResult(command, Outcome.FAILED, exc.message)
     except (GenetError, OSError, ValueError) as exc:
         return CommandResult(command, Outcome.FAILED, describe(exc))
-    return CommandResult(command, Outcome.DONE)
+    return CommandResult(command, Outcome.DONE, call.summary(answer), answer)

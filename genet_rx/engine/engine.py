@@ -11,7 +11,8 @@ from __future__ import annotations
 import operator
 import threading
 from collections import Counter
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import reactivex
 from reactivex import Observable
@@ -20,17 +21,28 @@ from reactivex.disposable import Disposable
 from reactivex.scheduler import EventLoopScheduler, ThreadPoolScheduler
 from reactivex.subject import Subject
 
-from genet_rx.api import containers, logs, stats
+from genet_rx.api import images, logs, stats, system
+from genet_rx.api.auth import registry_auth_for
 from genet_rx.api.client import EngineClient
 from genet_rx.api.events import events
+from genet_rx.api.pull import pull
+from genet_rx.engine.answers import READERS
 from genet_rx.engine.commands import Command, CommandResult, run_command
 from genet_rx.engine.sync import Backoff, live_state
 from genet_rx.model.connection import Connection, Link
+from genet_rx.model.disk import DiskUsage, disk_usage_from_answer
 from genet_rx.model.events import Event
+from genet_rx.model.images import Image, ImageLayer, history_from_answer
 from genet_rx.model.logs import LogLine
+from genet_rx.model.networks import Network
+from genet_rx.model.pull import PullProgress
 from genet_rx.model.stats import Stats
+from genet_rx.model.volumes import Volume
 from genet_rx.state.containers import ContainerTable
 from genet_rx.state.engine_state import EngineState, apply, initial
+from genet_rx.state.resources import Table
+
+T = TypeVar("T")
 
 
 class _FoldThread(EventLoopScheduler):
@@ -45,7 +57,8 @@ class _FoldThread(EventLoopScheduler):
 
 class Engine:
     def __init__(self, url: str | None = None, *, reconcile_every: float = 60.0,
-                 client: EngineClient | None = None, backoff: Backoff | None = None) -> None:
+                 client: EngineClient | None = None, backoff: Backoff | None = None,
+                 max_pending_events: int = 100_000) -> None:
         self.client = client or EngineClient(url)
         self.host = self.client.host
         self._pool = ThreadPoolScheduler(4)  # commands, lists, inspects
@@ -57,7 +70,8 @@ class Engine:
         closed = Connection(self.host, Link.DISCONNECTED, message="closed")
         changes = live_state(self.client, self._latest, lambda: self._latest,
                              pool=self._pool, fold=self._fold,
-                             reconcile_every=reconcile_every, backoff=backoff)
+                             reconcile_every=reconcile_every, backoff=backoff,
+                             max_pending=max_pending_events)
         self._state = reactivex.concat(
             changes.pipe(ops.take_until(self._closing)),
             reactivex.defer(lambda _: reactivex.just(apply(self._latest, closed))),
@@ -79,6 +93,24 @@ class Engine:
         """The live container table; the latest is replayed; an unchanged table is not repeated."""
         return self._state.pipe(ops.map(_containers_of),
                                 ops.distinct_until_changed(comparer=operator.is_))
+
+    @property
+    def images(self) -> Observable[Table[Image]]:
+        """The live image table (keyed by id); the latest is replayed."""
+        return self._table_of(lambda s: s.images)
+
+    @property
+    def volumes(self) -> Observable[Table[Volume]]:
+        """The live volume table (keyed by name); the latest is replayed."""
+        return self._table_of(lambda s: s.volumes)
+
+    @property
+    def networks(self) -> Observable[Table[Network]]:
+        """The live network table (keyed by id); the latest is replayed."""
+        return self._table_of(lambda s: s.networks)
+
+    def _table_of(self, part: Callable[[EngineState], T]) -> Observable[T]:
+        return self._state.pipe(ops.map(part), ops.distinct_until_changed(comparer=operator.is_))
 
     @property
     def connection(self) -> Observable[Connection]:
@@ -109,10 +141,35 @@ class Engine:
         return reactivex.from_callable(lambda: run_command(self.client, command),
                                        scheduler=self._pool)
 
-    def inspect(self, container_id: str) -> Observable[dict[str, Any]]:
-        """The full inspect document of one container (one value, or a GenetError)."""
-        return reactivex.from_callable(lambda: containers.inspect(self.client, container_id),
-                                       scheduler=self._pool)
+    def inspect(self, id: str, kind: str = "container") -> Observable[dict[str, Any]]:
+        """The full inspect document of one object (one value, or a GenetError).
+
+        ``kind`` is ``container``, ``image``, ``volume`` or ``network``.
+        """
+        reader = READERS[kind]
+        return self._call(lambda: dict(reader.inspect(self.client, id).json()))
+
+    def image_history(self, image_id: str) -> Observable[tuple[ImageLayer, ...]]:
+        """An image's layers, newest first (one value)."""
+        return self._call(lambda: history_from_answer(images.history(self.client, image_id)))
+
+    def disk_usage(self) -> Observable[DiskUsage]:
+        """What images, containers, volumes and build cache take (one value). Expensive on
+        the engine: ask only when a person asks."""
+        return self._call(lambda: disk_usage_from_answer(system.disk_usage(self.client)))
+
+    def pull(self, reference: str) -> Observable[PullProgress]:
+        """Pull an image, with progress; credentials from the user's docker config.
+
+        Disposing the subscription closes the stream, which cancels the pull in the engine.
+        """
+        def start() -> Observable[PullProgress]:
+            return pull(self.client, reference, registry_auth_for(reference))
+
+        return reactivex.defer(lambda _: start())
+
+    def _call(self, call: Callable[[], T]) -> Observable[T]:
+        return reactivex.from_callable(call, scheduler=self._pool)
 
     def logs(self, container_id: str, follow: bool = True, tail: int | None = 10_000,
              timestamps: bool = False) -> Observable[LogLine]:

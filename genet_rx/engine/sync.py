@@ -14,11 +14,12 @@ Theory of operation
     state = sessions → scan(apply) over every change
 
 Threads meet at two places only. The events reader is a thread of its own (a blocking
-``recv`` has nothing else to run on) that only reads, splits and hands off: the daemon drops
-events for readers that make it wait. Every branch is then moved onto one fold thread with
-``observe_on``, so ``apply`` sees one change at a time, in order, and an inspect's decision is
-taken on the state that already holds its event. Blocking calls (lists, inspects) run on a
-small pool.
+``recv`` has nothing else to run on) that only reads, splits and hands off (``hand_off``, a
+bounded ``observe_on``: when the fold falls too far behind, the session resyncs from fresh
+lists rather than queue without end): the daemon drops events for readers that make it wait.
+Every other branch is moved onto the same fold thread with ``observe_on``, so ``apply``
+sees one change at a time, in order, and an inspect's decision is taken on the state that
+already holds its event. Blocking calls (lists, inspects) run on a small pool.
 """
 
 from __future__ import annotations
@@ -39,13 +40,13 @@ from genet_rx.api import system
 from genet_rx.api.client import EngineClient, describe, since_arg
 from genet_rx.api.events import events
 from genet_rx.engine.answers import READERS, inspected, snapshot
-from genet_rx.engine.operators import concat_eager
+from genet_rx.engine.operators import concat_eager, hand_off
 from genet_rx.errors import EngineUnreachable, GenetError
 from genet_rx.model.common import parse_time_ns
 from genet_rx.model.connection import Connection, Link
 from genet_rx.model.events import Event
 from genet_rx.state.changes import Change
-from genet_rx.state.engine_state import EngineState, apply, needs_inspect
+from genet_rx.state.engine_state import EngineState, apply, needs_inspect, needs_list
 
 log = logging.getLogger(__name__)
 
@@ -82,13 +83,15 @@ def live_state(
     fold: abc.SchedulerBase,
     reconcile_every: float = 60.0,
     backoff: Backoff | None = None,
+    max_pending: int = 100_000,
 ) -> Observable[EngineState]:
     """One engine's state, kept live: socket → events → session → ``scan(apply)``.
 
     ``latest`` reads the newest state folded (the engine keeps it): a resume starts after its
     newest event, and an event's inspect is decided on it. ``pool`` runs blocking calls,
-    ``fold`` is the one thread every change is folded on. Cold: each subscription runs its own
-    sessions; disposing it closes every connection.
+    ``fold`` is the one thread every change is folded on; at most ``max_pending`` events wait
+    for it (past that, the session resyncs). Cold: each subscription runs its own sessions;
+    disposing it closes every connection.
     """
     backoff = backoff or Backoff()
     host = client.host
@@ -133,7 +136,9 @@ def live_state(
                 f"the events stream failed: {describe(exc)}",
                 "the engine may have stopped or restarted; retrying"))
 
-        return on_fold(events(client, since=since_arg(opened.since_ns))).pipe(
+        stream = cast(Observable[Change], events(client, since=since_arg(opened.since_ns)))
+        return stream.pipe(
+            hand_off(fold, max_pending),
             ops.concat(reactivex.defer(lambda _: ended())),
             ops.catch(failed),
         )
@@ -145,6 +150,8 @@ def live_state(
 
         def inspect_if_needed() -> Observable[Change]:
             # Runs once ev is folded (concat): decided on the state that holds it.
+            if needs_list(ev):
+                return blocking(partial(snapshot, client, ev.type, ev))
             if not needs_inspect(latest(), ev):
                 return reactivex.empty()
             answer: Observable[Change | None] = reactivex.from_callable(

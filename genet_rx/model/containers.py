@@ -8,7 +8,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from genet_rx.model.attachments import Attachments, attachments_from_inspect, attachments_from_list
 from genet_rx.model.common import NO_LABELS, labels, obj, parse_time_ns, to_int
+
+NO_ATTACHMENTS = Attachments()
 
 COMPOSE_PROJECT = "com.docker.compose.project"
 COMPOSE_SERVICE = "com.docker.compose.service"
@@ -86,6 +89,7 @@ class Container:
     state_since_ns: int | None = None
     restart_policy: str = ""  # "" unknown (lists don't say), "no", "always", "on-failure", …
     manually_stopped: bool = False  # a kill since the last start: the engine won't restart it
+    uses: Attachments = NO_ATTACHMENTS  # its image, volumes, networks: cross-references
 
     @property
     def short_id(self) -> str:
@@ -171,6 +175,7 @@ def container_from_list(entry: Mapping[str, Any], host: str = "") -> Container:
         exit_code=int(exit_match.group(1)) if exit_match and state is State.EXITED else None,
         ports=_ports_from_list(entry.get("Ports")),
         labels=labels(entry.get("Labels")),
+        uses=attachments_from_list(entry),
         status=status,
     )
 
@@ -203,4 +208,5 @@ def container_from_inspect(doc: Mapping[str, Any], host: str = "") -> Container:
         labels=labels(cfg.get("Labels")),
         state_since_ns=started if running_like else (finished or created_ns),
         restart_policy=policy_name,
+        uses=attachments_from_inspect(doc),
     )

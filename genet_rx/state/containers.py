@@ -152,6 +152,32 @@ def _fold_event(table: ContainerTable, ev: Event, verdict: Verdict) -> Container
     return dataclasses.replace(table, rows=rows, seen=seen, last_event_ns=last_ns)
 
 
+def attach_network(table: ContainerTable, ev: Event) -> ContainerTable:
+    """A network's ``connect``: the container (attribute ``container``) is now on it."""
+    row = table.rows.get(ev.attributes.get("container", ""))
+    if row is None or ev.actor_id in row.uses.network_ids:
+        return table
+    joined = (*row.uses.networks, (ev.actor_id, ev.attributes.get("name", ""), ""))
+    uses = dataclasses.replace(row.uses, networks=tuple(sorted(joined, key=_by_name)))
+    return dataclasses.replace(table, rows=table.rows.set(row.id, dataclasses.replace(
+        row, uses=uses)))
+
+
+def detach_network(table: ContainerTable, ev: Event) -> ContainerTable:
+    """A network's ``disconnect`` (it can come twice): the container left it."""
+    row = table.rows.get(ev.attributes.get("container", ""))
+    if row is None or ev.actor_id not in row.uses.network_ids:
+        return table
+    left = tuple(net for net in row.uses.networks if net[0] != ev.actor_id)
+    uses = dataclasses.replace(row.uses, networks=left)
+    return dataclasses.replace(table, rows=table.rows.set(row.id, dataclasses.replace(
+        row, uses=uses)))
+
+
+def _by_name(net: tuple[str, str, str]) -> tuple[str, str]:
+    return (net[1], net[0])
+
+
 def _event_row(row: Container, ev: Event, verb: str) -> Container:
     attrs = ev.attributes
     changes: dict[str, Any] = {"event_ns": ev.time_nano}
@@ -287,11 +313,6 @@ def apply_vanished(table: ContainerTable, gone: Vanished) -> ContainerTable:
         rows=table.rows.delete(gone.id),
         tombstones=table.tombstones.set(gone.id, gone.trust_ns),
     )
-
-
-def rows_sorted(table: ContainerTable) -> list[Container]:
-    """Rows in a stable order (name, then id) so lists don't jump."""
-    return sorted(table.rows.values(), key=lambda c: (c.name.lower(), c.id))
 
 
 def diff(old: ContainerTable, new: ContainerTable) -> tuple[list[Container], list[str]]:

@@ -13,14 +13,22 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from genet_rx.model.connection import Connection, Link
 from genet_rx.model.events import Event
-from genet_rx.state import containers
+from genet_rx.model.images import Image
+from genet_rx.model.networks import Network
+from genet_rx.model.volumes import Volume
+from genet_rx.state import containers, resources
 from genet_rx.state.changes import Change, Inspected, Snapshot, Vanished
 from genet_rx.state.containers import ContainerTable
+from genet_rx.state.images import IMAGES
+from genet_rx.state.networks import NETWORKS
+from genet_rx.state.resources import ResourceKind, Table
 from genet_rx.state.verdict import Verdict
+from genet_rx.state.volumes import VOLUMES
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +43,27 @@ class Kind:
     needs_inspect: Callable[[Any, Event], bool]
 
 
+def _resource(field: str, kind: ResourceKind[Any]) -> Kind:
+    return Kind(field, partial(resources.apply_event, kind),
+                partial(resources.apply_snapshot, kind), partial(resources.apply_inspected, kind),
+                resources.apply_vanished, lambda _table, ev: resources.needs_inspect(kind, ev))
+
+
 #: The kinds Genet folds, by the engine's event ``Type``.
 KINDS: dict[str, Kind] = {
     "container": Kind("containers", containers.apply_event, containers.apply_snapshot,
                       containers.apply_inspected, containers.apply_vanished,
                       containers.needs_inspect),
+    "image": _resource("images", IMAGES),
+    "volume": _resource("volumes", VOLUMES),
+    "network": _resource("networks", NETWORKS),
+}
+
+#: Events of one kind that change another kind's table too: a network's connect and
+#: disconnect change the container's attachments.
+ALSO: dict[tuple[str, str], Callable[[ContainerTable, Event], ContainerTable]] = {
+    ("network", "connect"): containers.attach_network,
+    ("network", "disconnect"): containers.detach_network,
 }
 
 
@@ -50,6 +74,9 @@ class EngineState:
     host: str = ""
     connection: Connection = field(default_factory=lambda: Connection("", Link.CONNECTING))
     containers: ContainerTable = field(default_factory=ContainerTable)
+    images: Table[Image] = field(default_factory=Table)
+    volumes: Table[Volume] = field(default_factory=Table)
+    networks: Table[Network] = field(default_factory=Table)
     last_event_ns: int = 0  # the newest event folded, of any kind: where a resume starts
     verdict: Verdict | None = None
 
@@ -86,10 +113,19 @@ def _apply_event(state: EngineState, ev: Event) -> EngineState:
         return dataclasses.replace(state, last_event_ns=last_ns, verdict=Verdict.OTHER)
     table = getattr(state, kind.field)
     new, verdict = kind.on_event(table, ev)
-    if new is table:
-        return dataclasses.replace(state, last_event_ns=last_ns, verdict=verdict)
-    return dataclasses.replace(state, **{kind.field: new}, last_event_ns=last_ns,
-                               verdict=verdict)
+    changes: dict[str, Any] = {kind.field: new} if new is not table else {}
+    also = ALSO.get((ev.type, ev.verb))
+    if also is not None:
+        rows = also(state.containers, ev)
+        if rows is not state.containers:
+            changes["containers"] = rows
+    return dataclasses.replace(state, **changes, last_event_ns=last_ns, verdict=verdict)
+
+
+def needs_list(ev: Event) -> bool:
+    """A prune names no object (volume prune sends no destroy per volume): only a fresh list
+    of that kind says what is left. (Containers need none: each sends its own destroy.)"""
+    return ev.verb == "prune" and ev.type in KINDS and ev.type != "container"
 
 
 def needs_inspect(state: EngineState, ev: Event) -> bool:

@@ -159,11 +159,12 @@ def _open_tcp(endpoint: Endpoint, timeout: float | None) -> Transport:
     except OSError as exc:
         raise _unreachable(endpoint.address, exc) from None
     if endpoint.tls:
-        ctx = ssl.create_default_context()
-        if endpoint.cert_path:
-            certs = endpoint.cert_path
-            ctx.load_verify_locations(os.path.join(certs, "ca.pem"))
-            ctx.load_cert_chain(os.path.join(certs, "cert.pem"), os.path.join(certs, "key.pem"))
+        try:
+            ctx = tls_context(endpoint.cert_path)
+        except (OSError, ssl.SSLError) as exc:
+            sock.close()
+            raise EngineUnreachable(f"cannot read the TLS files in {endpoint.cert_path}: {exc}",
+                                    "check DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem)") from None
         try:
             sock = ctx.wrap_socket(sock, server_hostname=host)
         except (OSError, ssl.SSLError) as exc:
@@ -171,6 +172,18 @@ def _open_tcp(endpoint: Endpoint, timeout: float | None) -> Transport:
             raise EngineUnreachable(f"TLS with {endpoint.address} failed: {exc}",
                                     "check DOCKER_CERT_PATH and DOCKER_TLS_VERIFY") from None
     return SocketTransport(sock)
+
+
+def tls_context(cert_path: str | None) -> ssl.SSLContext:
+    """Verification as the docker CLI does it: the engine's certificate must chain to the
+    engine's own CA (``ca.pem`` — only that one, never the system's roots) and name the host.
+    Without a cert path, the system's roots."""
+    if not cert_path:
+        return ssl.create_default_context()
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # CERT_REQUIRED and check_hostname
+    ctx.load_verify_locations(os.path.join(cert_path, "ca.pem"))
+    ctx.load_cert_chain(os.path.join(cert_path, "cert.pem"), os.path.join(cert_path, "key.pem"))
+    return ctx
 
 
 def _unreachable(where: str, exc: BaseException) -> EngineUnreachable:
