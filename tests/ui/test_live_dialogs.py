@@ -4,10 +4,11 @@ a run, a refused run, a volume and a network."""
 from __future__ import annotations
 
 import secrets
+import time
 
 import pytest
 from dockerd import IMAGE, DockerCLIError
-from registry import push_layers_image
+from registry import SlowRelay, push_layers_image
 from ui_harness import tap
 
 from genet_rx.model.connection import Link
@@ -61,6 +62,35 @@ def test_a_real_pull_shows_progress_and_leaves_the_image(
         assert app.tasks.running == ()
     finally:
         docker("rmi", "-f", reference, check=False)
+
+
+def test_cancel_midway_stops_the_pull_and_leaves_no_image(
+    make_app, frames, real_engine, docker, daemon, registry
+):
+    from genet_kivy.dialogs import open_pull
+
+    pushed = push_layers_image(daemon.url, registry, repository="genet/dialog-cancel",
+                               tag=secrets.token_hex(3))
+    with SlowRelay(registry.port, rate=256 * 1024) as relay:
+        reference = pushed.replace(registry.address, relay.address)
+        try:
+            app = connected_app(make_app, frames, real_engine)
+            dialog = open_pull(app, reference)
+            frames.step(2)
+            tap(dialog.ids.pull, frames)
+            frames.until(lambda: any("downloading" in line for line in dialog.lines),
+                         timeout=60, what="a layer downloading")
+            tap(dialog.ids.cancel, frames)
+            assert not dialog.running and dialog.status.startswith("Cancelled")
+            assert app.tasks.running == ()
+            time.sleep(1.0)  # the engine notices the closed stream
+            before = relay.forwarded
+            time.sleep(1.5)
+            assert relay.forwarded - before < 64 * 1024  # no more bytes move
+            assert not inspect_ok(docker, "image", reference)  # no half image
+        finally:
+            docker("rmi", "-f", reference, check=False)
+            docker("rmi", "-f", pushed, check=False)
 
 
 def test_a_pull_of_an_unknown_image_says_so_in_the_dialog(
