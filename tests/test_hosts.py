@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from genet_rx.errors import HostError
+from genet_rx.wire.hosts import context_names
 from genet_rx.wire.transport import parse_host
 
 
@@ -84,3 +85,32 @@ def test_good_host_values() -> None:
     assert parse_host("tcp://127.0.0.1", {}).address == "127.0.0.1:2375"
     tls = parse_host("tcp://127.0.0.1", {"DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": "/c"})
     assert (tls.address, tls.tls, tls.cert_path) == ("127.0.0.1:2376", True, "/c")
+
+
+def test_a_host_without_a_scheme_is_a_context_name(tmp_path: Path) -> None:
+    make_context(tmp_path, "lab", "tcp://10.0.0.7:2375")
+    assert parse_host("lab", {"DOCKER_CONFIG": str(tmp_path)}).url == "tcp://10.0.0.7:2375"
+
+
+def test_an_unknown_context_name_says_so(tmp_path: Path) -> None:
+    with pytest.raises(HostError, match="'nowhere' does not exist"):
+        parse_host("nowhere", {"DOCKER_CONFIG": str(tmp_path)})
+
+
+def test_a_value_that_is_neither_url_nor_context_name_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(HostError, match="neither a host URL"):
+        parse_host("/var/run/docker.sock", {"DOCKER_CONFIG": str(tmp_path)})
+
+
+def test_context_names_lists_default_first_then_the_store(tmp_path: Path) -> None:
+    make_context(tmp_path, "zeta", "unix:///z.sock")
+    make_context(tmp_path, "alpha", "unix:///a.sock")
+    assert context_names({"DOCKER_CONFIG": str(tmp_path)}) == ["default", "alpha", "zeta"]
+
+
+def test_a_context_whose_meta_names_nothing_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "contexts" / "meta" / "0"
+    bad.mkdir(parents=True)
+    (bad / "meta.json").write_text(json.dumps({"Name": "../etc"}))
+    with pytest.raises(HostError, match=r"meta\.json names no valid docker context"):
+        context_names({"DOCKER_CONFIG": str(tmp_path)})
