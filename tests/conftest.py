@@ -37,6 +37,7 @@ from dockerd import (
     build_busybox_image,
 )
 from registry import LocalRegistry, RegistryUnavailable
+from sshd import PrivateSshd, SshdUnavailable
 
 pytest_plugins = ["pytester"]  # tests of the test rules themselves (test_infra.py)
 
@@ -104,6 +105,23 @@ def registry(request: pytest.FixtureRequest) -> Iterator[LocalRegistry]:
         local.cleanup()
         _unavailable(str(exc), "local image registry")
     yield local
+
+
+@pytest.fixture(scope="session")
+def sshd(request: pytest.FixtureRequest) -> Iterator[PrivateSshd]:
+    """A private sshd on 127.0.0.1 whose host is this machine (started lazily)."""
+    try:
+        server = PrivateSshd()
+    except SshdUnavailable as exc:
+        _unavailable(str(exc), "private sshd")
+    atexit.register(server.cleanup)
+    request.addfinalizer(server.cleanup)
+    try:
+        server.start()
+    except (SshdUnavailable, OSError, subprocess.SubprocessError) as exc:
+        server.cleanup()
+        _unavailable(str(exc), "private sshd")
+    yield server
 
 
 @pytest.fixture

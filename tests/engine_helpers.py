@@ -64,12 +64,12 @@ def wait_table_equals_engine(get_table: Callable[[], ContainerTable], docker: An
 class Watch:
     """`genet watch --json` in a subprocess; collects its lines."""
 
-    def __init__(self, url: str, *args: str) -> None:
+    def __init__(self, url: str, *args: str, env: dict[str, str] | None = None) -> None:
         self.lines: list[dict[str, Any]] = []
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "genet_rx.cli.watch", "--host", url, "--json", *args],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+            env={**(env or os.environ), "PYTHONUNBUFFERED": "1"})
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 

@@ -83,6 +83,7 @@ class EngineClient:
         self.timeout = timeout
         self._version: str | None = None
         self._lock = threading.Lock()
+        self.clock_ns: int | None = None  # the daemon's clock at the last negotiation (Date)
         self.malformed_events = 0  # lines of the events stream that were not events (api.events)
 
     @property
@@ -160,6 +161,7 @@ class EngineClient:
         """Agree on an API version from /_ping (and /version); sets ``api_version``."""
         with self._lock:
             ping = self.request("GET", "/_ping", versioned=False)
+            self.clock_ns = ping.date_ns
             daemon_max = ping.headers.get("api-version")
             daemon_min = None
             if ping.body.strip() not in (b"OK", b""):

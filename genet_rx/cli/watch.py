@@ -19,9 +19,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any, TextIO
 
-from genet_rx.engine.engine import Engine
+from genet_rx.engine.engines import Engines
 from genet_rx.errors import HostError
 from genet_rx.model.connection import Connection
 from genet_rx.model.containers import Container
@@ -29,12 +30,13 @@ from genet_rx.model.images import Image
 from genet_rx.model.networks import Network
 from genet_rx.model.volumes import Volume
 from genet_rx.state.engine_state import EngineState
+from genet_rx.wire.hosts import context_names
 
 Line = dict[str, Any]
 
 
-def engine_line(c: Connection) -> Line:
-    return {"type": "engine", "host": c.host, "state": c.state.value,
+def engine_line(c: Connection, host: str | None = None) -> Line:
+    return {"type": "engine", "host": host or c.host, "state": c.state.value,
             "api_version": c.api_version, "message": c.message, "time_ns": time.time_ns()}
 
 
@@ -214,6 +216,10 @@ def _human_object(line: Line) -> str:
     return f"{name[:40]:<40} {what:<28} {line['id'].removeprefix('sha256:')[:12]}"
 
 
+def _write_engine_line(write: Callable[[Line], None], label: str, c: Connection) -> None:
+    write(engine_line(c, label))
+
+
 def _json(out: TextIO) -> Callable[[Line], None]:
     lock = threading.Lock()
 
@@ -236,15 +242,21 @@ def _kinds(text: str) -> tuple[str, ...]:
 def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     """Run until Ctrl-C or SIGTERM (exit 0); a bad ``--host`` exits 2 with one line."""
     parser = argparse.ArgumentParser(prog="genet watch",
-                                     description="Follow the engine's objects live.")
-    parser.add_argument("--host", help="engine URL (default: DOCKER_HOST, else the local socket)")
+                                     description="Follow engines' objects live.")
+    parser.add_argument("--host", action="append", default=[],
+                        help="an engine URL (unix://, tcp://) or a docker context's name; "
+                             "repeat for several engines (default: DOCKER_HOST, DOCKER_CONTEXT, "
+                             "the current context, else the local socket)")
+    parser.add_argument("--all-contexts", action="store_true",
+                        help="also every context in the docker CLI's store")
     parser.add_argument("--json", action="store_true", help="write JSON Lines")
     parser.add_argument("--kinds", type=_kinds, default=ALL_KINDS,
                         help=f"which kinds to follow (default: {','.join(ALL_KINDS)})")
     args = parser.parse_args(argv)
     out = out or sys.stdout
     try:
-        engine = Engine(args.host)
+        hosts = [*args.host, *(context_names() if args.all_contexts else [])]
+        engines = Engines(hosts or [""])  # "": as the docker CLI chooses
     except HostError as exc:
         print(f"genet watch: bad --host: {exc}", file=sys.stderr)
         return 2
@@ -265,10 +277,12 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
                 fn(value)
         return call
 
-    subs = [
-        engine.connection.subscribe(locked(lambda c: write(engine_line(c)))),
-        engine.state.subscribe(locked(StateWatcher(engine.host, write, args.kinds))),
-    ]
+    subs = []
+    for name, engine in engines.engines.items():
+        label = name or engine.host  # each line says which engine, as the person named it
+        subs.append(engine.connection.subscribe(
+            locked(partial(_write_engine_line, write, label))))
+        subs.append(engine.state.subscribe(locked(StateWatcher(label, write, args.kinds))))
     try:
         while not done.wait(0.5):
             pass
@@ -277,7 +291,7 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     finally:
         for sub in subs:
             sub.dispose()
-        engine.close()
+        engines.close()
     return 0
 
 

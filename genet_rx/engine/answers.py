@@ -7,7 +7,6 @@ that make rows of the answers. Every answer's ``trust_ns`` comes from its own ``
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import time
 from collections.abc import Callable
@@ -85,13 +84,7 @@ def trust_ns(resp: Response) -> int:
 
     Date is the daemon's clock (same as timeNano), to the second; without it, ours.
     """
-    date = resp.headers.get("date")
-    stamp = None
-    if date:
-        try:
-            stamp = int(email.utils.parsedate_to_datetime(date).timestamp()) * 1_000_000_000
-        except (TypeError, ValueError):
-            stamp = None
+    stamp = resp.date_ns
     return (stamp if stamp is not None else time.time_ns()) - GRACE_NS
 
 

@@ -102,26 +102,37 @@ def live_state(
     def blocking(call: Callable[[], Change]) -> Observable[Change]:
         return on_fold(reactivex.from_callable(call, scheduler=pool))
 
+    started: list[int] = []  # where the first session began
+
     def open_session() -> _Opened:
         version = client.negotiate()
         resume = latest().last_event_ns
         if resume:
             return _Opened(version, resume + 1)  # just after what is already folded
-        clock = parse_time_ns(system.info(client).get("SystemTime"))
-        return _Opened(version, clock or time.time_ns())
+        if started:  # nothing folded yet: start where the first session did, losing nothing
+            return _Opened(version, started[0])
+        # T0 from the daemon's clock: the ping's Date (to the second: replaying up to a second
+        # more is harmless, the fold drops duplicates), else /info's SystemTime.
+        clock = client.clock_ns or parse_time_ns(system.info(client).get("SystemTime"))
+        started.append(clock or time.time_ns())
+        return _Opened(version, started[0])
 
-    def lists() -> Observable[Change]:
-        return reactivex.merge(*(blocking(partial(snapshot, client, kind)) for kind in READERS))
+    def lists(*kinds: str) -> Observable[Change]:
+        return reactivex.merge(*(blocking(partial(snapshot, client, kind))
+                                 for kind in kinds or READERS))
 
     def connected_then_lists(opened: _Opened) -> Observable[Change]:
-        # The lists land together, after "connected": a watcher reads them in that order.
-        def ready(snapshots: list[Change]) -> Observable[Change]:
+        # All lists are asked for at once; the containers' comes first, just after
+        # "connected" (so a watcher reads them in that order, and a failed container list
+        # never shows as connected), the other kinds as soon as it is folded.
+        def up(containers: Change) -> Observable[Change]:
             backoff.reset()
-            up = Connection(host, Link.CONNECTED, api_version=opened.api_version,
-                            time_ns=time.time_ns())
-            return reactivex.from_iterable([up, *snapshots])
+            now = Connection(host, Link.CONNECTED, api_version=opened.api_version,
+                             time_ns=time.time_ns())
+            return reactivex.from_iterable([now, containers])
 
-        return lists().pipe(ops.to_list(), ops.flat_map(ready))
+        others = [kind for kind in READERS if kind != "container"]
+        return concat_eager(lists("container").pipe(ops.flat_map(up)), lists(*others))
 
     def engine_events(opened: _Opened) -> Observable[Change]:
         def ended() -> Observable[Change]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -64,10 +65,40 @@ def context_host(name: str, env: Mapping[str, str]) -> tuple[str, str | None]:
     return host, (str(tls) if tls.is_dir() else None)
 
 
+#: What the docker CLI accepts as a context name.
+CONTEXT_NAME = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.+-]+")
+
+
+def context_names(env: Mapping[str, str] | None = None) -> list[str]:
+    """Every context in the docker CLI's store, ``default`` first, the rest by name.
+
+    A meta.json that cannot be read is a :class:`HostError` naming it: a context is never
+    silently left out.
+    """
+    env = os.environ if env is None else env
+    names = []
+    meta = config_dir(env) / "contexts" / "meta"
+    for path in sorted(meta.glob("*/meta.json")) if meta.is_dir() else []:
+        doc = read_json_file(path)
+        name = doc.get("Name") if isinstance(doc, dict) else None
+        if not isinstance(name, str) or not CONTEXT_NAME.fullmatch(name):
+            raise HostError(f"{path} names no valid docker context")
+        names.append(name)
+    return ["default", *sorted(n for n in names if n != "default")]
+
+
 def resolve_host(explicit: str | None = None,
                  env: Mapping[str, str] | None = None) -> tuple[str, str | None]:
-    """The engine URL to use and a TLS directory (or ``None``), by the CLI's order."""
+    """The engine URL to use and a TLS directory (or ``None``), by the CLI's order.
+
+    An explicit value with ``://`` is a URL; without, it is a docker context's name.
+    """
     env = os.environ if env is None else env
+    if explicit and "://" not in explicit:
+        if not CONTEXT_NAME.fullmatch(explicit.strip()):
+            raise HostError(f"{explicit!r} is neither a host URL (unix:///path/to/docker.sock, "
+                            "tcp://host:port) nor a docker context name")
+        return context_host(explicit.strip(), env)
     if explicit:
         return explicit, None
     if env.get("DOCKER_HOST"):

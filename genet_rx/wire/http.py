@@ -7,6 +7,7 @@ streams independent: a stream owns its socket and closing it ends exactly that s
 
 from __future__ import annotations
 
+import email.utils
 import json
 import time
 from collections.abc import Callable, Mapping
@@ -48,6 +49,17 @@ class Response:
 
     def json(self) -> Any:
         return decode_json(self.body)
+
+    @property
+    def date_ns(self) -> int | None:
+        """The answer's ``Date`` header: the daemon's own clock, to the second (or None)."""
+        date = self.headers.get("date")
+        if not date:
+            return None
+        try:
+            return int(email.utils.parsedate_to_datetime(date).timestamp()) * 1_000_000_000
+        except (TypeError, ValueError):
+            return None
 
     @property
     def message(self) -> str:

@@ -21,10 +21,11 @@ import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from genet_rx.errors import EngineTimeout, EngineUnreachable, HostError
 from genet_rx.wire.hosts import resolve_host
+from genet_rx.wire.ssh import ProcessTransport, SshTarget, control_dir, ssh_command
 
 
 class Transport(Protocol):
@@ -46,15 +47,16 @@ class Endpoint:
     """Where the engine is. ``url`` is what the person gave, normalised."""
 
     url: str
-    scheme: str  # "unix" | "tcp"
-    address: str  # socket path, or "host:port"
+    scheme: str  # "unix" | "tcp" | "ssh"
+    address: str  # socket path, "host:port", or the ssh host
     tls: bool = False
     cert_path: str | None = None
+    ssh: SshTarget | None = None
 
     @property
     def host_header(self) -> str:
-        # Go's server rejects HTTP/1.1 without Host; over a unix socket any name does.
-        return "docker" if self.scheme == "unix" else self.address
+        # Go's server rejects HTTP/1.1 without Host; over a socket or dial-stdio any name does.
+        return self.address if self.scheme == "tcp" else "docker"
 
 
 def parse_host(url: str | None, env: Mapping[str, str] | None = None) -> Endpoint:
@@ -91,9 +93,27 @@ def parse_host(url: str | None, env: Mapping[str, str] | None = None) -> Endpoin
         address = f"{parts.hostname}:{port}"
         return Endpoint(url=f"tcp://{address}", scheme="tcp", address=address, tls=tls,
                         cert_path=tls_dir or env.get("DOCKER_CERT_PATH") or None)
-    if scheme in ("ssh", "npipe", "fd"):
+    if scheme == "ssh":
+        return _ssh_endpoint(raw, parts)
+    if scheme in ("npipe", "fd"):
         raise HostError(f"{raw!r}: {scheme}:// hosts are not supported yet")
-    raise HostError(f"{raw!r}: unknown scheme {scheme!r} (use unix:// or tcp://)")
+    raise HostError(f"{raw!r}: unknown scheme {scheme!r} (use unix://, tcp:// or ssh://)")
+
+
+def _ssh_endpoint(raw: str, parts: SplitResult) -> Endpoint:
+    """``ssh://[user@]host[:port][/socket path]``, as the docker CLI reads it."""
+    try:
+        port = parts.port
+    except ValueError:
+        raise HostError(f"{raw!r}: the port is not a number") from None
+    host = parts.hostname
+    if not host or host.startswith("-"):
+        raise HostError(f"{raw!r}: no host name")
+    if parts.password is not None or parts.query or parts.fragment:
+        raise HostError(f"{raw!r}: an ssh host takes no password, query or fragment")
+    path = parts.path if parts.path not in ("", "/") else None
+    target = SshTarget(host, parts.username or None, port, path)
+    return Endpoint(url=raw, scheme="ssh", address=host, ssh=target)
 
 
 class SocketTransport:
@@ -138,6 +158,10 @@ def open_transport(endpoint: Endpoint, timeout: float | None = 10.0) -> Transpor
     """Connect to the engine. Raises :class:`EngineUnreachable` with a hint a person can act on."""
     if endpoint.scheme == "unix":
         return _open_unix(endpoint.address, timeout)
+    if endpoint.ssh is not None:
+        transport = ProcessTransport(ssh_command(endpoint.ssh, control_dir()), endpoint.url)
+        transport.settimeout(timeout)
+        return transport
     return _open_tcp(endpoint, timeout)
 
 
