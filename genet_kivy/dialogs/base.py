@@ -22,6 +22,7 @@ from kivy.uix.textinput import TextInput
 from genet_rx.engine.commands import Outcome
 
 from .layout import DIALOG_KV
+from .pull_rows import error_text
 from .tasks import Tasks
 
 ESCAPE = 27
@@ -137,6 +138,6 @@ class DialogCard(ModalView):
 
         def failed(exc: Exception) -> None:
             self.busy = False
-            self.error = str(exc) or type(exc).__name__
+            self.error = error_text(exc)
 
         self.app.run_once(self.app.engine.execute(command), answered, failed)
