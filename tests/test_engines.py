@@ -32,8 +32,8 @@ def fake_view(fake: FakeEngine) -> dict[str, str]:
 
 
 def watch_names(watch: Watch, host: str) -> dict[str, str]:
-    return {key[1]: line["name"] for key, line in watch.replay_all().items()
-            if key[0] == "container" and line["host"] == host}
+    return {key[1]: line["name"] for key, line in watch.replay_all(host).items()
+            if key[0] == "container"}
 
 
 def test_two_engines_in_one_watch_each_line_names_its_engine(engine_url: str, docker,

@@ -119,8 +119,9 @@ def _ssh_endpoint(raw: str, parts: SplitResult) -> Endpoint:
 class SocketTransport:
     """A connected stream socket (AF_UNIX or TCP, optionally TLS-wrapped)."""
 
-    def __init__(self, sock: socket.socket) -> None:
+    def __init__(self, sock: socket.socket, where: str = "") -> None:
         self._sock = sock
+        self._where = where
         self._closed = False
         self._lock = threading.Lock()
 
@@ -129,6 +130,8 @@ class SocketTransport:
             self._sock.sendall(data)
         except TimeoutError:
             raise EngineTimeout("the engine did not take the request in time") from None
+        except ssl.SSLError as exc:
+            raise self._refused(exc) from None
 
     def recv(self, max_bytes: int = 65536) -> bytes:
         try:
@@ -136,10 +139,21 @@ class SocketTransport:
         except TimeoutError:
             raise EngineTimeout("the engine did not answer in time",
                                 "it may be overloaded or hung") from None
+        except ssl.SSLError as exc:
+            if self._closed:
+                return b""
+            raise self._refused(exc) from None
         except OSError:
             if self._closed:
                 return b""
             raise
+
+    def _refused(self, exc: ssl.SSLError) -> EngineUnreachable:
+        # With TLS 1.3 the engine refuses a client certificate after the handshake: it
+        # arrives on the first read.
+        return EngineUnreachable(f"TLS with {self._where} failed: {exc.reason or exc}",
+                                 "the engine refused this client's certificate: check "
+                                 "DOCKER_CERT_PATH (cert.pem, key.pem)")
 
     def settimeout(self, seconds: float | None) -> None:
         self._sock.settimeout(seconds)
@@ -173,7 +187,7 @@ def _open_unix(path: str, timeout: float | None) -> Transport:
     except BaseException as exc:
         sock.close()
         raise _unreachable(path, exc) from None
-    return SocketTransport(sock)
+    return SocketTransport(sock, path)
 
 
 def _open_tcp(endpoint: Endpoint, timeout: float | None) -> Transport:
@@ -195,7 +209,7 @@ def _open_tcp(endpoint: Endpoint, timeout: float | None) -> Transport:
             sock.close()
             raise EngineUnreachable(f"TLS with {endpoint.address} failed: {exc}",
                                     "check DOCKER_CERT_PATH and DOCKER_TLS_VERIFY") from None
-    return SocketTransport(sock)
+    return SocketTransport(sock, endpoint.address)
 
 
 def tls_context(cert_path: str | None) -> ssl.SSLContext:
