@@ -80,3 +80,19 @@ def test_all_contexts_follows_every_context_by_its_name(engine_url: str, fake: F
         assert {"private", "fake", "default", engine_url} <= engines
     finally:
         assert watch.stop() == 0
+
+
+def test_an_engine_that_stalls_forever_never_delays_another(fake: FakeEngine) -> None:
+    with FakeEngine() as stuck:
+        stuck.stall()  # every request: never an answer
+        with Engines([stuck.url, fake.url], reconcile_every=3600.0) as engines:
+            merged: list[Any] = []
+            engines.state.subscribe(merged.append)
+            wait_for(lambda: merged and fake.url in merged[-1]
+                     and merged[-1][fake.url].containers.synced, what="the working engine")
+            fake.wait_subscribed()
+            web = next(r.id for r in merged[-1][fake.url].containers.rows.values())
+            fake.act(web, "pause")
+            wait_for(lambda: merged[-1][fake.url].containers.rows[web].state.value == "paused",
+                     what="the working engine's event, while the other one hangs")
+            assert merged[-1][stuck.url].connection.state.value == "connecting"
