@@ -52,6 +52,7 @@ class Endpoint:
     tls: bool = False
     cert_path: str | None = None
     ssh: SshTarget | None = None
+    verify: bool = True  # False only when a context says SkipTLSVerify: shown as unverified
 
     @property
     def host_header(self) -> str:
@@ -65,8 +66,8 @@ def parse_host(url: str | None, env: Mapping[str, str] | None = None) -> Endpoin
     Raises :class:`HostError` for a value Genet cannot use, with the reason in plain words.
     """
     env = os.environ if env is None else env
-    raw, tls_dir = resolve_host(url, env)
-    raw = raw.strip()
+    chosen = resolve_host(url, env)
+    raw, tls_dir = chosen.url.strip(), chosen.tls_dir
     if "://" not in raw:
         raise HostError(f"{raw!r} is not a host URL: use unix:///path/to/docker.sock "
                         "or tcp://host:port")
@@ -92,7 +93,8 @@ def parse_host(url: str | None, env: Mapping[str, str] | None = None) -> Endpoin
         port = port or (2376 if tls else 2375)
         address = f"{parts.hostname}:{port}"
         return Endpoint(url=f"tcp://{address}", scheme="tcp", address=address, tls=tls,
-                        cert_path=tls_dir or env.get("DOCKER_CERT_PATH") or None)
+                        cert_path=tls_dir or env.get("DOCKER_CERT_PATH") or None,
+                        verify=not chosen.skip_verify)
     if scheme == "ssh":
         return _ssh_endpoint(raw, parts)
     if scheme in ("npipe", "fd"):
@@ -198,7 +200,7 @@ def _open_tcp(endpoint: Endpoint, timeout: float | None) -> Transport:
         raise _unreachable(endpoint.address, exc) from None
     if endpoint.tls:
         try:
-            ctx = tls_context(endpoint.cert_path)
+            ctx = tls_context(endpoint.cert_path, verify=endpoint.verify)
         except (OSError, ssl.SSLError) as exc:
             sock.close()
             raise EngineUnreachable(f"cannot read the TLS files in {endpoint.cert_path}: {exc}",
@@ -212,15 +214,22 @@ def _open_tcp(endpoint: Endpoint, timeout: float | None) -> Transport:
     return SocketTransport(sock, endpoint.address)
 
 
-def tls_context(cert_path: str | None) -> ssl.SSLContext:
+def tls_context(cert_path: str | None, verify: bool = True) -> ssl.SSLContext:
     """Verification as the docker CLI does it: the engine's certificate must chain to the
     engine's own CA (``ca.pem`` — only that one, never the system's roots) and name the host.
-    Without a cert path, the system's roots."""
+    Without a cert path, the system's roots. ``verify=False`` (a context's SkipTLSVerify, and
+    nothing else) still sends the client certificate but checks nothing of the engine's."""
     if not cert_path:
-        return ssl.create_default_context()
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # CERT_REQUIRED and check_hostname
-    ctx.load_verify_locations(os.path.join(cert_path, "ca.pem"))
-    ctx.load_cert_chain(os.path.join(cert_path, "cert.pem"), os.path.join(cert_path, "key.pem"))
+        ctx = ssl.create_default_context()
+    else:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # CERT_REQUIRED and check_hostname
+        if verify:
+            ctx.load_verify_locations(os.path.join(cert_path, "ca.pem"))
+        ctx.load_cert_chain(os.path.join(cert_path, "cert.pem"),
+                            os.path.join(cert_path, "key.pem"))
+    if not verify:
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
     return ctx
 
 
