@@ -25,6 +25,7 @@ from urllib.parse import SplitResult, urlsplit
 
 from genet_rx.errors import EngineTimeout, EngineUnreachable, HostError
 from genet_rx.wire.hosts import resolve_host
+from genet_rx.wire.npipe import open_windows_pipe, pipe_path
 from genet_rx.wire.ssh import ProcessTransport, SshTarget, control_dir, ssh_command
 
 
@@ -97,9 +98,13 @@ def parse_host(url: str | None, env: Mapping[str, str] | None = None) -> Endpoin
                         verify=not chosen.skip_verify)
     if scheme == "ssh":
         return _ssh_endpoint(raw, parts)
-    if scheme in ("npipe", "fd"):
-        raise HostError(f"{raw!r}: {scheme}:// hosts are not supported yet")
-    raise HostError(f"{raw!r}: unknown scheme {scheme!r} (use unix://, tcp:// or ssh://)")
+    if scheme == "npipe":
+        path = pipe_path(parts.netloc + parts.path if parts.netloc else parts.path)
+        return Endpoint(url=raw, scheme="npipe", address=path)
+    if scheme == "fd":
+        raise HostError(f"{raw!r}: fd:// hosts are not supported")
+    raise HostError(f"{raw!r}: unknown scheme {scheme!r} (use unix://, tcp://, ssh:// or "
+                    "npipe://)")
 
 
 def _ssh_endpoint(raw: str, parts: SplitResult) -> Endpoint:
@@ -174,6 +179,8 @@ def open_transport(endpoint: Endpoint, timeout: float | None = 10.0) -> Transpor
     """Connect to the engine. Raises :class:`EngineUnreachable` with a hint a person can act on."""
     if endpoint.scheme == "unix":
         return _open_unix(endpoint.address, timeout)
+    if endpoint.scheme == "npipe":
+        return open_windows_pipe(endpoint.address, timeout)
     if endpoint.ssh is not None:
         transport = ProcessTransport(ssh_command(endpoint.ssh, control_dir()), endpoint.url)
         transport.settimeout(timeout)
