@@ -69,7 +69,8 @@ def test_all_contexts_follows_every_context_by_its_name(engine_url: str, fake: F
     config = tmp_path / "docker-config"
     env = {**os.environ, "DOCKER_CONFIG": str(config)}
     env.pop("DOCKER_HOST", None)
-    for name, host in (("private", engine_url), ("fake", fake.url)):
+    for name, host in (("private", engine_url), ("fake", fake.url),
+                       ("gone", f"unix://{tmp_path}/nothing-here.sock")):
         subprocess.run([docker_cli(), "context", "create", name, "--docker", f"host={host}"],
                        env=env, check=True, capture_output=True, timeout=60)
     watch = Watch(engine_url, "--all-contexts", "--kinds", "containers", env=env)
@@ -77,7 +78,11 @@ def test_all_contexts_follows_every_context_by_its_name(engine_url: str, fake: F
         wait_for(lambda: watch_names(watch, "fake") == fake_view(fake),
                  what="the fake engine's containers under its context's name")
         engines = {line["host"] for line in watch.lines if line["type"] == "engine"}
-        assert {"private", "fake", "default", engine_url} <= engines
+        assert {"private", "fake", "default", engine_url, "gone"} <= engines
+        wait_for(lambda: any(ln["type"] == "engine" and ln["host"] == "gone"
+                             and "no Docker socket" in (ln["message"] or "")
+                             for ln in watch.lines),
+                 what="the context pointing at nothing to say so (the others work anyway)")
     finally:
         assert watch.stop() == 0
 
