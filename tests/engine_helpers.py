@@ -78,18 +78,22 @@ class Watch:
         for line in self.proc.stdout:
             self.lines.append(json.loads(line))
 
-    def replay_all(self) -> dict[tuple[str, str], dict[str, Any]]:
-        """The last line per (type, id), removed ones dropped: what the lines say is there."""
-        objects: dict[tuple[str, str], dict[str, Any]] = {}
+    def replay_all(self, host: str | None = None) -> dict[tuple[str, str], dict[str, Any]]:
+        """The last line per (type, host, id), removed ones dropped: what the lines say is
+        there — of one engine, by (type, id) (``host``: as named; None: the only one)."""
+        objects: dict[tuple[str, str, str], dict[str, Any]] = {}
         for line in list(self.lines):
             if line["type"] == "engine":
                 continue
-            key = (line["type"], line["id"])
+            key = (line["type"], line["host"], line["id"])
             if line["removed"]:
                 objects.pop(key, None)
             else:
                 objects[key] = line
-        return objects
+        hosts = {k[1] for k in objects}
+        if host is None and len(hosts) > 1:
+            raise AssertionError(f"lines of several engines ({hosts}): name the one to replay")
+        return {(k[0], k[2]): line for k, line in objects.items() if host in (None, k[1])}
 
     def replay(self) -> dict[str, tuple[str, str, str]]:
         rows: dict[str, tuple[str, str, str]] = {}

@@ -23,6 +23,7 @@ from functools import partial
 from typing import Any, TextIO
 
 from genet_rx.engine.engines import Engines
+from genet_rx.engine.saved import SavedEngine, SavedEnginesError, engines_file, load
 from genet_rx.errors import HostError
 from genet_rx.model.connection import Connection
 from genet_rx.model.containers import Container
@@ -230,6 +231,11 @@ def _json(out: TextIO) -> Callable[[Line], None]:
     return write
 
 
+def saved_engines() -> list[SavedEngine]:
+    """The enabled engines saved in the app."""
+    return [e for e in load(engines_file()) if e.enabled]
+
+
 def _kinds(text: str) -> tuple[str, ...]:
     kinds = tuple(k.strip() for k in text.split(",") if k.strip())
     unknown = [k for k in kinds if k not in ALL_KINDS]
@@ -256,9 +262,14 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     try:
         hosts = [*args.host, *(context_names() if args.all_contexts else [])]
-        engines = Engines(hosts or [""])  # "": as the docker CLI chooses
+        if not hosts:  # as the docker CLI chooses, plus the engines saved in the app
+            hosts = ["", *(e.host for e in saved_engines())]
+        engines = Engines(hosts)
     except HostError as exc:
         print(f"genet watch: bad --host: {exc}", file=sys.stderr)
+        return 2
+    except SavedEnginesError as exc:
+        print(f"genet watch: {exc}", file=sys.stderr)
         return 2
     write = _json(out) if args.json else _human(out)
     done = threading.Event()
