@@ -12,7 +12,7 @@ import operator
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, cast
 
 import reactivex
@@ -28,6 +28,7 @@ from genet_rx.api.client import EngineClient, since_arg
 from genet_rx.api.events import events
 from genet_rx.api.pull import pull
 from genet_rx.engine.answers import READERS
+from genet_rx.engine.bulk import execute_many
 from genet_rx.engine.commands import Command, CommandResult, run_command
 from genet_rx.engine.sync import Backoff, live_state
 from genet_rx.model.connection import Connection, Link
@@ -182,6 +183,18 @@ class Engine:
     def stats(self, container_id: str) -> Observable[Stats]:
         """A container's resource use, about one value a second, until it stops."""
         return stats.stats(self.client, container_id)
+
+    def execute_many(self, commands: Iterable[Command], limit: int = 4
+                     ) -> Observable[CommandResult]:
+        """Every command's result, at most ``limit`` under way at once."""
+        return execute_many(self.execute, commands, limit)
+
+    def history(self, container_id: str) -> Observable[Event]:
+        """What the engine still keeps of one container's events (its last 256 of every
+        kind, lost on restart), oldest first; completes."""
+        return reactivex.defer(lambda _: events(
+            self.client, since="0", until=since_arg(time.time_ns()),
+            filters={"type": ["container"], "container": [container_id]}))
 
     def alerts(self, rules: AlertRules | None = None) -> Observable[Alert]:
         """Alerts from now on (died, unhealthy, oom, restart loop), as ``rules`` choose.
