@@ -8,9 +8,10 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+from genet_rx import Engine, connect
 from genet_rx.model.containers import health_from_status
 from genet_rx.state.containers import ContainerTable
 
@@ -29,6 +30,17 @@ def wait_for(cond: Callable[[], T], timeout: float = 20.0, what: str = "conditio
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}")
         step()
+
+
+def synced_engine(url: str) -> Iterator[Engine]:
+    """An Engine with no reconcile (only events and their inspects keep it right), once every
+    kind is synced; closed after the test."""
+    eng = connect(url, reconcile_every=3600.0)
+    wait_for(lambda: all(t.synced for t in (eng.latest.containers, eng.latest.images,
+                                            eng.latest.volumes, eng.latest.networks)),
+             what="the first sync of every kind")
+    yield eng
+    eng.close()
 
 
 def engine_view(docker: Any) -> dict[str, tuple[str, str, str]]:
