@@ -15,6 +15,16 @@ from dockerd import IMAGE, DaemonUnavailable, PrivateDaemon, build_busybox_image
 from engine_helpers import wait_for
 
 from genet_rx import Engine, connect
+from genet_rx.engine.commands import (
+    Command,
+    CommandResult,
+    Outcome,
+    RemoveService,
+    RollbackService,
+    ScaleService,
+    SetNodeAvailability,
+    UpdateServiceImage,
+)
 from genet_rx.model.events import Event
 from genet_rx.model.swarm import node_from_list, services_from_answer, tasks_from_answer
 from genet_rx.state.changes import Snapshot
@@ -112,6 +122,51 @@ def test_services_live_on_a_swarm(swarm: PrivateDaemon) -> None:
         wait_for(lambda: engine.latest.services.rows[sid].desired == 1, timeout=60,
                  what="the desired count after a scale")
         docker("service", "rm", "web")
+        wait_for(lambda: sid not in engine.latest.services.rows, what="the service removed")
+    finally:
+        engine.close()
+
+
+@pytest.mark.engine
+def test_scale_update_rollback_drain_and_remove_from_genet(swarm: PrivateDaemon) -> None:
+    env = {**os.environ, "DOCKER_HOST": swarm.url}
+
+    def docker(*args: str) -> str:
+        return subprocess.run([docker_cli(), *args], env=env, check=True, capture_output=True,
+                              text=True, timeout=120).stdout.strip()
+
+    docker("tag", IMAGE, "genet-test/busybox:v2")
+    engine = connect(swarm.url, reconcile_every=3600.0)
+    try:
+        wait_for(lambda: engine.latest.nodes.synced, what="nodes synced")
+        sid = docker("service", "create", "--detach", "--name", "api", IMAGE, "sleep", "300")
+        wait_for(lambda: sid in engine.latest.services.rows, what="the service")
+
+        def run(command: Command) -> CommandResult:
+            return engine.execute(command).run()
+
+        assert run(ScaleService(sid, 3)).outcome is Outcome.DONE
+        wait_for(lambda: engine.latest.services.rows[sid].running == 3, timeout=60,
+                 what="3 running after Genet's scale")
+        assert run(UpdateServiceImage(sid, "genet-test/busybox:v2")).ok
+        wait_for(lambda: engine.latest.services.rows[sid].image == "genet-test/busybox:v2",
+                 timeout=60, what="the new image")
+        wait_for(lambda: engine.latest.services.rows[sid].update_state == "completed",
+                 timeout=90, what="the rolling update completed")
+        assert run(RollbackService(sid)).ok
+        wait_for(lambda: engine.latest.services.rows[sid].image == IMAGE + ":latest",
+                 timeout=60, what="the image rolled back")
+        node = next(iter(engine.latest.nodes.rows))
+        assert run(SetNodeAvailability(node, "drain")).ok
+        wait_for(lambda: engine.latest.nodes.rows[node].availability == "drain",
+                 what="the node drained")
+        assert run(SetNodeAvailability(node, "active")).ok
+        wait_for(lambda: engine.latest.nodes.rows[node].availability == "active",
+                 what="the node active again")
+        refused = run(ScaleService("no-such-service", 2))
+        assert refused.outcome is Outcome.FAILED
+        assert "not found" in refused.message
+        assert run(RemoveService(sid)).ok
         wait_for(lambda: sid not in engine.latest.services.rows, what="the service removed")
     finally:
         engine.close()
