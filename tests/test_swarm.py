@@ -12,7 +12,7 @@ from types import MappingProxyType
 
 import pytest
 from dockerd import IMAGE, DaemonUnavailable, PrivateDaemon, build_busybox_image, docker_cli
-from engine_helpers import wait_for
+from engine_helpers import Watch, wait_for
 
 from genet_rx import Engine, connect
 from genet_rx.engine.commands import (
@@ -169,4 +169,72 @@ def test_scale_update_rollback_drain_and_remove_from_genet(swarm: PrivateDaemon)
         assert run(RemoveService(sid)).ok
         wait_for(lambda: sid not in engine.latest.services.rows, what="the service removed")
     finally:
+        engine.close()
+
+
+@pytest.mark.engine
+def test_the_swarm_view_and_watch_equal_the_engines_lists(swarm: PrivateDaemon) -> None:
+    env = {**os.environ, "DOCKER_HOST": swarm.url}
+
+    def docker(*args: str) -> str:
+        return subprocess.run([docker_cli(), *args], env=env, check=True, capture_output=True,
+                              text=True, timeout=120).stdout.strip()
+
+    def engine_services() -> dict[str, str]:
+        out = docker("service", "ls", "--format", "{{.Name}}\t{{.Replicas}}")
+        return dict(line.split("\t") for line in out.splitlines())
+
+    def engine_nodes() -> dict[str, str]:
+        out = docker("node", "ls", "--format", "{{.Hostname}}\t{{.Availability}}\t{{.Status}}")
+        return {h: f"{a.lower()} {s.lower()}" for h, a, s in (ln.split("\t")
+                                                                for ln in out.splitlines())}
+
+    def replicas(running: int | None, desired: int | None) -> str:
+        return f"{running or 0}/{desired or 0}"
+
+    def genet_view() -> tuple[dict[str, str], dict[str, str]]:
+        s = engine.latest
+        return ({v.name: replicas(v.running, v.desired) for v in s.services.rows.values()},
+                {n.hostname: f"{n.availability} {n.state}" for n in s.nodes.rows.values()})
+
+    def watch_view() -> tuple[dict[str, str], dict[str, str]]:
+        lines = watch.replay_all()
+        return ({v["name"]: replicas(v["replicas_running"], v["replicas_desired"])
+                 for k, v in lines.items() if k[0] == "service"},
+                {v["hostname"]: f"{v['availability']} {v['state']}"
+                 for k, v in lines.items() if k[0] == "node"})
+
+    def all_equal(step: str) -> None:
+        seen: list[object] = []
+
+        def same() -> bool:
+            seen[:] = [(engine_services(), engine_nodes()), genet_view(), watch_view()]
+            return seen[0] == seen[1] == seen[2]
+
+        try:
+            wait_for(same, timeout=60, what=step)
+        except AssertionError:
+            raise AssertionError(f"{step}: engine {seen[0]} genet {seen[1]} watch {seen[2]}"
+                                 ) from None
+
+    engine = connect(swarm.url, reconcile_every=3600.0)
+    watch = Watch(swarm.url, "--kinds", "services,nodes")
+    try:
+        all_equal("the first sync")
+        docker("service", "create", "--detach", "--name", "app", "--replicas", "2", IMAGE,
+               "sleep", "300")
+        all_equal("a replicated service")
+        docker("service", "scale", "--detach", "app=3")
+        all_equal("scaled up")
+        docker("service", "scale", "--detach", "app=1")
+        all_equal("scaled down")
+        docker("service", "create", "--detach", "--name", "broken", "no-such/image:1")
+        all_equal("a service whose tasks cannot start")
+        docker("service", "create", "--detach", "--name", "everywhere", "--mode", "global",
+               IMAGE, "sleep", "300")
+        all_equal("a global service")
+        docker("service", "rm", "app", "broken", "everywhere")
+        all_equal("all removed")
+    finally:
+        assert watch.stop() == 0
         engine.close()
