@@ -25,8 +25,6 @@ import socket
 import subprocess
 import threading
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from types import FrameType
 
 import pytest
@@ -38,6 +36,7 @@ from dockerd import (
     DockerCLI,
     DockerCLIError,
     PrivateDaemon,
+    TlsDaemon,
     build_busybox_image,
 )
 from registry import LocalRegistry, RegistryUnavailable
@@ -126,16 +125,6 @@ def sshd(request: pytest.FixtureRequest) -> Iterator[PrivateSshd]:
         server.cleanup()
         _unavailable(str(exc), "private sshd")
     yield server
-
-
-@dataclass(frozen=True)
-class TlsDaemon:
-    """A second private dockerd, also on tcp://127.0.0.1:<port> with --tlsverify."""
-
-    daemon: PrivateDaemon
-    url: str  # tcp://127.0.0.1:<port>
-    certs: Path  # ca.pem, ca-key.pem, server*.pem, client*.pem
-    client: Path  # a DOCKER_CERT_PATH with ca.pem, cert.pem, key.pem
 
 
 @pytest.fixture(scope="session")

@@ -29,6 +29,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
@@ -450,3 +451,13 @@ def _option(argv: list[str], flag: str) -> str | None:
         if arg.startswith(flag + "="):
             return arg.split("=", 1)[1]
     return None
+
+
+@dataclass(frozen=True)
+class TlsDaemon:
+    """A second private dockerd, also on tcp://127.0.0.1:<port> with --tlsverify."""
+
+    daemon: PrivateDaemon
+    url: str  # tcp://127.0.0.1:<port>
+    certs: Path  # ca.pem, ca-key.pem, server*.pem, client*.pem
+    client: Path  # a DOCKER_CERT_PATH with ca.pem, cert.pem, key.pem

@@ -939,6 +939,9 @@ class FakeEngine:
             return self._list(q)
         if (req.method, route) == ("POST", "/containers/create"):
             return self._create(q, body)
+        if re.match(r"/(services|nodes|tasks)\b", route):  # like any engine not in a swarm
+            return _error(503, 'This node is not a swarm manager. Use "docker swarm init" or '
+                               '"docker swarm join" to connect this node to swarm and try again.')
         listed = {"/images/json": "image", "/volumes": "volume", "/networks": "network"}
         if req.method == "GET" and route in listed:
             with self._lock:

@@ -41,6 +41,7 @@ from genet_rx.model.networks import (
     network_from_list,
     networks_from_answer,
 )
+from genet_rx.model.swarm import node_from_list, services_from_answer, tasks_from_answer
 from genet_rx.model.volumes import (
     Volume,
     volume_from_inspect,
@@ -260,3 +261,14 @@ def test_the_engine_state_takes_any_sequence_of_events(events: list[Event]) -> N
         for table in (state.images, state.volumes, state.networks):
             assert not set(table.rows) & set(table.tombstones)  # present, or removed: not both
     assert state.last_event_ns == max((e.time_nano for e in events), default=0)
+
+
+@settings(max_examples=200)
+@given(anything)
+def test_swarm_parsers_take_any_answer(answer: Any) -> None:
+    for service in services_from_answer(answer):
+        assert service.id and isinstance(service.name, str)
+    for task in tasks_from_answer(answer):
+        assert task.id and isinstance(task.state, str)
+    if isinstance(answer, dict):
+        assert isinstance(node_from_list(answer).cpus, float)

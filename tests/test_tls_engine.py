@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 from certs import client_folder, make_ca, sign
-from conftest import TlsDaemon
-from dockerd import IMAGE, DockerCLI, docker_cli
+from dockerd import IMAGE, DockerCLI, TlsDaemon, docker_cli
 from engine_helpers import Watch, engine_view, wait_for, wait_table_equals_engine
 
 from genet_rx import Engine

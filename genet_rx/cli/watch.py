@@ -29,6 +29,7 @@ from genet_rx.model.connection import Connection
 from genet_rx.model.containers import Container
 from genet_rx.model.images import Image
 from genet_rx.model.networks import Network
+from genet_rx.model.swarm import Node, Service
 from genet_rx.model.volumes import Volume
 from genet_rx.state.alerts import Alert
 from genet_rx.state.engine_state import EngineState
@@ -89,6 +90,18 @@ def network_line(row: Network, host: str, uses: Uses) -> Line:
             "driver": row.driver, "scope": row.scope, "containers": uses.network[row.id]}
 
 
+def service_line(row: Service, host: str, uses: Uses) -> Line:
+    return {"type": "service", "host": host, "id": row.id, "name": row.name,
+            "image": row.image, "mode": row.mode, "replicas_desired": row.desired,
+            "replicas_running": row.running or 0, "update_state": row.update_state or None}
+
+
+def node_line(row: Node, host: str, uses: Uses) -> Line:
+    return {"type": "node", "host": host, "id": row.id, "hostname": row.hostname,
+            "role": row.role, "availability": row.availability, "state": row.state,
+            "leader": row.leader}
+
+
 @dataclass(frozen=True, slots=True)
 class Kind:
     """How one kind is watched: its table in the state, and the line an object makes."""
@@ -101,6 +114,8 @@ KINDS: dict[str, Kind] = {
     "images": Kind(lambda s: s.images, image_line),
     "volumes": Kind(lambda s: s.volumes, volume_line),
     "networks": Kind(lambda s: s.networks, network_line),
+    "services": Kind(lambda s: s.services, service_line),
+    "nodes": Kind(lambda s: s.nodes, node_line),
 }
 ALL_KINDS = ("containers", *KINDS)
 
@@ -222,9 +237,14 @@ def _human_object(line: Line) -> str:
         what = f"{line['containers']} container(s)" + (" dangling" if line["dangling"] else "")
     elif line["type"] == "volume":
         what = f"{line['driver']}, used by {len(line['used_by'])}"
+    elif line["type"] == "service":
+        what = f"{line['replicas_running']}/{line['replicas_desired']} {line['mode']}"
+    elif line["type"] == "node":
+        what = f"{line['role']} {line['availability']} {line['state']}"
     else:
         what = f"{line['driver']}, {len(line['containers'])} container(s)"
-    name = (", ".join(line["tags"]) or "<none>") if line["type"] == "image" else line["name"]
+    name = ((", ".join(line["tags"]) or "<none>") if line["type"] == "image"
+            else line.get("name") or line.get("hostname") or "")
     return f"{name[:40]:<40} {what:<28} {line['id'].removeprefix('sha256:')[:12]}"
 
 

@@ -13,14 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from genet_rx.api import containers, images, networks, volumes
+from genet_rx.api import containers, images, networks, swarm, volumes
 from genet_rx.api.client import EngineClient, describe
-from genet_rx.errors import GenetError, NotFound
+from genet_rx.errors import EngineError, GenetError, NotFound
 from genet_rx.model.common import entries
 from genet_rx.model.containers import container_from_inspect, container_from_list
 from genet_rx.model.events import Event
 from genet_rx.model.images import image_from_inspect, image_from_list
 from genet_rx.model.networks import network_from_inspect, network_from_list
+from genet_rx.model.swarm import node_from_list, service_from_list
 from genet_rx.model.volumes import volume_from_inspect, volume_from_list
 from genet_rx.state.changes import GRACE_NS, Inspected, Snapshot, Vanished
 from genet_rx.wire.http import Response
@@ -39,6 +40,7 @@ class Reader:
     from_inspect: Callable[[Any, str], Any]
     key: Callable[[Any], str]
     settles: Callable[[Event], int | None]  # which event an inspect after this one settles
+    optional: bool = False  # a 503 means "not here" (not a swarm manager), not a failure
 
 
 def _list_of(answer: Any) -> list[Any]:
@@ -53,6 +55,16 @@ def _volumes_of(answer: Any) -> list[Any]:
     return list(entries(answer.get("Volumes")))  # null when there are none
 
 
+def _object(parse: Callable[[Any, str], Any]) -> Callable[[Any, str], Any]:
+    """A parser of one object, given anything: an answer that is no object parses as {}."""
+    return lambda doc, host: parse(doc if isinstance(doc, dict) else {}, host)
+
+
+def _first(answer: Any) -> Any:
+    entries_ = entries(answer)
+    return entries_[0] if entries_ else {}
+
+
 def _settles_every(ev: Event) -> int | None:
     return ev.time_nano
 
@@ -63,18 +75,23 @@ READERS: dict[str, Reader] = {
         entries=_list_of,
         from_list=container_from_list,
         inspect=containers.inspect_response,
-        from_inspect=container_from_inspect,
+        from_inspect=_object(container_from_inspect),
         key=lambda row: row.id,
         # Only a die's outcome is worth settling: the engine decided it before sending die.
         settles=lambda ev: ev.time_nano if ev.verb == "die" else None,
     ),
+    "service": Reader(swarm.services_response, _list_of, service_from_list,
+                      swarm.service_response, lambda doc, host: service_from_list(
+                          _first(doc), host), lambda row: row.id, _settles_every, True),
+    "node": Reader(swarm.nodes_response, _list_of, node_from_list, swarm.node_response,
+                   _object(node_from_list), lambda row: row.id, _settles_every, True),
     "image": Reader(images.list_response, _list_of, image_from_list, images.inspect_response,
-                    image_from_inspect, lambda row: row.id, _settles_every),
+                    _object(image_from_inspect), lambda row: row.id, _settles_every),
     "volume": Reader(volumes.list_response, _volumes_of, volume_from_list,
-                     volumes.inspect_response, volume_from_inspect, lambda row: row.name,
+                     volumes.inspect_response, _object(volume_from_inspect), lambda row: row.name,
                      _settles_every),
     "network": Reader(networks.list_response, _list_of, network_from_list,
-                      networks.inspect_response, network_from_inspect, lambda row: row.id,
+                      networks.inspect_response, _object(network_from_inspect), lambda row: row.id,
                       _settles_every),
 }
 
@@ -95,7 +112,12 @@ def snapshot(client: EngineClient, kind: str, after: Event | None = None) -> Sna
     list reflects every event before it, so it is trusted up to that event at least.
     """
     reader = READERS[kind]
-    resp = reader.listing(client)
+    try:
+        resp = reader.listing(client)
+    except EngineError as exc:
+        if reader.optional and exc.status == 503:
+            return Snapshot((), time.time_ns() - GRACE_NS, kind, unavailable=exc.message)
+        raise
     rows = tuple(reader.from_list(e, client.host) for e in reader.entries(resp.json())
                  if isinstance(e, dict))
     trust = trust_ns(resp)
@@ -111,7 +133,7 @@ def inspected(client: EngineClient, ev: Event) -> Inspected[Any] | Vanished | No
     try:
         resp = reader.inspect(client, ev.actor_id)
         doc = resp.json()
-        row = reader.from_inspect(doc if isinstance(doc, dict) else {}, client.host)
+        row = reader.from_inspect(doc, client.host)
         if reader.key(row):
             return Inspected(row, trust_ns(resp), reader.settles(ev), ev.type)
     except NotFound:

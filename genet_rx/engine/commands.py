@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
-from genet_rx.api import containers, images, networks, volumes
+from genet_rx.api import containers, images, networks, swarm, volumes
 from genet_rx.api.client import EngineClient, describe
 from genet_rx.errors import EngineError, GenetError, NotModified
 
@@ -137,9 +138,35 @@ class DisconnectNetwork(ConnectNetwork):
     force: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class ScaleService(OnId):
+    replicas: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateServiceImage(OnId):
+    image: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RollbackService(OnId):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveService(OnId):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class SetNodeAvailability(OnId):
+    availability: str = "active"  # active | pause | drain
+
+
 Command = (Start | Stop | Restart | Pause | Unpause | Kill | Remove | RemoveImage | PruneImages
            | RunContainer | CreateVolume | RemoveVolume | PruneVolumes | CreateNetwork
-           | RemoveNetwork | ConnectNetwork | DisconnectNetwork)
+           | RemoveNetwork | ConnectNetwork | DisconnectNetwork | ScaleService
+           | UpdateServiceImage | RollbackService | RemoveService | SetNodeAvailability)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +205,26 @@ CALLS: dict[type, Call] = {
                          "already connected"),
     DisconnectNetwork: Call(lambda c, cmd: networks.disconnect(c, cmd.network, cmd.container,
                                                                cmd.force)),
+    ScaleService: Call(lambda c, cmd: swarm.update_service(c, cmd.id, partial(
+        _set_replicas, cmd.replicas))),
+    UpdateServiceImage: Call(lambda c, cmd: swarm.update_service(c, cmd.id, partial(
+        _set_image, cmd.image))),
+    RollbackService: Call(lambda c, cmd: swarm.update_service(c, cmd.id, None, rollback=True)),
+    RemoveService: Call(lambda c, cmd: swarm.remove_service(c, cmd.id)),
+    SetNodeAvailability: Call(lambda c, cmd: swarm.set_node_availability(c, cmd.id,
+                                                                         cmd.availability)),
 }
+
+
+def _set_replicas(replicas: int, spec: dict[str, Any]) -> None:
+    mode = spec.get("Mode")
+    if not isinstance(mode, dict) or "Replicated" not in mode:
+        raise ValueError("only a replicated service can be scaled")
+    mode["Replicated"] = {"Replicas": max(0, replicas)}
+
+
+def _set_image(image: str, spec: dict[str, Any]) -> None:
+    spec.setdefault("TaskTemplate", {}).setdefault("ContainerSpec", {})["Image"] = image
 
 
 def run_container(client: EngineClient, cmd: RunContainer) -> Any:

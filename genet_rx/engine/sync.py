@@ -46,9 +46,18 @@ from genet_rx.model.common import parse_time_ns
 from genet_rx.model.connection import Connection, Link
 from genet_rx.model.events import Event
 from genet_rx.state.changes import Change
-from genet_rx.state.engine_state import EngineState, apply, needs_inspect, needs_list
+from genet_rx.state.engine_state import (
+    EngineState,
+    also_inspect,
+    apply,
+    needs_inspect,
+    needs_list,
+)
 
 log = logging.getLogger(__name__)
+
+#: How long after a swarm task's container event its service's counts are asked for again.
+TASK_SETTLE_S = 2.0
 
 
 class Backoff:
@@ -163,10 +172,19 @@ def live_state(
             # Runs once ev is folded (concat): decided on the state that holds it.
             if needs_list(ev):
                 return blocking(partial(snapshot, client, ev.type, ev))
-            if not needs_inspect(latest(), ev):
-                return reactivex.empty()
+            state = latest()
+            own = [inspect(ev)] if needs_inspect(state, ev) else []
+            service = also_inspect(state, ev)
+            if service is not None:
+                # The swarm reports a task running a moment after its container starts: ask
+                # now, and once more when the agent has surely told the manager.
+                own += [inspect(service), reactivex.timer(TASK_SETTLE_S).pipe(
+                    ops.flat_map(lambda _: inspect(service)))]
+            return reactivex.merge(*own)
+
+        def inspect(about: Event) -> Observable[Change]:
             answer: Observable[Change | None] = reactivex.from_callable(
-                lambda: inspected(client, ev), scheduler=pool)
+                lambda: inspected(client, about), scheduler=pool)
             # None: the inspect failed for a reason the reconcile repairs; nothing to fold.
             found = answer.pipe(ops.filter(lambda a: a is not None))
             return on_fold(cast(Observable[Change], found))

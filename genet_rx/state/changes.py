@@ -25,6 +25,7 @@ class Snapshot(Generic[R]):
     rows: tuple[R, ...]
     trust_ns: int
     kind: str = "container"
+    unavailable: str = ""  # why the engine cannot list this kind (not a swarm manager)
 
 
 @dataclass(frozen=True, slots=True)

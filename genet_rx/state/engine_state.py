@@ -20,6 +20,7 @@ from genet_rx.model.connection import Connection, Link
 from genet_rx.model.events import Event
 from genet_rx.model.images import Image
 from genet_rx.model.networks import Network
+from genet_rx.model.swarm import Node, Service
 from genet_rx.model.volumes import Volume
 from genet_rx.state import containers, resources
 from genet_rx.state.changes import Change, Inspected, Snapshot, Vanished
@@ -27,6 +28,7 @@ from genet_rx.state.containers import ContainerTable
 from genet_rx.state.images import IMAGES
 from genet_rx.state.networks import NETWORKS
 from genet_rx.state.resources import ResourceKind, Table
+from genet_rx.state.swarm import NODES, SERVICE_ID_LABEL, SERVICES
 from genet_rx.state.verdict import Verdict
 from genet_rx.state.volumes import VOLUMES
 
@@ -57,6 +59,8 @@ KINDS: dict[str, Kind] = {
     "image": _resource("images", IMAGES),
     "volume": _resource("volumes", VOLUMES),
     "network": _resource("networks", NETWORKS),
+    "service": _resource("services", SERVICES),
+    "node": _resource("nodes", NODES),
 }
 
 #: Events of one kind that change another kind's table too: a network's connect and
@@ -77,6 +81,8 @@ class EngineState:
     images: Table[Image] = field(default_factory=Table)
     volumes: Table[Volume] = field(default_factory=Table)
     networks: Table[Network] = field(default_factory=Table)
+    services: Table[Service] = field(default_factory=Table)
+    nodes: Table[Node] = field(default_factory=Table)
     last_event_ns: int = 0  # the newest event folded, of any kind: where a resume starts
     verdict: Verdict | None = None
 
@@ -132,3 +138,16 @@ def needs_inspect(state: EngineState, ev: Event) -> bool:
     """Does this event leave its object short of facts only an inspect can give?"""
     kind = KINDS.get(ev.type)
     return kind is not None and kind.needs_inspect(getattr(state, kind.field), ev)
+
+
+#: Container actions that change a swarm service's running count.
+_TASK_MOVES = frozenset({"start", "die", "destroy"})
+
+
+def also_inspect(state: EngineState, ev: Event) -> Event | None:
+    """The engine sends no task events: a swarm task's container starting or dying makes its
+    service's counts worth asking for again (as an update of that service would)."""
+    service = ev.attributes.get(SERVICE_ID_LABEL) if ev.type == "container" else None
+    if not service or ev.verb not in _TASK_MOVES or state.services.unavailable:
+        return None
+    return Event("service", "update", service, ev.time_nano)

@@ -54,6 +54,7 @@ class Table(Generic[T]):
     rows: immutables.Map[str, T] = field(default_factory=immutables.Map)
     tombstones: immutables.Map[str, int] = field(default_factory=immutables.Map)
     synced: bool = False  # a snapshot has been folded in
+    unavailable: str = ""  # the engine's reason it cannot list this kind, e.g. not a manager
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -93,7 +94,8 @@ def apply_event(kind: ResourceKind[T], table: Table[T], ev: Event) -> tuple[Tabl
             return table, Verdict.OUT_OF_ORDER
         row = dataclasses.replace(kind.from_event(ev), event_ns=ev.time_nano)  # type: ignore[type-var]
         tombs = table.tombstones.delete(key) if removed is not None else table.tombstones
-        return Table(table.rows.set(key, row), tombs, table.synced), Verdict.FOLDED
+        created = dataclasses.replace(table, rows=table.rows.set(key, row), tombstones=tombs)
+        return created, Verdict.FOLDED
     return table, Verdict.FOLDED
 
 
@@ -130,9 +132,10 @@ def apply_snapshot(kind: ResourceKind[T], table: Table[T], snap: Snapshot[T]) ->
         for k in old_tombs:
             del mm[k]
         tombs = mm.finish()
-    if new_rows == table.rows and table.synced and tombs is table.tombstones:
+    if new_rows == table.rows and table.synced and tombs is table.tombstones \
+            and table.unavailable == snap.unavailable:
         return table
-    return Table(new_rows, tombs, synced=True)
+    return Table(new_rows, tombs, synced=True, unavailable=snap.unavailable)
 
 
 def apply_inspected(kind: ResourceKind[T], table: Table[T], ins: Inspected[T]) -> Table[T]:
@@ -151,7 +154,7 @@ def apply_inspected(kind: ResourceKind[T], table: Table[T], ins: Inspected[T]) -
     if fresh == old and tomb is None:
         return table
     tombs = table.tombstones.delete(key) if tomb is not None else table.tombstones
-    return Table(table.rows.set(key, fresh), tombs, table.synced)
+    return dataclasses.replace(table, rows=table.rows.set(key, fresh), tombstones=tombs)
 
 
 def apply_vanished(table: Table[T], gone: Vanished) -> Table[T]:
@@ -159,5 +162,5 @@ def apply_vanished(table: Table[T], gone: Vanished) -> Table[T]:
     row = table.rows.get(gone.id)
     if row is None or (row.event_ns is not None and row.event_ns > gone.trust_ns):
         return table
-    return Table(table.rows.delete(gone.id), table.tombstones.set(gone.id, gone.trust_ns),
-                 table.synced)
+    return dataclasses.replace(table, rows=table.rows.delete(gone.id),
+                               tombstones=table.tombstones.set(gone.id, gone.trust_ns))
