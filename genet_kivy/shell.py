@@ -81,7 +81,7 @@ class Shell(FloatLayout):
         sidebar = self.panes()[0]
         if self.wide:
             sidebar.size_hint_x = None
-            sidebar.width = min(dp(440), max(dp(300), self.width * 0.38))
+            sidebar.width = min(dp(440), max(dp(320), self.width * 0.38))
         else:
             sidebar.size_hint_x = 1
 

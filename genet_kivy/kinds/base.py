@@ -125,6 +125,8 @@ class Spec(Generic[T]):
     panel_actions: tuple[Action, ...] = ()
     verbs: Mapping[str, Verb[T]] = field(default_factory=dict)
     hooks: Mapping[str, str] = field(default_factory=dict)  # action id → dialogs function
+    #: An action that first asks which verb: action id → (title, ((verb id, choice text), …)).
+    choices: Mapping[str, tuple[str, tuple[tuple[str, str], ...]]] = field(default_factory=dict)
     empty: str = "Nothing here yet."
     chip: Callable[[T, EngineState], tuple[str, Rgba]] = lambda _i, _s: ("", BADGE_DIM)
 

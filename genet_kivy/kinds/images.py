@@ -42,8 +42,8 @@ def name(image: Image) -> str:
 
 def line(image: Image, state: EngineState) -> Line:
     users = len(image_users(state, image.id))
-    more = f" +{len(image.tags) - 1} tags" if len(image.tags) > 1 else ""
-    used = f"used by {plural(users, 'container')}" if users else "unused"
+    more = f" +{plural(len(image.tags) - 1, 'tag')}" if len(image.tags) > 1 else ""
+    used = plural(users, "container") if users else "unused"
     subtitle = f"{image.short_id}{more} · {used}"
     if image.dangling:
         badge, color = "dangling", BADGE_WARN
@@ -115,8 +115,7 @@ def actions(image: Image, state: EngineState) -> list[Action]:
 
 PANEL_ACTIONS = (
     Action("pull", "Pull…", "primary"),
-    Action("prune", "Prune dangling"),
-    Action("prune_unused", "Prune unused"),
+    Action("prune", "Prune…"),
     Action("disk", "Disk usage"),
 )
 
@@ -170,13 +169,20 @@ VERBS: dict[str, Verb[Image]] = {
     "remove": Verb("Removing…", lambda i: RemoveImage(i.id if i else ""), remove_question,
                    force=lambda i: RemoveImage(i.id, force=True), refused=force_question,
                    done=removed),
-    "prune": Verb("Pruning…", lambda _i: PruneImages(unused=False), prune_question,
-                  done=pruned),
+    "prune_dangling": Verb("Pruning…", lambda _i: PruneImages(unused=False), prune_question,
+                           done=pruned),
     "prune_unused": Verb("Pruning…", lambda _i: PruneImages(unused=True),
                          prune_unused_question, done=pruned),
 }
 
 HOOKS = {"pull": "open_pull", "run": "open_run"}
+
+CHOICES = {
+    "prune": ("Prune which images?", (
+        ("prune_dangling", "Dangling images only (no tag, unused)"),
+        ("prune_unused", "Every image no container uses"),
+    )),
+}
 
 
 def chip(image: Image, state: EngineState) -> tuple[str, Any]:
@@ -203,6 +209,7 @@ SPEC: Spec[Image] = Spec(
     panel_actions=PANEL_ACTIONS,
     verbs=VERBS,
     hooks=HOOKS,
+    choices=CHOICES,
     empty="No images.\nPull one (Pull…) and it appears here.",
     chip=chip,
 )

@@ -27,7 +27,7 @@ def short_name(volume: Volume) -> str:
 
 def line(volume: Volume, state: EngineState) -> Line:
     users = volume_users(state, volume.name)
-    used = f"used by {plural(len(users), 'container')}" if users else "unused"
+    used = plural(len(users), "container") if users else "unused"
     badge, color = ("in use", BADGE_OK) if users else ("", BADGE_DIM)
     return Line(volume.name, short_name(volume), f"{volume.driver or 'local'} · {used}", "",
                 badge, color)
@@ -74,7 +74,7 @@ def actions(volume: Volume, state: EngineState) -> list[Action]:
 
 PANEL_ACTIONS = (
     Action("create", "Create…", "primary"),
-    Action("prune", "Prune unused"),
+    Action("prune", "Prune…"),
     Action("disk", "Disk usage"),
 )
 

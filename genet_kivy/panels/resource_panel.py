@@ -129,6 +129,11 @@ class ResourcePanel:
         if hook is not None:
             self._open_hook(hook, item)
             return
+        choice = self.spec.choices.get(action)
+        if choice is not None and self.app.live:
+            title, options = choice
+            self.app.notices.show(PickDialog(title=title, choices=options, on_pick=self.press))
+            return
         if action == "disk":
             self.app.notices.show(DiskView(self.app))
             return
@@ -140,10 +145,13 @@ class ResourcePanel:
         verb = self.spec.verbs.get(action)
         if verb is None:
             return
-        panel_wide = action in {a.id for a in self.spec.panel_actions}
+        panel_wide = action in {a.id for a in self.spec.panel_actions} or any(
+            action in {verb for verb, _ in options} for _, options in self.spec.choices.values())
         target = None if panel_wide else item
-        if not panel_wide and item is None:
-            return
+        if not panel_wide:
+            shown = {a.id: a for a in self.spec.actions(item, self.app.feed.state)} if item else {}
+            if action not in shown or not shown[action].enabled:
+                return  # a disabled action (a builtin network's Remove) is never sent
         if target is not None and self.spec.key(target) in self.working:
             return
         question = verb.ask(target)

@@ -76,8 +76,8 @@ class ResourceList(BoxLayout):
             self.buttons = {}
             for a in actions:
                 button = FlatButton(text=a.label, tone=a.tone, size_hint_x=None)
-                button.bind(texture_size=lambda b, s: setattr(b, "width", max(dp(96),
-                                                                             s[0] + dp(28))))
+                button.bind(texture_size=lambda b, s: setattr(b, "width", max(dp(80),
+                                                                             s[0] + dp(8))))
                 button.bind(on_release=lambda _b, action=a.id: self.press(action))
                 self.buttons[a.id] = button
                 box.add_widget(button)
