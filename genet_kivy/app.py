@@ -37,6 +37,7 @@ from .controllers.feed import Feed
 from .controllers.notices import Notices
 from .detail import DetailPane
 from .kinds import SPECS
+from .kinds.base import count_text
 from .nav import NavBar
 from .panels.containers import ContainerPanel
 from .panels.disk_view import DiskView
@@ -101,7 +102,8 @@ def kv_dir() -> Path:
 
 
 def dialog_kv() -> tuple[str, ...]:
-    """The dialogs package's kv files (``DIALOG_KV``), or none while it does not exist."""
+    """The dialogs package's kv files (``DIALOG_KV``: names of files in kv/), or none while
+    the package does not exist."""
     try:
         from genet_kivy import dialogs  # type: ignore[attr-defined]
     except ImportError:
@@ -240,8 +242,7 @@ class GenetApp(App):
         shell.set_banner(not self.live)
         self.containers.refresh()  # also the top bar's summary
         counts = {kind: panel.count() for kind, panel in self.panels.items()}
-        counts["containers"] = str(len(self.table.rows)) if self.table.synced or \
-            self.table.rows else "\u2013"
+        counts["containers"] = count_text(self.table)
         shell.nav.set_counts(counts)
         panel = self.panels.get(shell.kind)
         if panel is not None:

@@ -20,13 +20,15 @@ from typing import Any, Generic, TypeVar
 
 from genet_rx.engine.commands import Command
 from genet_rx.model.containers import Container
+from genet_rx.state.containers import ContainerTable
 from genet_rx.state.engine_state import EngineState
+from genet_rx.state.resources import Row as Keyed
 from genet_rx.state.resources import Table
 
 from ..actions import Question
 from ..describe import Field, Rgba, state_color, state_word
 
-T = TypeVar("T")
+T = TypeVar("T", bound=Keyed)
 
 ROW = "ResourceRow"
 ROW_KEYS = ("key", "title", "subtitle", "aside", "badge", "badge_color")
@@ -176,7 +178,7 @@ def empty_text(spec: Spec[T], state: EngineState, query: str, live: bool) -> str
     return spec.empty
 
 
-def count_text(table: Table[Any]) -> str:
+def count_text(table: Table[Any] | ContainerTable) -> str:
     """A tab's count: the number of rows once the first list has come, else a dash."""
     return str(len(table.rows)) if table.synced or table.rows else "\u2013"
 

@@ -192,8 +192,11 @@ class ResourcePanel:
 
         def result(r: CommandResult) -> None:
             self.working.pop(key, None)
+            if r.ok and action == "remove" and key and self.selected == key:
+                self.selected = None  # it is gone: back to the list, nothing selected
+                self.app.back()
             self._on_result(r, done, verb, item)
-            self.show_detail()
+            self.refresh()
 
         self.app.commands.send(command, result)
 
