@@ -37,6 +37,9 @@ from dockerd import (
     build_busybox_image,
 )
 from registry import LocalRegistry, RegistryUnavailable
+from sshd import PrivateSshd, SshdUnavailable
+
+pytest_plugins = ["pytester"]  # tests of the test rules themselves (test_infra.py)
 
 # Tests should import these from `dockerd`: with tests/ui/conftest.py also present,
 # `from conftest import …` can resolve to the wrong conftest.
@@ -104,6 +107,23 @@ def registry(request: pytest.FixtureRequest) -> Iterator[LocalRegistry]:
     yield local
 
 
+@pytest.fixture(scope="session")
+def sshd(request: pytest.FixtureRequest) -> Iterator[PrivateSshd]:
+    """A private sshd on 127.0.0.1 whose host is this machine (started lazily)."""
+    try:
+        server = PrivateSshd()
+    except SshdUnavailable as exc:
+        _unavailable(str(exc), "private sshd")
+    atexit.register(server.cleanup)
+    request.addfinalizer(server.cleanup)
+    try:
+        server.start()
+    except (SshdUnavailable, OSError, subprocess.SubprocessError) as exc:
+        server.cleanup()
+        _unavailable(str(exc), "private sshd")
+    yield server
+
+
 @pytest.fixture
 def engine_url(daemon: PrivateDaemon) -> str:
     """The private daemon's address, `unix:///tmp/genet-…/docker.sock`."""
@@ -120,17 +140,13 @@ def _engine_marker_gets_daemon(request: pytest.FixtureRequest) -> None:
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    """Under GENET_REQUIRE_ENGINE=1, a skipped engine test is a failed one."""
+    """Under GENET_REQUIRE_ENGINE=1 (CI), a skipped test is a failed one: no engine, no
+    registry, no display, no openssl — whatever a test needs, CI must have it."""
     report = yield
-    if (
-        require_engine()
-        and report.skipped
-        and not hasattr(report, "wasxfail")
-        and item.get_closest_marker("engine") is not None
-    ):
+    if require_engine() and report.skipped and not hasattr(report, "wasxfail"):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         report.outcome = "failed"
-        report.longrepr = f"engine test skipped but GENET_REQUIRE_ENGINE=1 forbids it: {reason}"
+        report.longrepr = f"test skipped but GENET_REQUIRE_ENGINE=1 forbids it: {reason}"
     return report
 
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import threading
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -54,3 +59,51 @@ def wait_table_equals_engine(get_table: Callable[[], ContainerTable], docker: An
         wait_for(same, timeout, "the table to equal the engine's list")
     except AssertionError:
         raise AssertionError(f"table != engine\n table: {last[0]}\nengine: {last[1]}") from None
+
+
+class Watch:
+    """`genet watch --json` in a subprocess; collects its lines."""
+
+    def __init__(self, url: str, *args: str, env: dict[str, str] | None = None) -> None:
+        self.lines: list[dict[str, Any]] = []
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "genet_rx.cli.watch", "--host", url, "--json", *args],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**(env or os.environ), "PYTHONUNBUFFERED": "1"})
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(json.loads(line))
+
+    def replay_all(self) -> dict[tuple[str, str], dict[str, Any]]:
+        """The last line per (type, id), removed ones dropped: what the lines say is there."""
+        objects: dict[tuple[str, str], dict[str, Any]] = {}
+        for line in list(self.lines):
+            if line["type"] == "engine":
+                continue
+            key = (line["type"], line["id"])
+            if line["removed"]:
+                objects.pop(key, None)
+            else:
+                objects[key] = line
+        return objects
+
+    def replay(self) -> dict[str, tuple[str, str, str]]:
+        rows: dict[str, tuple[str, str, str]] = {}
+        for line in list(self.lines):
+            if line["type"] != "container":
+                continue
+            if line["removed"]:
+                rows.pop(line["id"], None)
+            else:
+                rows[line["id"]] = (line["name"], line["state"], line["health"] or "none")
+        return rows
+
+    def stop(self) -> int:
+        self.proc.terminate()
+        code = self.proc.wait(10)
+        self._reader.join(5)
+        return code

@@ -116,7 +116,7 @@ _ALIVE = ("running", "paused", "restarting")
 _GO_ARCH = {"x86_64": "amd64", "aarch64": "arm64", "armv7l": "arm"}
 _EVENT_FILTERS = {"config", "container", "daemon", "event", "image", "label", "network",
                   "node", "plugin", "scope", "secret", "service", "type", "volume"}
-_FAULT_KINDS = ("fail", "http10", "reset", "stall", "stall_body", "truncate", "garbage")
+_FAULT_KINDS = ("fail", "http10", "reset", "stall", "stall_body", "truncate", "garbage", "drip")
 _GARBAGE = b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n\x00\x00\x01\x14\x0a\x14\xff\xfe not http\n"
 
 
@@ -145,7 +145,8 @@ class Request(NamedTuple):
 @dataclass
 class Fault:
     """One armed misbehaviour. ``kind`` is one of fail, http10, reset, stall, stall_body,
-    truncate, garbage. ``route`` is a regex matched at the start of the unversioned path."""
+    truncate, garbage, drip. ``route`` is a regex matched at the start of the unversioned
+    path. ``every``: for drip, the seconds between the answer's bytes."""
 
     kind: str
     route: str | None = None
@@ -154,6 +155,7 @@ class Fault:
     status: int = 500
     message: str = ""
     data: bytes = b""
+    every: float = 1.0
 
     def matches(self, req: Request) -> bool:
         if self.times is not None and self.times <= 0:
@@ -161,6 +163,19 @@ class Fault:
         if self.method is not None and self.method != req.method:
             return False
         return self.route is None or re.match(self.route, req.route) is not None
+
+
+class _Dripping:
+    """A socket's sendall that sends one byte at a time, ``every`` seconds apart."""
+
+    def __init__(self, sock: socket.socket, every: float, halt: threading.Event) -> None:
+        self._sock, self._every, self._halt = sock, every, halt
+
+    def sendall(self, data: bytes) -> None:
+        for i in range(len(data)):
+            if self._halt.wait(self._every):
+                return
+            self._sock.sendall(data[i:i + 1])
 
 
 @dataclass(frozen=True, slots=True)
@@ -597,6 +612,11 @@ class FakeEngine:
             for sub in self._subs:
                 sub.queue.put(data)
 
+    def event_history(self) -> list[dict[str, Any]]:
+        """The records published so far (as the engine keeps them for ``since``), oldest first."""
+        with self._lock:
+            return [record for _t, record, _line in self._history]
+
     def events_all_sent(self) -> bool:
         """Has every open events stream written out all that was published to it?"""
         with self._lock:
@@ -666,6 +686,12 @@ class FakeEngine:
     def stall(self, route: str | None = None, *, after_headers: bool = False,
               times: int | None = None) -> Fault:
         return self.add_fault(Fault("stall_body" if after_headers else "stall", route, times))
+
+    def drip(self, route: str | None = None, every: float = 1.0,
+             times: int | None = None) -> Fault:
+        """Answer one byte every ``every`` seconds: each read gets something, the whole never
+        comes in time."""
+        return self.add_fault(Fault("drip", route, times, every=every))
 
     def truncate(self, route: str | None = None, times: int | None = None) -> Fault:
         return self.add_fault(Fault("truncate", route, times))
@@ -841,6 +867,10 @@ class FakeEngine:
         if req.method == "GET" and req.route == "/events" and self._version_error(req) is None:
             return self._serve_events(sock, req, framing, kind, halt)
         resp = self._dispatch(req, body)
+        if fault is not None and kind == "drip":
+            with contextlib.suppress(OSError):
+                self._send(_Dripping(sock, fault.every, halt), framing, resp)  # type: ignore[arg-type]
+            return False
         if kind == "stall_body":
             self._send(sock, framing, resp, head_only=True)
             self._stall(sock)
@@ -917,9 +947,12 @@ class FakeEngine:
         m = re.fullmatch(r"/(images|volumes|networks)/(.+?)(/json)?", route)
         if m is not None and req.method == "GET":
             kind = m.group(1)[:-1]
+            ref = unquote(m.group(2))
             with self._lock:
-                doc = self._objects[kind].get(unquote(m.group(2)))
-            return _json(doc) if doc is not None else _error(404, f"no such {kind}")
+                docs = self._objects[kind]
+                doc = docs.get(ref) or next(  # an image also by one of its tags
+                    (d for d in docs.values() if ref in (d.get("RepoTags") or [])), None)
+            return _json(doc) if doc is not None else _error(404, f"no such {kind}: {ref}")
         m = re.fullmatch(r"/containers/([^/]+)(/[a-z]+)?", route)
         if m is not None:
             ref, verb = unquote(m.group(1)), (m.group(2) or "")[1:]

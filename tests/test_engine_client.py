@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import threading
 import time
+from urllib.parse import unquote
 
 import pytest
 from dockerd import IMAGE
 from engine_helpers import wait_for
+from fake_engine import FakeEngine
 
 from genet_rx.api import containers, system
-from genet_rx.api.client import EngineClient
+from genet_rx.api.client import EngineClient, since_arg
 from genet_rx.api.events import events
 from genet_rx.errors import Conflict, EngineError, NotFound, NotModified
+from genet_rx.model.common import parse_time_ns
 from genet_rx.model.events import Event
 
 pytestmark = pytest.mark.engine
@@ -80,13 +83,35 @@ def test_odd_names_never_reach_another_endpoint(engine_url: str, odd: str) -> No
         containers.remove(client, odd, force=True)
 
 
+@pytest.mark.parametrize("odd", ["x?all=1", "x#y", "%2e%2e", "é", "a b", "x;y"])
+def test_an_odd_name_is_one_path_segment_the_engine_sees_whole(odd: str) -> None:
+    with FakeEngine() as fake:
+        client = EngineClient(fake.url)
+        with pytest.raises(NotFound):
+            containers.inspect(client, odd)
+        seen = [r for r in fake.requests if "/containers/" in r.path]
+        assert [unquote(r.route) for r in seen] == [f"/containers/{odd}/json"]
+        assert seen[0].query == {}
+
+
+@pytest.mark.parametrize("odd", ["..", ".", "a/../../info", "../", "x/y", ""])
+def test_a_name_that_cannot_be_one_segment_is_never_sent(odd: str) -> None:
+    with FakeEngine() as fake:
+        client = EngineClient(fake.url)
+        with pytest.raises(ValueError, match="not a container id or name"):
+            containers.remove(client, odd, force=True)
+        assert not [r for r in fake.requests if "/containers/" in r.path]
+
+
 def test_an_event_for_each_action_then_dispose_ends_the_thread(
         engine_url: str, docker, unique_name: str) -> None:
     client = EngineClient(engine_url)
     got: list[Event] = []
     before = set(threading.enumerate())
-    sub = events(client, filters={"type": ["container"]}).subscribe(on_next=got.append)
-    time.sleep(0.3)  # the subscription registers after the headers are sent
+    # From the daemon's own now: nothing is missed however late the subscription registers.
+    since = system.info(client)["SystemTime"]
+    sub = events(client, since=since_arg(parse_time_ns(since) or 0),
+                 filters={"type": ["container"]}).subscribe(on_next=got.append)
     cid = docker.run_detached(name=unique_name)
     containers.pause(client, cid)
     containers.unpause(client, cid)

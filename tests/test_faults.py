@@ -18,6 +18,7 @@ from genet_rx.api import containers
 from genet_rx.api.client import EngineClient
 from genet_rx.engine.commands import Outcome, Pause, Start, Stop, Unpause
 from genet_rx.engine.sync import Backoff
+from genet_rx.errors import EngineTimeout
 from genet_rx.model.connection import Connection
 from genet_rx.model.containers import health_from_status
 from genet_rx.state.containers import ContainerTable
@@ -50,10 +51,12 @@ def id_of(table: ContainerTable, name: str) -> str:
 class Live:
     """An Engine on the fake with quick retries, recording its connection states."""
 
-    def __init__(self, url: str, reconcile_every: float = 60.0, timeout: float = 2.0) -> None:
+    def __init__(self, url: str, reconcile_every: float = 60.0, timeout: float = 2.0,
+                 **engine: int) -> None:
         self.states: list[Connection] = []
         self.engine = Engine(client=EngineClient(url, timeout=timeout),
-                             reconcile_every=reconcile_every, backoff=Backoff(0.05, 0.3))
+                             reconcile_every=reconcile_every, backoff=Backoff(0.05, 0.3),
+                             **engine)
         self.engine.connection.subscribe(self.states.append)
 
     def wait_state(self, link: Link, timeout: float = 10.0) -> Connection:
@@ -143,7 +146,72 @@ def test_stream_cut_mid_record_resumes_with_since(fake: FakeEngine, live: Live) 
     fake.act(web, "pause")
     wait_equal(live.engine, fake)
     since = [r.query.get("since") for r in fake.requests if r.path.endswith("/events")]
-    assert len(since) == 2 and since[1] > since[0]
+    assert len(since) == 2
+    assert since[1] == since[0]  # nothing folded yet: it starts again where it began
+
+
+def test_reconnect_resumes_with_since_and_the_gap_arrives_as_events(
+        fake: FakeEngine, live: Live) -> None:
+    web = id_of(live.engine.table, "web")
+    fake.act(web, "pause")  # folded before the cut: the resume starts just after it
+    wait_for(lambda: live.engine.table.rows[web].state.value == "paused", what="paused")
+    folded_ns = live.engine.latest.last_event_ns
+    fake.fail("/_ping", status=500, message="down for a moment")  # keep Genet away a while
+    fake.cut_streams()
+    live.wait_state(Link.DISCONNECTED)
+    fake.act(web, "unpause")  # changes during the gap, with the engine running
+    fake.act(web, "stop")
+    gap = [e for e in fake.event_history() if e["timeNano"] > folded_ns]
+    fake.clear_faults()
+    wait_for(lambda: live.connects() >= 2, what="reconnect")
+    fake.wait_subscribed()
+    resumed = [r.query.get("since") for r in fake.requests if r.path.endswith("/events")][-1]
+    assert resumed == f"{(folded_ns + 1) // 10**9}.{(folded_ns + 1) % 10**9:09d}"
+    # The row's newest event is the gap's last: events, not only the list, brought it.
+    wait_for(lambda: live.engine.table.rows[web].event_ns == gap[-1]["timeNano"],
+             what="the gap's events folded")
+    assert live.engine.table.rows[web].state.value == "exited"
+
+
+def test_deeply_nested_json_is_one_malformed_record(fake: FakeEngine, live: Live) -> None:
+    fake.emit_raw(b"[" * 5000 + b"\n")
+    fake.emit_raw(b'{"a":' * 5000 + b"\n")
+    web = id_of(live.engine.table, "web")
+    fake.act(web, "pause")
+    wait_equal(live.engine, fake)
+    assert live.engine.client.malformed_events == 2
+    assert live.connects() == 1  # the stream went on
+
+
+def test_a_short_call_has_a_deadline_for_the_whole_answer(fake: FakeEngine) -> None:
+    fake.drip("/containers/json", every=0.05)  # each read gets a byte: no read times out
+    client = EngineClient(fake.url, timeout=1.0)
+    client.negotiate()
+    with pytest.raises(EngineTimeout, match="did not answer in time"):
+        containers.listing(client)
+
+
+def test_a_fold_that_falls_too_far_behind_resyncs(fake: FakeEngine) -> None:
+    lv = Live(fake.url, max_pending_events=50)
+    try:
+        lv.wait_state(Link.CONNECTED)
+        fake.wait_subscribed()
+        gate, armed = threading.Event(), threading.Event()
+        lv.engine.containers.subscribe(lambda t: armed.is_set() and gate.wait(20))
+        armed.set()
+        web = id_of(lv.engine.table, "web")
+        now = time.time_ns()
+        for n in range(500):  # the fold is stuck: far more than 50 wait
+            fake.emit({"Type": "container", "Action": "pause" if n % 2 else "unpause",
+                       "Actor": {"ID": web, "Attributes": {"name": "web"}}, "timeNano": now + n})
+        wait_for(fake.events_all_sent, what="the reader to take the whole burst")
+        gate.set()
+        down = lv.wait_state(Link.DISCONNECTED)
+        assert "behind" in (down.message or "")
+        wait_for(lambda: lv.connects() >= 2, what="the resync")
+        wait_equal(lv.engine, fake)
+    finally:
+        lv.engine.close()
 
 
 @pytest.mark.parametrize("fault", ["reset", "truncate", "garbage"])
@@ -317,3 +385,63 @@ def test_secrets_never_reach_debug_logs(fake: FakeEngine, caplog: pytest.LogCapt
     wait_for(lambda: live.engine.client.malformed_events == 1, what="the broken line counted")
     assert "skipped an events line" in caplog.text  # the debug log speaks, without content
     assert secret not in caplog.text
+
+
+def kinds_view(engine: Engine) -> tuple[set[str], set[str], set[str]]:
+    s = engine.latest
+    return set(s.images.rows), set(s.volumes.rows), set(s.networks.rows)
+
+
+def fake_kinds(fake: FakeEngine) -> tuple[set[str], set[str], set[str]]:
+    client = EngineClient(fake.url)
+    vols = client.get_json("/volumes")["Volumes"]
+    return ({i["Id"] for i in client.get_json("/images/json")}, {v["Name"] for v in vols},
+            {n["Id"] for n in client.get_json("/networks")})
+
+
+def test_hostile_image_volume_and_network_events_leave_the_state_right(
+        fake: FakeEngine) -> None:
+    image = "sha256:" + "b" * 64
+    fake.add_object("image", {"Id": image, "RepoTags": ["app:1"], "Size": 5, "Created": 1})
+    fake.add_object("volume", {"Name": "data", "Driver": "local", "Mountpoint": "/v/data"})
+    net = fake.add_object("network", {"Id": "c" * 64, "Name": "front", "Driver": "bridge"})
+    live = Live(fake.url)
+    try:
+        live.wait_state(Link.CONNECTED)
+        fake.wait_subscribed()
+        hostile_events(fake, live, image, net)
+    finally:
+        live.engine.close()
+
+
+def hostile_events(fake: FakeEngine, live: Live, image: str, net: str) -> None:
+    now = time.time_ns()
+    hostile = [
+        {"Type": "image", "Action": "pull", "Actor": {"ID": "app:1"}, "timeNano": now},
+        {"Type": "image", "Action": "delete", "Actor": {"ID": "sha256:" + "d" * 64},
+         "timeNano": now + 1},  # an image Genet never saw
+        {"Type": "image", "Action": "untag", "Actor": {}, "timeNano": now + 2},  # no id
+        {"Type": "volume", "Action": "create", "Actor": {"ID": "data",
+         "Attributes": {"driver": "local"}}, "timeNano": now + 3},  # again, as a run reuses
+        {"Type": "volume", "Action": "teleport", "Actor": {"ID": "data"}, "timeNano": now + 4},
+        {"Type": "volume", "Action": "mount", "Actor": {"ID": "data",
+         "Attributes": {"container": "no-such-container"}}, "timeNano": now + 5},
+        {"Type": "network", "Action": "connect", "Actor": {"ID": net, "Attributes": {
+         "container": "no-such-container", "name": "front"}}, "timeNano": now + 6},
+        {"Type": "network", "Action": "disconnect", "Actor": {"ID": net, "Attributes": {}},
+         "timeNano": now + 7},
+        {"Type": "network", "Action": "destroy", "Actor": {"ID": "e" * 64,
+         "Attributes": {"name": "x" * 100_000}}, "timeNano": now + 8},
+        {"Type": "volume", "Action": "prune", "Actor": {"ID": ""}, "timeNano": now + 9},
+    ]
+    for record in hostile:
+        fake.emit(record)
+    want = ({image}, {"data"}, {net})
+    wait_for(lambda: kinds_view(live.engine) == fake_kinds(fake) == want,
+             what="images, volumes and networks equal to the engine's")
+    fake.remove_object("volume", "data")
+    fake.emit({"Type": "volume", "Action": "destroy", "Actor": {"ID": "data"},
+               "timeNano": now + 10})
+    wait_for(lambda: "data" not in live.engine.latest.volumes.rows, what="the destroyed volume")
+    assert kinds_view(live.engine) == fake_kinds(fake)
+    assert live.connects() == 1  # nothing of it broke the stream

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
 import subprocess
 import sys
-import time
 from typing import Any
 
 from hypothesis import given, settings
@@ -48,11 +46,30 @@ def test_decode_event_any_json(value: Any) -> None:
     apply(EMPTY, event)  # and the fold takes whatever decodes
 
 
+def nested(depth: int, opener: bytes) -> bytes:
+    return opener * depth
+
+
+any_line = st.one_of(
+    st.binary(max_size=300),
+    # Nesting far past the decoder's recursion limit: one malformed record, not a crash.
+    st.builds(nested, st.integers(300, 20_000), st.sampled_from([b"[", b'{"a":', b'{"Actor":'])),
+    st.builds(lambda head, depth: head + b"[" * depth,
+              st.sampled_from([b'{"Type":"container","timeNano":1,"Actor":', b'{"x":']),
+              st.integers(1, 5_000)),
+)
+
+
 @settings(max_examples=500)
-@given(st.binary(max_size=300))
+@given(any_line)
 def test_decode_event_line_any_bytes(data: bytes) -> None:
-    with contextlib.suppress(EventDecodeError):
-        decode_event_line(data)
+    try:
+        event = decode_event_line(data)
+    except EventDecodeError as exc:
+        assert str(exc).startswith(("malformed event line", "event record"))
+        return
+    assert isinstance(event, Event)
+    assert isinstance(event.time_nano, int)
 
 
 @settings(max_examples=300)
@@ -70,9 +87,14 @@ def test_splitter_any_bytes_stays_bounded(chunks: list[bytes], cap: int) -> None
 @given(st.one_of(json_values, shaped), st.one_of(json_values, shaped))
 def test_rows_from_any_list_or_inspect_answer(entry: Any, doc: Any) -> None:
     if isinstance(entry, dict):
-        apply(EMPTY, Snapshot((container_from_list(entry),), 0))
+        row = container_from_list(entry)
+        listed = apply(EMPTY, Snapshot((row,), 0))
+        assert listed.synced
+        assert listed.rows.get(row.id) == row
     if isinstance(doc, dict):
-        apply(EMPTY, Inspected(container_from_inspect(doc), 0))
+        row = container_from_inspect(doc)
+        inspected = apply(EMPTY, Inspected(row, 0))
+        assert inspected.rows.get(row.id) == row
 
 
 def test_genet_opens_no_listening_socket() -> None:
@@ -87,7 +109,9 @@ def test_genet_opens_no_listening_socket() -> None:
             assert proc.stdout is not None
             first = json.loads(proc.stdout.readline())
             assert first["type"] == "engine"
-            time.sleep(0.5)
+            # Wait until it is synced (its events stream is open), not for a while.
+            while json.loads(proc.stdout.readline())["type"] != "container":
+                pass
             fds = os.listdir(f"/proc/{proc.pid}/fd")
             inodes = set()
             for fd in fds:

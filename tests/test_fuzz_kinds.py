@@ -11,6 +11,7 @@ import dataclasses
 import sys
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta, timezone
+from types import MappingProxyType
 from typing import Any
 
 from hypothesis import given, settings
@@ -22,6 +23,8 @@ from genet_rx.model.attachments import (
     attachments_from_list,
 )
 from genet_rx.model.common import labels, obj, parse_time_ns, parse_version, to_int
+from genet_rx.model.disk import disk_usage_from_answer
+from genet_rx.model.events import Event
 from genet_rx.model.images import (
     Image,
     ImageLayer,
@@ -44,6 +47,7 @@ from genet_rx.model.volumes import (
     volume_from_list,
     volumes_from_answer,
 )
+from genet_rx.state.engine_state import apply, initial, needs_inspect
 
 # Every key the parsers read, so that shaped values reach every branch.
 KEYS = ["Id", "RepoTags", "RepoDigests", "Size", "Created", "Labels", "ParentId", "Parent",
@@ -222,3 +226,37 @@ def test_parse_time_ns_round_trips_rfc3339(moment: datetime, nanos: int, digits:
     expected = int(whole.timestamp()) * 1_000_000_000 + int(fraction.ljust(9, "0"))
     assert parse_time_ns(stamp) == expected
     assert parse_time_ns(stamp.encode()) == expected
+
+
+@settings(max_examples=300)
+@given(anything)
+def test_disk_usage_takes_any_answer(answer: Any) -> None:
+    usage = disk_usage_from_answer(answer)
+    for part in (usage.images, usage.containers, usage.volumes, usage.build_cache):
+        assert 0 <= part.reclaimable <= part.size
+        assert 0 <= part.active <= part.count
+
+
+kind_events = st.builds(
+    lambda type_, action, actor, ns, attrs: Event(type_, action, actor, ns,
+                                                  MappingProxyType(attrs)),
+    st.sampled_from(["image", "volume", "network", "container", "plugin"]),
+    st.sampled_from(["create", "destroy", "delete", "pull", "tag", "untag", "connect",
+                     "disconnect", "mount", "prune", "start", "die", "teleport", ""]),
+    st.sampled_from(["", "a", "b", "sha256:" + "a" * 64]),
+    st.integers(0, 20),
+    st.dictionaries(st.sampled_from(["container", "name", "type", "driver", "exitCode"]),
+                    st.sampled_from(["", "a", "b", "x" * 50]), max_size=3),
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(kind_events, max_size=40))
+def test_the_engine_state_takes_any_sequence_of_events(events: list[Event]) -> None:
+    state = initial("unix:///x.sock")
+    for event in events:
+        state = apply(state, event)
+        needs_inspect(state, event)
+        for table in (state.images, state.volumes, state.networks):
+            assert not set(table.rows) & set(table.tombstones)  # present, or removed: not both
+    assert state.last_event_ns == max((e.time_nano for e in events), default=0)

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from genet_rx.errors import HostError
+from genet_rx.wire.hosts import context_names
+from genet_rx.wire.ssh import SshTarget, ssh_command
 from genet_rx.wire.transport import parse_host
 
 
@@ -72,7 +74,8 @@ def test_context_without_endpoint(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("bad", [
     "bogus", "ftp://x", "unix://relative/path", "tcp://", "tcp://host:port",
-    "tcp://host:1/path", "ssh://me@box", "npipe:////./pipe/docker_engine", "unix:///a\0b",
+    "tcp://host:1/path", "npipe:////./pipe/docker_engine", "unix:///a\0b", "ssh://",
+    "ssh://me:secret@box", "ssh://box:port", "ssh://-oProxyCommand=x", "ssh://box?x=1",
 ])
 def test_bad_host_values(bad: str) -> None:
     with pytest.raises(HostError):
@@ -84,3 +87,50 @@ def test_good_host_values() -> None:
     assert parse_host("tcp://127.0.0.1", {}).address == "127.0.0.1:2375"
     tls = parse_host("tcp://127.0.0.1", {"DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": "/c"})
     assert (tls.address, tls.tls, tls.cert_path) == ("127.0.0.1:2376", True, "/c")
+
+
+def test_ssh_hosts_as_the_docker_cli_reads_them() -> None:
+    plain = parse_host("ssh://box", {}).ssh
+    assert plain == SshTarget("box")
+    full = parse_host("ssh://me@box:2222/run/user/1000/docker.sock", {}).ssh
+    assert full == SshTarget("box", "me", 2222, "/run/user/1000/docker.sock")
+
+
+def test_the_ssh_command_is_the_docker_clis() -> None:
+    argv = ssh_command(SshTarget("box", "me", 2222, "/run/docker.sock"))
+    assert argv[0] == "ssh"  # the one on PATH: the user's config and keys apply
+    assert "BatchMode=yes" in argv  # never a prompt with no terminal to answer it
+    assert "StrictHostKeyChecking=no" not in " ".join(argv)
+    assert argv[argv.index("--"):] == ["--", "box", "docker", "--host", "unix:///run/docker.sock",
+                                        "system", "dial-stdio"]
+    assert argv[argv.index("-l") + 1] == "me"
+    assert argv[argv.index("-p") + 1] == "2222"
+
+
+def test_a_host_without_a_scheme_is_a_context_name(tmp_path: Path) -> None:
+    make_context(tmp_path, "lab", "tcp://10.0.0.7:2375")
+    assert parse_host("lab", {"DOCKER_CONFIG": str(tmp_path)}).url == "tcp://10.0.0.7:2375"
+
+
+def test_an_unknown_context_name_says_so(tmp_path: Path) -> None:
+    with pytest.raises(HostError, match="'nowhere' does not exist"):
+        parse_host("nowhere", {"DOCKER_CONFIG": str(tmp_path)})
+
+
+def test_a_value_that_is_neither_url_nor_context_name_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(HostError, match="neither a host URL"):
+        parse_host("/var/run/docker.sock", {"DOCKER_CONFIG": str(tmp_path)})
+
+
+def test_context_names_lists_default_first_then_the_store(tmp_path: Path) -> None:
+    make_context(tmp_path, "zeta", "unix:///z.sock")
+    make_context(tmp_path, "alpha", "unix:///a.sock")
+    assert context_names({"DOCKER_CONFIG": str(tmp_path)}) == ["default", "alpha", "zeta"]
+
+
+def test_a_context_whose_meta_names_nothing_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "contexts" / "meta" / "0"
+    bad.mkdir(parents=True)
+    (bad / "meta.json").write_text(json.dumps({"Name": "../etc"}))
+    with pytest.raises(HostError, match=r"meta\.json names no valid docker context"):
+        context_names({"DOCKER_CONFIG": str(tmp_path)})

@@ -45,3 +45,4 @@ def test_restart_brings_socket_back_and_keeps_containers(
         os.close(old)
     listed = docker("ps", "-a", "--no-trunc", "--format", "{{.ID}} {{.Names}}").splitlines()
     assert f"{cid} {unique_name}" in listed
+

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import pytest
 from dockerd import IMAGE
-from engine_helpers import engine_view, wait_for, wait_table_equals_engine
+from engine_helpers import Watch, engine_view, wait_for, wait_table_equals_engine
 
 from genet_rx import Engine, Link, Stop, connect
 from genet_rx.engine.commands import Outcome, Pause, Start, Unpause
@@ -32,41 +26,6 @@ def engine(engine_url: str) -> Iterator[Engine]:
     eng.states = states  # type: ignore[attr-defined]
     yield eng
     eng.close()
-
-
-class Watch:
-    """`genet watch --json` in a subprocess; collects its lines."""
-
-    def __init__(self, url: str) -> None:
-        self.lines: list[dict[str, Any]] = []
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "genet_rx.cli.watch", "--host", url, "--json"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"})
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.append(json.loads(line))
-
-    def replay(self) -> dict[str, tuple[str, str, str]]:
-        rows: dict[str, tuple[str, str, str]] = {}
-        for line in list(self.lines):
-            if line["type"] != "container":
-                continue
-            if line["removed"]:
-                rows.pop(line["id"], None)
-            else:
-                rows[line["id"]] = (line["name"], line["state"], line["health"] or "none")
-        return rows
-
-    def stop(self) -> int:
-        self.proc.terminate()
-        code = self.proc.wait(10)
-        self._reader.join(5)
-        return code
 
 
 def test_scripted_lifecycle_and_watch_replay(engine: Engine, docker, unique_name: str,

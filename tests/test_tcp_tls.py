@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import contextlib
-import shutil
 import socket
 import ssl
 import subprocess
@@ -21,8 +20,7 @@ from genet_rx.api.client import EngineClient
 from genet_rx.api.events import events
 from genet_rx.errors import EngineUnreachable
 from genet_rx.model.events import Event
-
-pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl")
+from genet_rx.wire.transport import tls_context
 
 
 def openssl(*args: str, cwd: Path) -> None:
@@ -37,8 +35,10 @@ def certs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=ca",
             "-keyout", "ca-key.pem", "-out", "ca.pem", cwd=d)
     (d / "san.cnf").write_text("subjectAltName=IP:127.0.0.1\n")
+    (d / "elsewhere.cnf").write_text("subjectAltName=IP:127.0.0.2,DNS:elsewhere.example\n")
     (d / "client.cnf").write_text("extendedKeyUsage=clientAuth\n")
-    for name, ext in (("server", "san.cnf"), ("client", "client.cnf")):
+    for name, ext in (("server", "san.cnf"), ("client", "client.cnf"),
+                      ("elsewhere", "elsewhere.cnf")):
         openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN={name}",
                 "-keyout", f"{name}-key.pem", "-out", f"{name}.csr", cwd=d)
         openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem",
@@ -167,3 +167,23 @@ def test_tcp_refused_says_so() -> None:
         port = s.getsockname()[1]
     with pytest.raises(EngineUnreachable, match="refused"):
         EngineClient(f"tcp://127.0.0.1:{port}", env={}).negotiate()
+
+
+def test_a_server_certificate_for_another_host_is_refused(fake: FakeEngine, certs: Path) -> None:
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH, cafile=str(certs / "ca.pem"))
+    server.load_cert_chain(certs / "elsewhere.pem", certs / "elsewhere-key.pem")
+    relay = Relay(fake.socket_path, server)
+    try:
+        env = {"DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": str(certs)}
+        with pytest.raises(EngineUnreachable, match="mismatch"):
+            EngineClient(f"tcp://127.0.0.1:{relay.port}", env=env).negotiate()
+        assert fake.requests == []  # nothing reached the engine
+    finally:
+        relay.close()
+
+
+def test_only_the_engines_ca_is_trusted(certs: Path) -> None:
+    ctx = tls_context(str(certs))
+    assert [ca["subject"] for ca in ctx.get_ca_certs()] == [((("commonName", "ca"),),)]
+    assert ctx.check_hostname
+    assert ctx.verify_mode is ssl.CERT_REQUIRED

@@ -28,6 +28,7 @@ from typing import Any
 
 from genet_rx.errors import GenetError
 from genet_rx.wire.hosts import config_dir as docker_config_dir
+from genet_rx.wire.hosts import read_json_file
 
 #: The key Docker Hub's credentials are stored under.
 DOCKER_HUB = "https://index.docker.io/v1/"
@@ -169,19 +170,8 @@ def registry_auth_for(reference: str, env: Mapping[str, str] | None = None,
 
 
 def _read_config(path: Path) -> dict[str, Any] | None:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CredentialsError(f"cannot read {path}: {type(exc).__name__}") from None
-    try:
-        config = json.loads(text)
-    except ValueError as exc:
-        # The position only: the text around it could be a secret.
-        raise CredentialsError(f"{path} is not valid JSON (line {getattr(exc, 'lineno', '?')})"
-                               ) from None
-    if not isinstance(config, dict):
+    config = read_json_file(path, CredentialsError)
+    if config is not None and not isinstance(config, dict):
         raise CredentialsError(f"{path} is not a JSON object")
     return config
 
@@ -221,7 +211,7 @@ def _from_helper(name: str, server: str, run_helper: RunHelper) -> Credentials |
             f"{reason}")
     try:
         doc = json.loads(out)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise CredentialsError(
             f"the credential helper {program} answered something that is not JSON") from None
     if not isinstance(doc, dict):

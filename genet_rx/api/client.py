@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -82,6 +83,7 @@ class EngineClient:
         self.timeout = timeout
         self._version: str | None = None
         self._lock = threading.Lock()
+        self.clock_ns: int | None = None  # the daemon's clock at the last negotiation (Date)
         self.malformed_events = 0  # lines of the events stream that were not events (api.events)
 
     @property
@@ -145,6 +147,7 @@ class EngineClient:
             stream.read_head()
             if stream.status >= 300:
                 transport.settimeout(self.timeout)
+                stream.deadline = time.monotonic() + self.timeout
                 body = Response(stream.status, stream.headers, stream.read_all(1 << 20))
                 raise error_for_status(stream.status, body.message)
         except BaseException:
@@ -158,6 +161,7 @@ class EngineClient:
         """Agree on an API version from /_ping (and /version); sets ``api_version``."""
         with self._lock:
             ping = self.request("GET", "/_ping", versioned=False)
+            self.clock_ns = ping.date_ns
             daemon_max = ping.headers.get("api-version")
             daemon_min = None
             if ping.body.strip() not in (b"OK", b""):

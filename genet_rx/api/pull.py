@@ -17,7 +17,6 @@ import reactivex
 from reactivex import Observable
 
 from genet_rx.api.client import EngineClient
-from genet_rx.errors import error_for_status
 from genet_rx.model.pull import (
     PullDecodeError,
     PullError,
@@ -26,7 +25,7 @@ from genet_rx.model.pull import (
     finish,
     fold,
 )
-from genet_rx.wire.http import HTTPStream, Response
+from genet_rx.wire.http import HTTPStream
 from genet_rx.wire.ndjson import LineSplitter
 from genet_rx.wire.streams import observe_stream
 
@@ -86,23 +85,9 @@ def pull(client: EngineClient, reference: str, auth: str | None = None
     headers = {"X-Registry-Auth": auth} if auth else {}
 
     def open_stream(on_open: Callable[[Callable[[], None]], None]) -> HTTPStream:
-        target = client._target("/images/create", query, versioned=True)
-        transport = client._connect(client.timeout)
-        stream = HTTPStream(transport, client.endpoint.host_header)
-        on_open(stream.close)
-        try:
-            # No read timeout: a registry may be slow for a long while between lines.
-            transport.settimeout(None)
-            stream.send_request("POST", target, headers=headers)
-            stream.read_head()
-            if stream.status >= 300:
-                transport.settimeout(client.timeout)
-                body = Response(stream.status, stream.headers, stream.read_all(1 << 20))
-                raise error_for_status(stream.status, body.message)
-        except BaseException:
-            stream.close()
-            raise
-        return stream
+        # No read timeout: a registry may be slow for a long while between lines.
+        return client.open_stream("/images/create", query, on_open, method="POST",
+                                  headers=headers)
 
     def subscription() -> Observable[PullProgress]:
         splitter = LineSplitter()

@@ -36,7 +36,7 @@ def stats(client: EngineClient, container_id: str) -> Observable[Stats]:
             for line in lines:
                 try:
                     out.append(parse_stats(json.loads(line)))
-                except ValueError as exc:  # JSONDecodeError, StatsDecodeError
+                except (ValueError, RecursionError) as exc:  # not JSON, too deep, not stats
                     log.warning("skipped a stats line (%d bytes): %s", len(line), exc)
             return out
 

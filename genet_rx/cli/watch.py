@@ -1,7 +1,10 @@
-"""``genet watch``: the live table in a terminal, as readable lines or JSON Lines.
+"""``genet watch``: the engine's objects live in a terminal, as readable lines or JSON Lines.
 
 Built on the same Engine as the app. With ``--json`` every line is one JSON object, flushed at
-once; replaying them (last line per id wins, removed ids dropped) gives the engine's table.
+once: an ``engine`` line on each connection change; then, per kind, one line per object once
+that kind is synced, one more whenever what a line shows changes, and one with
+``"removed": true`` when the object goes. Replaying the lines (last line per
+``(type, host, id)`` wins, removed ones dropped) gives the engine's own lists.
 """
 
 from __future__ import annotations
@@ -12,24 +15,33 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any, TextIO
 
-from genet_rx.engine.engine import Engine
+from genet_rx.engine.engines import Engines
 from genet_rx.errors import HostError
 from genet_rx.model.connection import Connection
 from genet_rx.model.containers import Container
-from genet_rx.state.containers import ContainerTable, diff, rows_sorted
+from genet_rx.model.images import Image
+from genet_rx.model.networks import Network
+from genet_rx.model.volumes import Volume
+from genet_rx.state.engine_state import EngineState
+from genet_rx.wire.hosts import context_names
+
+Line = dict[str, Any]
 
 
-def engine_line(c: Connection) -> dict[str, Any]:
-    return {"type": "engine", "host": c.host, "state": c.state.value,
+def engine_line(c: Connection, host: str | None = None) -> Line:
+    return {"type": "engine", "host": host or c.host, "state": c.state.value,
             "api_version": c.api_version, "message": c.message, "time_ns": time.time_ns()}
 
 
 def container_line(row: Container, host: str, *, removed: bool = False,
-                   event_time_ns: int | None = None) -> dict[str, Any]:
+                   event_time_ns: int | None = None) -> Line:
     return {"type": "container", "host": host, "id": row.id, "name": row.name,
             "image": row.image, "state": row.state.value,
             "health": None if row.health.value == "none" else row.health.value,
@@ -37,78 +49,214 @@ def container_line(row: Container, host: str, *, removed: bool = False,
             "time_ns": time.time_ns()}
 
 
+class Uses:
+    """Who uses what, read off one state's containers (worked out once per container table)."""
+
+    def __init__(self, state: EngineState) -> None:
+        self.image: dict[str, list[str]] = defaultdict(list)
+        self.volume: dict[str, list[str]] = defaultdict(list)
+        self.network: dict[str, list[str]] = defaultdict(list)
+        for c in sorted(state.containers.rows.values(), key=lambda c: c.id):
+            self.image[c.uses.image_id].append(c.id)
+            for name in c.uses.volumes:
+                self.volume[name].append(c.id)
+            for network_id in c.uses.network_ids:
+                self.network[network_id].append(c.id)
+
+
+def image_line(row: Image, host: str, uses: Uses) -> Line:
+    return {"type": "image", "host": host, "id": row.id, "tags": list(row.tags),
+            "size": row.size, "created": row.created, "containers": len(uses.image[row.id]),
+            "dangling": row.dangling}
+
+
+def volume_line(row: Volume, host: str, uses: Uses) -> Line:
+    return {"type": "volume", "host": host, "id": row.name, "name": row.name,
+            "driver": row.driver, "mountpoint": row.mountpoint,
+            "used_by": uses.volume[row.name]}
+
+
+def network_line(row: Network, host: str, uses: Uses) -> Line:
+    return {"type": "network", "host": host, "id": row.id, "name": row.name,
+            "driver": row.driver, "scope": row.scope, "containers": uses.network[row.id]}
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """How one kind is watched: its table in the state, and the line an object makes."""
+
+    table: Callable[[EngineState], Any]
+    line: Callable[[Any, str, Uses], Line]
+
+
+KINDS: dict[str, Kind] = {
+    "images": Kind(lambda s: s.images, image_line),
+    "volumes": Kind(lambda s: s.volumes, volume_line),
+    "networks": Kind(lambda s: s.networks, network_line),
+}
+ALL_KINDS = ("containers", *KINDS)
+
+
+class StateWatcher:
+    """Turns successive states into lines: every object of a kind once it is synced, then only
+    what changed. Container lines carry the ``timeNano`` of the event that changed them."""
+
+    def __init__(self, host: str, write: Callable[[Line], None],
+                 kinds: Iterable[str] = ALL_KINDS) -> None:
+        self.host = host
+        self._write = write
+        self._kinds = tuple(kinds)
+        self._prev: EngineState | None = None
+        self._uses: tuple[object, Uses] | None = None
+        self._written: dict[str, dict[str, Line]] = {}  # per kind: the last line per key
+
+    def __call__(self, state: EngineState) -> None:
+        prev, self._prev = self._prev, state
+        if "containers" in self._kinds:
+            self._containers(prev, state)
+        for name, kind in KINDS.items():
+            if name in self._kinds:
+                self._objects(name, kind, prev, state)
+
+    def _uses_of(self, state: EngineState) -> Uses:
+        if self._uses is None or self._uses[0] is not state.containers:
+            self._uses = (state.containers, Uses(state))
+        return self._uses[1]
+
+    def _containers(self, prev: EngineState | None, state: EngineState) -> None:
+        table, before = state.containers, prev.containers if prev else None
+        if not table.synced or table is before:
+            return
+        if before is None or not before.synced:
+            for row in sorted(table.rows.values(), key=lambda c: (c.name.lower(), c.id)):
+                self._write(container_line(row, self.host))
+            return
+        for cid, row in table.rows.items():
+            old = before.rows.get(cid)
+            if old is None or _shown(old) != _shown(row):
+                self._write(container_line(row, self.host, event_time_ns=row.event_ns))
+        for cid, old in before.rows.items():
+            if cid not in table.rows:
+                self._write(container_line(old, self.host, removed=True,
+                                           event_time_ns=table.tombstones.get(cid)))
+
+    def _objects(self, name: str, kind: Kind, prev: EngineState | None,
+                 state: EngineState) -> None:
+        table = kind.table(state)
+        if not table.synced:
+            return
+        if prev is not None and table is kind.table(prev) and name in self._written \
+                and prev.containers is state.containers:
+            return  # neither the objects nor who uses them changed
+        uses = self._uses_of(state)
+        written = self._written.setdefault(name, {})
+        for key, row in sorted(table.rows.items()):
+            line = kind.line(row, self.host, uses)
+            if written.get(key) != line:
+                written[key] = line
+                self._write({**line, "removed": False, "event_time_ns": row.event_ns,
+                             "time_ns": time.time_ns()})
+        for key in [k for k in written if k not in table.rows]:
+            line = written.pop(key)
+            self._write({**line, "removed": True, "event_time_ns": table.tombstones.get(key),
+                         "time_ns": time.time_ns()})
+
+
 def _shown(row: Container) -> tuple[object, ...]:
-    """The fields a line carries: a change elsewhere (ports, labels) prints nothing."""
+    """The fields a container line carries: a change elsewhere (ports, labels) prints nothing."""
     return (row.name, row.image, row.state, row.health, row.exit_code)
 
 
-class TableWatcher:
-    """Turns successive tables into lines: all rows once synced, then only what changed."""
-
-    def __init__(self, host: str, write: Callable[[dict[str, Any]], None]) -> None:
-        self.host = host
-        self._write = write
-        self._prev: ContainerTable | None = None
-
-    def __call__(self, table: ContainerTable) -> None:
-        if not table.synced:
-            return
-        prev, self._prev = self._prev, table
-        if prev is None:
-            for row in rows_sorted(table):
-                self._write(container_line(row, self.host))
-            return
-        changed, removed = diff(prev, table)
-        for row in changed:
-            old = prev.rows.get(row.id)
-            if old is None or _shown(old) != _shown(row):
-                self._write(container_line(row, self.host, event_time_ns=row.event_ns))
-        for cid in removed:
-            old = prev.rows[cid]
-            self._write(container_line(old, self.host, removed=True,
-                                       event_time_ns=table.tombstones.get(cid)))
+def visible(text: str) -> str:
+    """Text safe for a terminal: control and format characters (ESC, CR, BEL, bidi overrides…)
+    shown as escapes, so a container's name can never drive the terminal."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+                   for ch in text)
 
 
-def _human(out: TextIO) -> Callable[[dict[str, Any]], None]:
-    def write(line: dict[str, Any]) -> None:
+def _visible_line(line: Line) -> Line:
+    return {k: visible(v) if isinstance(v, str) else
+            [visible(x) for x in v] if isinstance(v, list) else v for k, v in line.items()}
+
+
+def _human(out: TextIO) -> Callable[[Line], None]:
+    def write(line: Line) -> None:
+        line = _visible_line(line)
         stamp = datetime.now().strftime("%H:%M:%S")
-        if line["type"] == "engine":
+        kind = line["type"]
+        if kind == "engine":
             extra = f" (API {line['api_version']})" if line["api_version"] else ""
             why = f": {line['message']}" if line["message"] else ""
             text = f"{stamp}  engine {line['host']} {line['state']}{extra}{why}"
-        else:
+        elif kind == "container":
             state = "removed" if line["removed"] else line["state"]
             if line["exit_code"] is not None and not line["removed"]:
                 state += f" ({line['exit_code']})"
             if line["health"]:
                 state += f" [{line['health']}]"
-            text = (f"{stamp}  {line['name'][:30]:<30} {state:<22} {line['image'][:28]:<28} "
-                    f"{line['id'][:12]}")
+            text = (f"{stamp}  container {line['name'][:30]:<30} {state:<22} "
+                    f"{line['image'][:28]:<28} {line['id'][:12]}")
+        else:
+            text = f"{stamp}  {kind:<9} {_human_object(line)}"
         out.write(text + "\n")
         out.flush()
     return write
 
 
-def _json(out: TextIO) -> Callable[[dict[str, Any]], None]:
+def _human_object(line: Line) -> str:
+    if line["removed"]:
+        what = "removed"
+    elif line["type"] == "image":
+        what = f"{line['containers']} container(s)" + (" dangling" if line["dangling"] else "")
+    elif line["type"] == "volume":
+        what = f"{line['driver']}, used by {len(line['used_by'])}"
+    else:
+        what = f"{line['driver']}, {len(line['containers'])} container(s)"
+    name = (", ".join(line["tags"]) or "<none>") if line["type"] == "image" else line["name"]
+    return f"{name[:40]:<40} {what:<28} {line['id'].removeprefix('sha256:')[:12]}"
+
+
+def _write_engine_line(write: Callable[[Line], None], label: str, c: Connection) -> None:
+    write(engine_line(c, label))
+
+
+def _json(out: TextIO) -> Callable[[Line], None]:
     lock = threading.Lock()
 
-    def write(line: dict[str, Any]) -> None:
+    def write(line: Line) -> None:
         with lock:
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
             out.flush()
     return write
 
 
+def _kinds(text: str) -> tuple[str, ...]:
+    kinds = tuple(k.strip() for k in text.split(",") if k.strip())
+    unknown = [k for k in kinds if k not in ALL_KINDS]
+    if unknown or not kinds:
+        raise argparse.ArgumentTypeError(
+            f"unknown kind(s) {', '.join(unknown) or '(none)'}: choose from {','.join(ALL_KINDS)}")
+    return kinds
+
+
 def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     """Run until Ctrl-C or SIGTERM (exit 0); a bad ``--host`` exits 2 with one line."""
     parser = argparse.ArgumentParser(prog="genet watch",
-                                     description="Follow the engine's containers live.")
-    parser.add_argument("--host", help="engine URL (default: DOCKER_HOST, else the local socket)")
+                                     description="Follow engines' objects live.")
+    parser.add_argument("--host", action="append", default=[],
+                        help="an engine URL (unix://, tcp://) or a docker context's name; "
+                             "repeat for several engines (default: DOCKER_HOST, DOCKER_CONTEXT, "
+                             "the current context, else the local socket)")
+    parser.add_argument("--all-contexts", action="store_true",
+                        help="also every context in the docker CLI's store")
     parser.add_argument("--json", action="store_true", help="write JSON Lines")
+    parser.add_argument("--kinds", type=_kinds, default=ALL_KINDS,
+                        help=f"which kinds to follow (default: {','.join(ALL_KINDS)})")
     args = parser.parse_args(argv)
     out = out or sys.stdout
     try:
-        engine = Engine(args.host)
+        hosts = [*args.host, *(context_names() if args.all_contexts else [])]
+        engines = Engines(hosts or [""])  # "": as the docker CLI chooses
     except HostError as exc:
         print(f"genet watch: bad --host: {exc}", file=sys.stderr)
         return 2
@@ -129,10 +277,12 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
                 fn(value)
         return call
 
-    subs = [
-        engine.connection.subscribe(locked(lambda c: write(engine_line(c)))),
-        engine.containers.subscribe(locked(TableWatcher(engine.host, write))),
-    ]
+    subs = []
+    for name, engine in engines.engines.items():
+        label = name or engine.host  # each line says which engine, as the person named it
+        subs.append(engine.connection.subscribe(
+            locked(partial(_write_engine_line, write, label))))
+        subs.append(engine.state.subscribe(locked(StateWatcher(label, write, args.kinds))))
     try:
         while not done.wait(0.5):
             pass
@@ -141,7 +291,7 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     finally:
         for sub in subs:
             sub.dispose()
-        engine.close()
+        engines.close()
     return 0
 
 

@@ -7,7 +7,6 @@ that make rows of the answers. Every answer's ``trust_ns`` comes from its own ``
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import time
 from collections.abc import Callable
@@ -85,23 +84,22 @@ def trust_ns(resp: Response) -> int:
 
     Date is the daemon's clock (same as timeNano), to the second; without it, ours.
     """
-    date = resp.headers.get("date")
-    stamp = None
-    if date:
-        try:
-            stamp = int(email.utils.parsedate_to_datetime(date).timestamp()) * 1_000_000_000
-        except (TypeError, ValueError):
-            stamp = None
+    stamp = resp.date_ns
     return (stamp if stamp is not None else time.time_ns()) - GRACE_NS
 
 
-def snapshot(client: EngineClient, kind: str) -> Snapshot[Any]:
-    """A full list of one kind (blocking); raises what the call raises."""
+def snapshot(client: EngineClient, kind: str, after: Event | None = None) -> Snapshot[Any]:
+    """A full list of one kind (blocking); raises what the call raises.
+
+    ``after``: the event this list was asked for after (a prune). An image, volume or network
+    list reflects every event before it, so it is trusted up to that event at least.
+    """
     reader = READERS[kind]
     resp = reader.listing(client)
     rows = tuple(reader.from_list(e, client.host) for e in reader.entries(resp.json())
                  if isinstance(e, dict))
-    return Snapshot(rows, trust_ns(resp), kind)
+    trust = trust_ns(resp)
+    return Snapshot(rows, trust if after is None else max(trust, after.time_nano), kind)
 
 
 def inspected(client: EngineClient, ev: Event) -> Inspected[Any] | Vanished | None:

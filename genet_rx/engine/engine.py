@@ -57,7 +57,8 @@ class _FoldThread(EventLoopScheduler):
 
 class Engine:
     def __init__(self, url: str | None = None, *, reconcile_every: float = 60.0,
-                 client: EngineClient | None = None, backoff: Backoff | None = None) -> None:
+                 client: EngineClient | None = None, backoff: Backoff | None = None,
+                 max_pending_events: int = 100_000) -> None:
         self.client = client or EngineClient(url)
         self.host = self.client.host
         self._pool = ThreadPoolScheduler(4)  # commands, lists, inspects
@@ -69,7 +70,8 @@ class Engine:
         closed = Connection(self.host, Link.DISCONNECTED, message="closed")
         changes = live_state(self.client, self._latest, lambda: self._latest,
                              pool=self._pool, fold=self._fold,
-                             reconcile_every=reconcile_every, backoff=backoff)
+                             reconcile_every=reconcile_every, backoff=backoff,
+                             max_pending=max_pending_events)
         self._state = reactivex.concat(
             changes.pipe(ops.take_until(self._closing)),
             reactivex.defer(lambda _: reactivex.just(apply(self._latest, closed))),

@@ -1,13 +1,17 @@
-"""The one operator the sync pipeline needs that ReactiveX does not ship."""
+"""The two operators the sync pipeline needs that ReactiveX does not ship."""
 
 from __future__ import annotations
 
 import threading
+from collections import deque
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import reactivex
 from reactivex import Observable, abc
 from reactivex.disposable import CompositeDisposable
+
+from genet_rx.errors import GenetError
 
 T = TypeVar("T")
 
@@ -66,3 +70,64 @@ def concat_eager(first: Observable[T], then: Observable[T]) -> Observable[T]:
         return subscriptions
 
     return reactivex.create(subscribe)
+
+
+class Overflow(GenetError):
+    """More values waited to be handed off than the bound allows."""
+
+
+def hand_off(scheduler: abc.SchedulerBase, limit: int) -> Callable[[Observable[T]], Observable[T]]:
+    """Like ``observe_on(scheduler)``, with at most ``limit`` values waiting.
+
+    The producer (the events reader) never waits: it only appends and, when the consumer has
+    fallen ``limit`` values behind, drops what waits and errors with :class:`Overflow` — the
+    sync pipeline then resyncs from fresh lists instead of letting the queue grow without end.
+    """
+
+    def operator(source: Observable[T]) -> Observable[T]:
+        def subscribe(observer: abc.ObserverBase[T], sched: Any = None) -> abc.DisposableBase:
+            lock = threading.Lock()
+            waiting: deque[Callable[[], None]] = deque()
+            draining = False
+            done = False
+
+            def drain(_scheduler: Any = None, _state: Any = None) -> None:
+                nonlocal draining
+                while True:
+                    with lock:
+                        if not waiting:
+                            draining = False
+                            return
+                        step = waiting.popleft()
+                    step()
+
+            def put(step: Callable[[], None], *, last: bool = False) -> None:
+                nonlocal draining, done
+                with lock:
+                    if done:
+                        return
+                    if not last and len(waiting) >= limit:
+                        waiting.clear()
+                        overflow = Overflow(f"Genet fell {limit:,} events behind the engine")
+                        step, last = (lambda: observer.on_error(overflow)), True
+                    done = last
+                    waiting.append(step)
+                    if draining:
+                        return
+                    draining = True
+                scheduler.schedule(drain)
+
+            def on_next(value: T) -> None:
+                put(lambda: observer.on_next(value))
+
+            def on_error(exc: Exception) -> None:
+                put(lambda: observer.on_error(exc), last=True)
+
+            def on_completed() -> None:
+                put(observer.on_completed, last=True)
+
+            return source.subscribe(on_next, on_error, on_completed, scheduler=sched)
+
+        return reactivex.create(subscribe)
+
+    return operator

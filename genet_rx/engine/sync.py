@@ -14,11 +14,12 @@ Theory of operation
     state = sessions → scan(apply) over every change
 
 Threads meet at two places only. The events reader is a thread of its own (a blocking
-``recv`` has nothing else to run on) that only reads, splits and hands off: the daemon drops
-events for readers that make it wait. Every branch is then moved onto one fold thread with
-``observe_on``, so ``apply`` sees one change at a time, in order, and an inspect's decision is
-taken on the state that already holds its event. Blocking calls (lists, inspects) run on a
-small pool.
+``recv`` has nothing else to run on) that only reads, splits and hands off (``hand_off``, a
+bounded ``observe_on``: when the fold falls too far behind, the session resyncs from fresh
+lists rather than queue without end): the daemon drops events for readers that make it wait.
+Every other branch is moved onto the same fold thread with ``observe_on``, so ``apply``
+sees one change at a time, in order, and an inspect's decision is taken on the state that
+already holds its event. Blocking calls (lists, inspects) run on a small pool.
 """
 
 from __future__ import annotations
@@ -39,13 +40,13 @@ from genet_rx.api import system
 from genet_rx.api.client import EngineClient, describe, since_arg
 from genet_rx.api.events import events
 from genet_rx.engine.answers import READERS, inspected, snapshot
-from genet_rx.engine.operators import concat_eager
+from genet_rx.engine.operators import concat_eager, hand_off
 from genet_rx.errors import EngineUnreachable, GenetError
 from genet_rx.model.common import parse_time_ns
 from genet_rx.model.connection import Connection, Link
 from genet_rx.model.events import Event
 from genet_rx.state.changes import Change
-from genet_rx.state.engine_state import EngineState, apply, needs_inspect
+from genet_rx.state.engine_state import EngineState, apply, needs_inspect, needs_list
 
 log = logging.getLogger(__name__)
 
@@ -82,13 +83,15 @@ def live_state(
     fold: abc.SchedulerBase,
     reconcile_every: float = 60.0,
     backoff: Backoff | None = None,
+    max_pending: int = 100_000,
 ) -> Observable[EngineState]:
     """One engine's state, kept live: socket → events → session → ``scan(apply)``.
 
     ``latest`` reads the newest state folded (the engine keeps it): a resume starts after its
     newest event, and an event's inspect is decided on it. ``pool`` runs blocking calls,
-    ``fold`` is the one thread every change is folded on. Cold: each subscription runs its own
-    sessions; disposing it closes every connection.
+    ``fold`` is the one thread every change is folded on; at most ``max_pending`` events wait
+    for it (past that, the session resyncs). Cold: each subscription runs its own sessions;
+    disposing it closes every connection.
     """
     backoff = backoff or Backoff()
     host = client.host
@@ -99,26 +102,37 @@ def live_state(
     def blocking(call: Callable[[], Change]) -> Observable[Change]:
         return on_fold(reactivex.from_callable(call, scheduler=pool))
 
+    started: list[int] = []  # where the first session began
+
     def open_session() -> _Opened:
         version = client.negotiate()
         resume = latest().last_event_ns
         if resume:
             return _Opened(version, resume + 1)  # just after what is already folded
-        clock = parse_time_ns(system.info(client).get("SystemTime"))
-        return _Opened(version, clock or time.time_ns())
+        if started:  # nothing folded yet: start where the first session did, losing nothing
+            return _Opened(version, started[0])
+        # T0 from the daemon's clock: the ping's Date (to the second: replaying up to a second
+        # more is harmless, the fold drops duplicates), else /info's SystemTime.
+        clock = client.clock_ns or parse_time_ns(system.info(client).get("SystemTime"))
+        started.append(clock or time.time_ns())
+        return _Opened(version, started[0])
 
-    def lists() -> Observable[Change]:
-        return reactivex.merge(*(blocking(partial(snapshot, client, kind)) for kind in READERS))
+    def lists(*kinds: str) -> Observable[Change]:
+        return reactivex.merge(*(blocking(partial(snapshot, client, kind))
+                                 for kind in kinds or READERS))
 
     def connected_then_lists(opened: _Opened) -> Observable[Change]:
-        # The lists land together, after "connected": a watcher reads them in that order.
-        def ready(snapshots: list[Change]) -> Observable[Change]:
+        # All lists are asked for at once; the containers' comes first, just after
+        # "connected" (so a watcher reads them in that order, and a failed container list
+        # never shows as connected), the other kinds as soon as it is folded.
+        def up(containers: Change) -> Observable[Change]:
             backoff.reset()
-            up = Connection(host, Link.CONNECTED, api_version=opened.api_version,
-                            time_ns=time.time_ns())
-            return reactivex.from_iterable([up, *snapshots])
+            now = Connection(host, Link.CONNECTED, api_version=opened.api_version,
+                             time_ns=time.time_ns())
+            return reactivex.from_iterable([now, containers])
 
-        return lists().pipe(ops.to_list(), ops.flat_map(ready))
+        others = [kind for kind in READERS if kind != "container"]
+        return concat_eager(lists("container").pipe(ops.flat_map(up)), lists(*others))
 
     def engine_events(opened: _Opened) -> Observable[Change]:
         def ended() -> Observable[Change]:
@@ -133,7 +147,9 @@ def live_state(
                 f"the events stream failed: {describe(exc)}",
                 "the engine may have stopped or restarted; retrying"))
 
-        return on_fold(events(client, since=since_arg(opened.since_ns))).pipe(
+        stream = cast(Observable[Change], events(client, since=since_arg(opened.since_ns)))
+        return stream.pipe(
+            hand_off(fold, max_pending),
             ops.concat(reactivex.defer(lambda _: ended())),
             ops.catch(failed),
         )
@@ -145,6 +161,8 @@ def live_state(
 
         def inspect_if_needed() -> Observable[Change]:
             # Runs once ev is folded (concat): decided on the state that holds it.
+            if needs_list(ev):
+                return blocking(partial(snapshot, client, ev.type, ev))
             if not needs_inspect(latest(), ev):
                 return reactivex.empty()
             answer: Observable[Change | None] = reactivex.from_callable(

@@ -7,7 +7,6 @@ and returns a plain value or ``None``/empty; none of them raises on odd input ex
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -61,21 +60,41 @@ def parse_time_ns(raw: object) -> int | None:
 
 def stamp_ns(m: re.Match[bytes]) -> int | None:
     """Nanoseconds of a match of :data:`RFC3339` (for scanners that match in place)."""
-    year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
-    if year <= 1 or not 1 <= month <= 12 or hour > 23 or minute > 59 or second > 60:
+    year, month, day, hour, minute, second, fraction, zone = m.groups()
+    y, mo, d = int(year), int(month), int(day)
+    h, mi, s = int(hour), int(minute), int(second)
+    if y <= 1 or not 1 <= mo <= 12 or h > 23 or mi > 59 or s > 60:
         return None  # year 1 is Go's zero time: "never happened"
-    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+    if not 1 <= d <= _days_in_month(y, mo):
         return None
-    seconds = calendar.timegm((year, month, day, hour, minute, second, 0, 0, 0))
-    fraction = m.group(7) or b"0"
-    zone = m.group(8)
+    seconds = _days_since_epoch(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s
     if zone != b"Z":
         zone_hours, zone_minutes = int(zone[1:3]), int(zone[4:6])
         if zone_hours > 23 or zone_minutes > 59:
             return None
         sign = 1 if zone[:1] == b"+" else -1
         seconds -= sign * (zone_hours * 3600 + zone_minutes * 60)
-    return seconds * 1_000_000_000 + int(fraction.ljust(9, b"0"))
+    return seconds * 1_000_000_000 + (int(fraction.ljust(9, b"0")) if fraction else 0)
+
+
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return 29 if month == 2 and leap else _MONTH_DAYS[month - 1]
+
+
+def _days_since_epoch(year: int, month: int, day: int) -> int:
+    """Days from 1970-01-01 to a proleptic Gregorian date, in integer arithmetic (the civil
+    calendar counted in 400-year eras from March): calendar.timegm costs ten times more, and
+    log timestamps are parsed once a line."""
+    year -= month <= 2
+    era = year // 400
+    year_of_era = year - era * 400
+    day_of_year = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era * 146_097 + day_of_era - 719_468
 
 
 def parse_version(text: str) -> tuple[int, int]:

@@ -84,6 +84,6 @@ def decode_event_line(line: bytes) -> Event:
     """Decode one NDJSON line of the events stream."""
     try:
         record = json.loads(line)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise EventDecodeError(f"malformed event line: {exc}") from None
     return decode_event(record)

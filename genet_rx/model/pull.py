@@ -158,7 +158,7 @@ def decode_pull_line(line: bytes) -> dict[str, Any]:
     object."""
     try:
         record = json.loads(line)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise PullDecodeError(f"a pull stream line is not JSON: {exc}") from None
     if not isinstance(record, dict):
         raise PullDecodeError(f"a pull stream line is not an object: {type(record).__name__}")

@@ -315,11 +315,6 @@ def apply_vanished(table: ContainerTable, gone: Vanished) -> ContainerTable:
     )
 
 
-def rows_sorted(table: ContainerTable) -> list[Container]:
-    """Rows in a stable order (name, then id) so lists don't jump."""
-    return sorted(table.rows.values(), key=lambda c: (c.name.lower(), c.id))
-
-
 def diff(old: ContainerTable, new: ContainerTable) -> tuple[list[Container], list[str]]:
     """Rows added or changed, and ids removed, from ``old`` to ``new``."""
     if old.rows is new.rows:

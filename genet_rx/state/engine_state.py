@@ -122,6 +122,12 @@ def _apply_event(state: EngineState, ev: Event) -> EngineState:
     return dataclasses.replace(state, **changes, last_event_ns=last_ns, verdict=verdict)
 
 
+def needs_list(ev: Event) -> bool:
+    """A prune names no object (volume prune sends no destroy per volume): only a fresh list
+    of that kind says what is left. (Containers need none: each sends its own destroy.)"""
+    return ev.verb == "prune" and ev.type in KINDS and ev.type != "container"
+
+
 def needs_inspect(state: EngineState, ev: Event) -> bool:
     """Does this event leave its object short of facts only an inspect can give?"""
     kind = KINDS.get(ev.type)

@@ -13,11 +13,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from genet_rx.errors import HostError
+from genet_rx.errors import GenetError, HostError
 
 DEFAULT_HOST = "unix:///var/run/docker.sock"
 
@@ -28,17 +29,21 @@ def config_dir(env: Mapping[str, str]) -> Path:
     return Path(env.get("HOME") or Path.home()) / ".docker"
 
 
-def _read_json(path: Path) -> Any:
+def read_json_file(path: Path, error: type[GenetError] = HostError) -> Any:
+    """A docker CLI file (config.json, a context's meta.json) decoded, or None when it does not
+    exist. Anything else wrong is ``error`` naming the file and the position only: the text
+    around a syntax error could be a secret."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as exc:
-        raise HostError(f"cannot read {path}: {exc}") from None
+        raise error(f"cannot read {path}: {type(exc).__name__}") from None
     try:
         return json.loads(text)
-    except ValueError as exc:
-        raise HostError(f"{path} is not valid JSON: {exc}") from None
+    except (ValueError, RecursionError) as exc:
+        where = f" (line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ""
+        raise error(f"{path} is not valid JSON{where}") from None
 
 
 def context_host(name: str, env: Mapping[str, str]) -> tuple[str, str | None]:
@@ -48,7 +53,7 @@ def context_host(name: str, env: Mapping[str, str]) -> tuple[str, str | None]:
     digest = hashlib.sha256(name.encode()).hexdigest()
     base = config_dir(env) / "contexts"
     meta_path = base / "meta" / digest / "meta.json"
-    meta = _read_json(meta_path)
+    meta = read_json_file(meta_path)
     if meta is None:
         raise HostError(f"docker context {name!r} does not exist (no {meta_path})")
     endpoints = meta.get("Endpoints") if isinstance(meta, dict) else None
@@ -60,17 +65,47 @@ def context_host(name: str, env: Mapping[str, str]) -> tuple[str, str | None]:
     return host, (str(tls) if tls.is_dir() else None)
 
 
+#: What the docker CLI accepts as a context name.
+CONTEXT_NAME = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.+-]+")
+
+
+def context_names(env: Mapping[str, str] | None = None) -> list[str]:
+    """Every context in the docker CLI's store, ``default`` first, the rest by name.
+
+    A meta.json that cannot be read is a :class:`HostError` naming it: a context is never
+    silently left out.
+    """
+    env = os.environ if env is None else env
+    names = []
+    meta = config_dir(env) / "contexts" / "meta"
+    for path in sorted(meta.glob("*/meta.json")) if meta.is_dir() else []:
+        doc = read_json_file(path)
+        name = doc.get("Name") if isinstance(doc, dict) else None
+        if not isinstance(name, str) or not CONTEXT_NAME.fullmatch(name):
+            raise HostError(f"{path} names no valid docker context")
+        names.append(name)
+    return ["default", *sorted(n for n in names if n != "default")]
+
+
 def resolve_host(explicit: str | None = None,
                  env: Mapping[str, str] | None = None) -> tuple[str, str | None]:
-    """The engine URL to use and a TLS directory (or ``None``), by the CLI's order."""
+    """The engine URL to use and a TLS directory (or ``None``), by the CLI's order.
+
+    An explicit value with ``://`` is a URL; without, it is a docker context's name.
+    """
     env = os.environ if env is None else env
+    if explicit and "://" not in explicit:
+        if not CONTEXT_NAME.fullmatch(explicit.strip()):
+            raise HostError(f"{explicit!r} is neither a host URL (unix:///path/to/docker.sock, "
+                            "tcp://host:port) nor a docker context name")
+        return context_host(explicit.strip(), env)
     if explicit:
         return explicit, None
     if env.get("DOCKER_HOST"):
         return env["DOCKER_HOST"], None
     if env.get("DOCKER_CONTEXT"):
         return context_host(env["DOCKER_CONTEXT"], env)
-    config = _read_json(config_dir(env) / "config.json")
+    config = read_json_file(config_dir(env) / "config.json")
     if config is not None and not isinstance(config, dict):
         raise HostError(f"{config_dir(env) / 'config.json'} is not a JSON object")
     current = config.get("currentContext") if isinstance(config, dict) else None

@@ -7,17 +7,38 @@ streams independent: a stream owns its socket and closing it ends exactly that s
 
 from __future__ import annotations
 
+import email.utils
 import json
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import h11
 
-from genet_rx.errors import ProtocolError
+from genet_rx.errors import EngineTimeout, ProtocolError
 from genet_rx.wire.transport import Transport
 
 _MAX_HEAD = 64 * 1024
+
+#: What one short answer may hold once decoded: each ``{`` or ``[`` becomes a Python dict or
+#: list of at least 56 bytes, so a body of mostly brackets multiplies twentyfold (32 MiB of
+#: ``[{},…]`` took 861 MiB). Counting them first refuses such an answer before decoding it.
+MAX_CONTAINERS_IN_ANSWER = 2_000_000
+
+
+def decode_json(data: bytes, what: str = "the engine's answer") -> Any:
+    """JSON from the engine, or ProtocolError: never RecursionError, never a blow-up."""
+    brackets = data.count(b"{") + data.count(b"[")
+    if brackets > MAX_CONTAINERS_IN_ANSWER:
+        raise ProtocolError(f"{what} holds too many objects to decode ({brackets:,} objects "
+                            f"and arrays; at most {MAX_CONTAINERS_IN_ANSWER:,})")
+    try:
+        return json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ProtocolError(f"{what} is not JSON: {exc}") from None
+    except RecursionError:
+        raise ProtocolError(f"{what} is nested too deeply to decode") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,17 +48,25 @@ class Response:
     body: bytes
 
     def json(self) -> Any:
+        return decode_json(self.body)
+
+    @property
+    def date_ns(self) -> int | None:
+        """The answer's ``Date`` header: the daemon's own clock, to the second (or None)."""
+        date = self.headers.get("date")
+        if not date:
+            return None
         try:
-            return json.loads(self.body)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise ProtocolError(f"the engine's answer is not JSON: {exc}") from None
+            return int(email.utils.parsedate_to_datetime(date).timestamp()) * 1_000_000_000
+        except (TypeError, ValueError):
+            return None
 
     @property
     def message(self) -> str:
         """The engine's ``{"message": …}`` text, or the raw body, for an error answer."""
         try:
-            doc = json.loads(self.body)
-        except (ValueError, UnicodeDecodeError):
+            doc = decode_json(self.body)
+        except ProtocolError:
             doc = None
         if isinstance(doc, dict) and isinstance(doc.get("message"), str):
             return str(doc["message"])
@@ -59,6 +88,7 @@ class HTTPStream:
         self.status = 0
         self.headers: dict[str, str] = {}
         self._ended = False
+        self.deadline: float | None = None  # time.monotonic() by which the answer must be in
 
     def send_request(self, method: str, target: str, body: bytes | None = None,
                      headers: Mapping[str, str] | None = None) -> None:
@@ -122,6 +152,14 @@ class HTTPStream:
             except h11.RemoteProtocolError as exc:
                 raise ProtocolError(f"the engine's answer is not valid HTTP: {exc}") from None
             if event is h11.NEED_DATA:
+                if self.deadline is not None:
+                    # A deadline for the whole answer, not per read: an engine dripping a byte
+                    # a second must not hold a 3 s call for minutes.
+                    left = self.deadline - time.monotonic()
+                    if left <= 0:
+                        raise EngineTimeout("the engine did not answer in time",
+                                            "it may be overloaded or hung")
+                    self._t.settimeout(left)
                 data = self._t.recv(65536)
                 try:
                     self._conn.receive_data(data)
@@ -146,6 +184,8 @@ def exchange(open_transport: Callable[[], Transport], host: str, method: str, ta
     """One short request: connect, send, read the whole answer, close."""
     transport = open_transport()
     stream = HTTPStream(transport, host)
+    if timeout is not None:
+        stream.deadline = time.monotonic() + timeout
     try:
         transport.settimeout(timeout)
         stream.send_request(method, target, body)

@@ -21,10 +21,11 @@ import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from genet_rx.errors import EngineTimeout, EngineUnreachable, HostError
 from genet_rx.wire.hosts import resolve_host
+from genet_rx.wire.ssh import ProcessTransport, SshTarget, control_dir, ssh_command
 
 
 class Transport(Protocol):
@@ -46,15 +47,16 @@ class Endpoint:
     """Where the engine is. ``url`` is what the person gave, normalised."""
 
     url: str
-    scheme: str  # "unix" | "tcp"
-    address: str  # socket path, or "host:port"
+    scheme: str  # "unix" | "tcp" | "ssh"
+    address: str  # socket path, "host:port", or the ssh host
     tls: bool = False
     cert_path: str | None = None
+    ssh: SshTarget | None = None
 
     @property
     def host_header(self) -> str:
-        # Go's server rejects HTTP/1.1 without Host; over a unix socket any name does.
-        return "docker" if self.scheme == "unix" else self.address
+        # Go's server rejects HTTP/1.1 without Host; over a socket or dial-stdio any name does.
+        return self.address if self.scheme == "tcp" else "docker"
 
 
 def parse_host(url: str | None, env: Mapping[str, str] | None = None) -> Endpoint:
@@ -91,9 +93,27 @@ def parse_host(url: str | None, env: Mapping[str, str] | None = None) -> Endpoin
         address = f"{parts.hostname}:{port}"
         return Endpoint(url=f"tcp://{address}", scheme="tcp", address=address, tls=tls,
                         cert_path=tls_dir or env.get("DOCKER_CERT_PATH") or None)
-    if scheme in ("ssh", "npipe", "fd"):
+    if scheme == "ssh":
+        return _ssh_endpoint(raw, parts)
+    if scheme in ("npipe", "fd"):
         raise HostError(f"{raw!r}: {scheme}:// hosts are not supported yet")
-    raise HostError(f"{raw!r}: unknown scheme {scheme!r} (use unix:// or tcp://)")
+    raise HostError(f"{raw!r}: unknown scheme {scheme!r} (use unix://, tcp:// or ssh://)")
+
+
+def _ssh_endpoint(raw: str, parts: SplitResult) -> Endpoint:
+    """``ssh://[user@]host[:port][/socket path]``, as the docker CLI reads it."""
+    try:
+        port = parts.port
+    except ValueError:
+        raise HostError(f"{raw!r}: the port is not a number") from None
+    host = parts.hostname
+    if not host or host.startswith("-"):
+        raise HostError(f"{raw!r}: no host name")
+    if parts.password is not None or parts.query or parts.fragment:
+        raise HostError(f"{raw!r}: an ssh host takes no password, query or fragment")
+    path = parts.path if parts.path not in ("", "/") else None
+    target = SshTarget(host, parts.username or None, port, path)
+    return Endpoint(url=raw, scheme="ssh", address=host, ssh=target)
 
 
 class SocketTransport:
@@ -138,6 +158,10 @@ def open_transport(endpoint: Endpoint, timeout: float | None = 10.0) -> Transpor
     """Connect to the engine. Raises :class:`EngineUnreachable` with a hint a person can act on."""
     if endpoint.scheme == "unix":
         return _open_unix(endpoint.address, timeout)
+    if endpoint.ssh is not None:
+        transport = ProcessTransport(ssh_command(endpoint.ssh, control_dir()), endpoint.url)
+        transport.settimeout(timeout)
+        return transport
     return _open_tcp(endpoint, timeout)
 
 
@@ -159,11 +183,12 @@ def _open_tcp(endpoint: Endpoint, timeout: float | None) -> Transport:
     except OSError as exc:
         raise _unreachable(endpoint.address, exc) from None
     if endpoint.tls:
-        ctx = ssl.create_default_context()
-        if endpoint.cert_path:
-            certs = endpoint.cert_path
-            ctx.load_verify_locations(os.path.join(certs, "ca.pem"))
-            ctx.load_cert_chain(os.path.join(certs, "cert.pem"), os.path.join(certs, "key.pem"))
+        try:
+            ctx = tls_context(endpoint.cert_path)
+        except (OSError, ssl.SSLError) as exc:
+            sock.close()
+            raise EngineUnreachable(f"cannot read the TLS files in {endpoint.cert_path}: {exc}",
+                                    "check DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem)") from None
         try:
             sock = ctx.wrap_socket(sock, server_hostname=host)
         except (OSError, ssl.SSLError) as exc:
@@ -171,6 +196,18 @@ def _open_tcp(endpoint: Endpoint, timeout: float | None) -> Transport:
             raise EngineUnreachable(f"TLS with {endpoint.address} failed: {exc}",
                                     "check DOCKER_CERT_PATH and DOCKER_TLS_VERIFY") from None
     return SocketTransport(sock)
+
+
+def tls_context(cert_path: str | None) -> ssl.SSLContext:
+    """Verification as the docker CLI does it: the engine's certificate must chain to the
+    engine's own CA (``ca.pem`` — only that one, never the system's roots) and name the host.
+    Without a cert path, the system's roots."""
+    if not cert_path:
+        return ssl.create_default_context()
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # CERT_REQUIRED and check_hostname
+    ctx.load_verify_locations(os.path.join(cert_path, "ca.pem"))
+    ctx.load_cert_chain(os.path.join(cert_path, "cert.pem"), os.path.join(cert_path, "key.pem"))
+    return ctx
 
 
 def _unreachable(where: str, exc: BaseException) -> EngineUnreachable:

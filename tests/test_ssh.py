@@ -1,0 +1,76 @@
+"""ssh:// engines through the user's own ssh, against a private sshd on loopback whose host
+is this machine (so dial-stdio reaches the tests' private daemon)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from engine_helpers import wait_for, wait_table_equals_engine
+from sshd import ALIAS, PrivateSshd
+
+from genet_rx import Engine, connect
+from genet_rx.api import containers
+from genet_rx.api.client import EngineClient
+from genet_rx.errors import EngineUnreachable
+
+pytestmark = pytest.mark.engine
+
+
+def ssh_url(engine_url: str) -> str:
+    return f"ssh://{ALIAS}{engine_url.removeprefix('unix://')}"
+
+
+@pytest.fixture
+def ssh_env(sshd: PrivateSshd, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in sshd.env().items():
+        if os.environ.get(name) != value:
+            monkeypatch.setenv(name, value)
+
+
+@pytest.fixture
+def engine(engine_url: str, ssh_env: None) -> Iterator[Engine]:
+    eng = connect(ssh_url(engine_url), reconcile_every=3600.0)
+    wait_for(lambda: eng.table.synced, timeout=60, what="the first sync over ssh")
+    yield eng
+    eng.close()
+
+
+def test_an_engine_over_ssh_lists_and_follows_events(engine: Engine, docker,
+                                                     unique_name: str) -> None:
+    cid = docker.run_detached(name=unique_name)
+    wait_for(lambda: engine.table.get(cid), what="the new container over ssh")
+    docker("pause", cid)
+    wait_for(lambda: engine.table.rows[cid].state.value == "paused", what="paused over ssh")
+    wait_table_equals_engine(lambda: engine.table, docker)
+
+
+def test_calls_over_ssh_answer_as_over_the_socket(engine_url: str, ssh_env: None) -> None:
+    over_ssh = EngineClient(ssh_url(engine_url))
+    local = EngineClient(engine_url)
+    assert over_ssh.negotiate() == local.negotiate()
+    ids = sorted(c["Id"] for c in containers.listing(over_ssh))
+    assert ids == sorted(c["Id"] for c in containers.listing(local))
+
+
+def test_an_unknown_host_key_is_refused_in_sshs_words(engine_url: str, sshd: PrivateSshd,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in sshd.env(known_hosts="wrong_known_hosts").items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(EngineUnreachable, match=r"(?i)host key") as refused:
+        EngineClient(ssh_url(engine_url)).negotiate()
+    assert "known_hosts" in str(refused.value)
+
+
+def test_a_refused_login_says_so(engine_url: str, sshd: PrivateSshd,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in sshd.env(key="stranger_key").items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(EngineUnreachable, match="Permission denied"):
+        EngineClient(ssh_url(engine_url)).negotiate()
+
+
+def test_a_remote_socket_with_no_engine_says_so(ssh_env: None, tmp_path) -> None:
+    with pytest.raises(EngineUnreachable, match="ssh to ssh://"):
+        EngineClient(f"ssh://{ALIAS}{tmp_path}/no-engine.sock").negotiate()
