@@ -97,14 +97,16 @@ class Section:
 class Verb(Generic[T]):
     """What an action sends. ``make`` builds the command (``None``: a panel-wide action such
     as a prune); ``ask`` the question to confirm first; ``force`` the command to offer when
-    the engine refuses (an image in use) and ``refused`` the question offering it, with the
-    engine's words; ``done`` the notice on success ("" for none)."""
+    the engine refuses in a way ``force_helps`` recognises (an image a stopped container
+    uses) and ``refused`` the question offering it, with the engine's words; ``done`` the
+    notice on success ("" for none)."""
 
     working: str
     make: Callable[[T | None], Command]
     ask: Callable[[T | None], Question | None] = lambda _item: None
     force: Callable[[T], Command] | None = None
     refused: Callable[[T, str], Question] | None = None
+    force_helps: Callable[[str], bool] = lambda _message: False
     done: Callable[[T | None, str], str] = lambda _item, _message: ""
 
 

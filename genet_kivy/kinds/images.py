@@ -130,11 +130,21 @@ def remove_question(image: Image | None) -> Question:
     )
 
 
+def force_helps(message: str) -> bool:
+    """Would ``force`` get past this refusal? The engine's 409 says "(must be forced)" for an
+    image a stopped container uses or several tags name, "(cannot be forced)" for one a
+    running container uses: offering force there would only be refused again."""
+    words = message.lower()
+    if "cannot be forced" in words:
+        return False
+    return "conflict" in words or "must be forced" in words
+
+
 def force_question(image: Image, message: str) -> Question:
     return Question(
         f"The engine refused to remove {name(image)}",
-        f"{message}\n\nForce remove untags and deletes it even so; containers made from it "
-        "keep running but lose their image's name.",
+        f"{message}\n\nForce remove untags and deletes it even so; the stopped containers made "
+        "from it keep only its id.",
         "Force remove",
     )
 
@@ -168,7 +178,7 @@ def pruned(_image: Image | None, message: str) -> str:
 VERBS: dict[str, Verb[Image]] = {
     "remove": Verb("Removing…", lambda i: RemoveImage(i.id if i else ""), remove_question,
                    force=lambda i: RemoveImage(i.id, force=True), refused=force_question,
-                   done=removed),
+                   force_helps=force_helps, done=removed),
     "prune_dangling": Verb("Pruning…", lambda _i: PruneImages(unused=False), prune_question,
                            done=pruned),
     "prune_unused": Verb("Pruning…", lambda _i: PruneImages(unused=True),

@@ -204,7 +204,8 @@ class ResourcePanel:
                    verb: Verb[Any] | None, item: Any) -> None:
         if r.outcome is Outcome.FAILED:
             force, refused = (verb.force, verb.refused) if verb is not None else (None, None)
-            if force is not None and refused is not None and _refused_in_use(r.message):
+            helps = verb is not None and verb.force_helps(r.message)
+            if force is not None and refused is not None and helps:
                 key = self.spec.key(item)
                 self.app.notices.ask(refused(item, r.message),
                                      lambda: self._run(force(item), "remove", key, done))
@@ -284,12 +285,6 @@ class ResourcePanel:
         status = f"{len(lines)} lines" + (f", the first {INSPECT_LINES} shown"
                                           if len(lines) > len(shown) else "")
         self.detail.set_inspect(shown, status)
-
-
-def _refused_in_use(message: str) -> bool:
-    """The engine's 409 for an image in use (or one that needs force to untag)."""
-    words = message.lower()
-    return any(w in words for w in ("conflict", "being used", "must be forced", "in use"))
 
 
 def _verb_word(r: CommandResult) -> str:

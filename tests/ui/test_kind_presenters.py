@@ -114,6 +114,18 @@ def test_image_detail_fields_sections_and_layers():
     assert fields(IMAGES, DANGLING)["tags"] == "<none> (dangling)"
 
 
+def test_force_is_offered_only_where_it_helps():
+    from genet_kivy.kinds.images import force_helps
+
+    assert force_helps("conflict: unable to delete 1a (must be forced) - image is being used "
+                       "by stopped container c3")
+    assert force_helps("conflict: unable to delete 1a (must be forced) - image is referenced "
+                       "in multiple repositories")
+    assert not force_helps("conflict: unable to delete 1a (cannot be forced) - image is being "
+                           "used by running container a1")
+    assert not force_helps("No such image: nginx:9")
+
+
 def test_layer_text_shortens_the_step():
     from genet_rx.model.images import ImageLayer
 

@@ -191,8 +191,8 @@ def test_a_refused_image_removal_shows_the_engines_words_and_offers_force(
     make_app, frames, kivy_window
 ):
     engine = kind_engine()
-    refusal = ("conflict: unable to delete 1a1a1a1a1a1a (cannot be forced) - image is being "
-               "used by running container a1a1a1a1a1a1")
+    refusal = ("conflict: unable to delete 1a1a1a1a1a1a (must be forced) - image is being "
+               "used by stopped container c3c3c3c3c3c3")
     engine.answer = lambda c: (CommandResult(c, Outcome.FAILED, refusal) if not c.force
                                else CommandResult(c, Outcome.DONE))
     app = make_app(engine, (1280, 800))
@@ -209,6 +209,21 @@ def test_a_refused_image_removal_shows_the_engines_words_and_offers_force(
     answer_yes(app, frames, kivy_window, "Force remove")
     frames.until(lambda: engine.commands == [RemoveImage(NGINX), RemoveImage(NGINX, force=True)],
                  what="forced")
+
+
+def test_an_image_a_running_container_uses_shows_the_refusal_without_force(make_app, frames):
+    engine = kind_engine()
+    refusal = ("conflict: unable to delete 1a1a1a1a1a1a (cannot be forced) - image is being "
+               "used by running container a1a1a1a1a1a1")
+    engine.answer = lambda c: CommandResult(c, Outcome.FAILED, refusal)
+    app = make_app(engine, (1280, 800))
+    go(app, frames, "images")
+    panel = open_item(app, frames, "images", "nginx:1.27")
+    tap(panel.detail.buttons["remove"], frames)
+    answer_yes(app, frames, app.root.get_root_window(), "Remove")
+    notice = frames.until(lambda: app.root.notice, what="the refusal")
+    assert notice.kind == "error" and refusal in notice.text and app.dialog is None
+    assert engine.commands == [RemoveImage(NGINX)]
 
 
 def test_prune_images_shows_the_space_reclaimed(make_app, frames, kivy_window):
