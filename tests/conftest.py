@@ -21,12 +21,16 @@ import contextlib
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import threading
 from collections.abc import Generator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from types import FrameType
 
 import pytest
+from certs import client_folder, make_tls_set
 from dockerd import (
     IMAGE,
     LABEL,
@@ -122,6 +126,42 @@ def sshd(request: pytest.FixtureRequest) -> Iterator[PrivateSshd]:
         server.cleanup()
         _unavailable(str(exc), "private sshd")
     yield server
+
+
+@dataclass(frozen=True)
+class TlsDaemon:
+    """A second private dockerd, also on tcp://127.0.0.1:<port> with --tlsverify."""
+
+    daemon: PrivateDaemon
+    url: str  # tcp://127.0.0.1:<port>
+    certs: Path  # ca.pem, ca-key.pem, server*.pem, client*.pem
+    client: Path  # a DOCKER_CERT_PATH with ca.pem, cert.pem, key.pem
+
+
+@pytest.fixture(scope="session")
+def tls_daemon(request: pytest.FixtureRequest,
+               tmp_path_factory: pytest.TempPathFactory) -> Iterator[TlsDaemon]:
+    """The second engine, for tests of several engines and of TLS (started lazily, once)."""
+    try:
+        certs = make_tls_set(tmp_path_factory.mktemp("tls-daemon"))
+    except (OSError, subprocess.SubprocessError) as exc:
+        _unavailable(f"cannot make certificates with openssl: {exc}", "TLS daemon")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    second = PrivateDaemon(extra_args=[
+        f"--host=tcp://127.0.0.1:{port}", "--tlsverify", f"--tlscacert={certs}/ca.pem",
+        f"--tlscert={certs}/server.pem", f"--tlskey={certs}/server-key.pem"])
+    atexit.register(second.cleanup)
+    request.addfinalizer(second.cleanup)
+    try:
+        second.start()
+        build_busybox_image(second.url)
+    except (DaemonUnavailable, OSError, subprocess.SubprocessError) as exc:
+        second.cleanup()
+        _unavailable(str(exc), "TLS daemon")
+    yield TlsDaemon(second, f"tcp://127.0.0.1:{port}", certs,
+                    client_folder(certs / "client-path", certs))
 
 
 @pytest.fixture

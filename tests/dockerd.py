@@ -118,8 +118,9 @@ def _set_pdeathsig() -> None:
 class PrivateDaemon:
     """A dockerd of our own, under a fresh temp dir. Start, stop, restart, clean up."""
 
-    def __init__(self, dockerd: str | None = None) -> None:
+    def __init__(self, dockerd: str | None = None, extra_args: list[str] | None = None) -> None:
         self._dockerd = dockerd
+        self._extra = list(extra_args or [])  # e.g. a tcp:// host with --tlsverify
         self._root = Path(tempfile.mkdtemp(prefix="genet-", dir="/tmp"))
         self._tag = f"genet-{secrets.token_hex(4)}"
         self._proc: subprocess.Popen[bytes] | None = None
@@ -192,6 +193,7 @@ class PrivateDaemon:
                 "--iptables=false",
                 "--ip-masq=false",
                 "--ip6tables=false",
+                *self._extra,
             ]
             in_main = threading.current_thread() is threading.main_thread()
             with open(self.log_path, "ab") as log:

@@ -8,9 +8,10 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+from genet_rx import Engine, connect
 from genet_rx.model.containers import health_from_status
 from genet_rx.state.containers import ContainerTable
 
@@ -29,6 +30,17 @@ def wait_for(cond: Callable[[], T], timeout: float = 20.0, what: str = "conditio
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}")
         step()
+
+
+def synced_engine(url: str) -> Iterator[Engine]:
+    """An Engine with no reconcile (only events and their inspects keep it right), once every
+    kind is synced; closed after the test."""
+    eng = connect(url, reconcile_every=3600.0)
+    wait_for(lambda: all(t.synced for t in (eng.latest.containers, eng.latest.images,
+                                            eng.latest.volumes, eng.latest.networks)),
+             what="the first sync of every kind")
+    yield eng
+    eng.close()
 
 
 def engine_view(docker: Any) -> dict[str, tuple[str, str, str]]:
@@ -78,18 +90,22 @@ class Watch:
         for line in self.proc.stdout:
             self.lines.append(json.loads(line))
 
-    def replay_all(self) -> dict[tuple[str, str], dict[str, Any]]:
-        """The last line per (type, id), removed ones dropped: what the lines say is there."""
-        objects: dict[tuple[str, str], dict[str, Any]] = {}
+    def replay_all(self, host: str | None = None) -> dict[tuple[str, str], dict[str, Any]]:
+        """The last line per (type, host, id), removed ones dropped: what the lines say is
+        there — of one engine, by (type, id) (``host``: as named; None: the only one)."""
+        objects: dict[tuple[str, str, str], dict[str, Any]] = {}
         for line in list(self.lines):
             if line["type"] == "engine":
                 continue
-            key = (line["type"], line["id"])
+            key = (line["type"], line["host"], line["id"])
             if line["removed"]:
                 objects.pop(key, None)
             else:
                 objects[key] = line
-        return objects
+        hosts = {k[1] for k in objects}
+        if host is None and len(hosts) > 1:
+            raise AssertionError(f"lines of several engines ({hosts}): name the one to replay")
+        return {(k[0], k[2]): line for k, line in objects.items() if host in (None, k[1])}
 
     def replay(self) -> dict[str, tuple[str, str, str]]:
         rows: dict[str, tuple[str, str, str]] = {}

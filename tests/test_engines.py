@@ -32,8 +32,8 @@ def fake_view(fake: FakeEngine) -> dict[str, str]:
 
 
 def watch_names(watch: Watch, host: str) -> dict[str, str]:
-    return {key[1]: line["name"] for key, line in watch.replay_all().items()
-            if key[0] == "container" and line["host"] == host}
+    return {key[1]: line["name"] for key, line in watch.replay_all(host).items()
+            if key[0] == "container"}
 
 
 def test_two_engines_in_one_watch_each_line_names_its_engine(engine_url: str, docker,
@@ -69,7 +69,8 @@ def test_all_contexts_follows_every_context_by_its_name(engine_url: str, fake: F
     config = tmp_path / "docker-config"
     env = {**os.environ, "DOCKER_CONFIG": str(config)}
     env.pop("DOCKER_HOST", None)
-    for name, host in (("private", engine_url), ("fake", fake.url)):
+    for name, host in (("private", engine_url), ("fake", fake.url),
+                       ("gone", f"unix://{tmp_path}/nothing-here.sock")):
         subprocess.run([docker_cli(), "context", "create", name, "--docker", f"host={host}"],
                        env=env, check=True, capture_output=True, timeout=60)
     watch = Watch(engine_url, "--all-contexts", "--kinds", "containers", env=env)
@@ -77,6 +78,26 @@ def test_all_contexts_follows_every_context_by_its_name(engine_url: str, fake: F
         wait_for(lambda: watch_names(watch, "fake") == fake_view(fake),
                  what="the fake engine's containers under its context's name")
         engines = {line["host"] for line in watch.lines if line["type"] == "engine"}
-        assert {"private", "fake", "default", engine_url} <= engines
+        assert {"private", "fake", "default", engine_url, "gone"} <= engines
+        wait_for(lambda: any(ln["type"] == "engine" and ln["host"] == "gone"
+                             and "no Docker socket" in (ln["message"] or "")
+                             for ln in watch.lines),
+                 what="the context pointing at nothing to say so (the others work anyway)")
     finally:
         assert watch.stop() == 0
+
+
+def test_an_engine_that_stalls_forever_never_delays_another(fake: FakeEngine) -> None:
+    with FakeEngine() as stuck:
+        stuck.stall()  # every request: never an answer
+        with Engines([stuck.url, fake.url], reconcile_every=3600.0) as engines:
+            merged: list[Any] = []
+            engines.state.subscribe(merged.append)
+            wait_for(lambda: merged and fake.url in merged[-1]
+                     and merged[-1][fake.url].containers.synced, what="the working engine")
+            fake.wait_subscribed()
+            web = next(r.id for r in merged[-1][fake.url].containers.rows.values())
+            fake.act(web, "pause")
+            wait_for(lambda: merged[-1][fake.url].containers.rows[web].state.value == "paused",
+                     what="the working engine's event, while the other one hangs")
+            assert merged[-1][stuck.url].connection.state.value == "connecting"

@@ -48,6 +48,15 @@ def id_of(table: ContainerTable, name: str) -> str:
     return next(cid for cid, r in table.rows.items() if r.name == name)
 
 
+def stuck_consumer(engine: Engine) -> threading.Event:
+    """A UI stuck from the next table on (not the one replayed at subscribe) until the
+    returned gate is set, or 20 s: the fold thread waits on it."""
+    gate, armed = threading.Event(), threading.Event()
+    engine.containers.subscribe(lambda t: armed.is_set() and gate.wait(20))
+    armed.set()
+    return gate
+
+
 class Live:
     """An Engine on the fake with quick retries, recording its connection states."""
 
@@ -196,9 +205,7 @@ def test_a_fold_that_falls_too_far_behind_resyncs(fake: FakeEngine) -> None:
     try:
         lv.wait_state(Link.CONNECTED)
         fake.wait_subscribed()
-        gate, armed = threading.Event(), threading.Event()
-        lv.engine.containers.subscribe(lambda t: armed.is_set() and gate.wait(20))
-        armed.set()
+        gate = stuck_consumer(lv.engine)
         web = id_of(lv.engine.table, "web")
         now = time.time_ns()
         for n in range(500):  # the fold is stuck: far more than 50 wait
@@ -329,10 +336,7 @@ def test_burst_while_the_consumer_is_busy(fake: FakeEngine) -> None:
     try:
         lv.wait_state(Link.CONNECTED)
         fake.wait_subscribed()
-        gate, armed = threading.Event(), threading.Event()
-        # A UI stuck for a while (from the next table on; not in the replay at subscribe):
-        lv.engine.containers.subscribe(lambda t: armed.is_set() and gate.wait(20))
-        armed.set()
+        gate = stuck_consumer(lv.engine)
         ids = [fake.add_container(f"b{i}") for i in range(20)]
         now = time.time_ns()
         for n in range(3000):

@@ -74,7 +74,7 @@ def test_context_without_endpoint(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("bad", [
     "bogus", "ftp://x", "unix://relative/path", "tcp://", "tcp://host:port",
-    "tcp://host:1/path", "npipe:////./pipe/docker_engine", "unix:///a\0b", "ssh://",
+    "tcp://host:1/path", "npipe:////./pipe/", "unix:///a\0b", "ssh://",
     "ssh://me:secret@box", "ssh://box:port", "ssh://-oProxyCommand=x", "ssh://box?x=1",
 ])
 def test_bad_host_values(bad: str) -> None:
@@ -134,3 +134,17 @@ def test_a_context_whose_meta_names_nothing_is_an_error_naming_the_file(tmp_path
     (bad / "meta.json").write_text(json.dumps({"Name": "../etc"}))
     with pytest.raises(HostError, match=r"meta\.json names no valid docker context"):
         context_names({"DOCKER_CONFIG": str(tmp_path)})
+
+
+def test_skip_tls_verify_is_honoured_only_when_a_context_sets_it(tmp_path: Path) -> None:
+    for name, skip in (("strict", None), ("lax", True)):
+        make_context(tmp_path, name, "tcp://10.0.0.9:2376", tls=True)
+        if skip is not None:
+            meta = next((tmp_path / "contexts" / "meta").glob(
+                f"{hashlib.sha256(name.encode()).hexdigest()}/meta.json"))
+            doc = json.loads(meta.read_text())
+            doc["Endpoints"]["docker"]["SkipTLSVerify"] = skip
+            meta.write_text(json.dumps(doc))
+    env = {"DOCKER_CONFIG": str(tmp_path)}
+    assert parse_host("strict", env).verify
+    assert not parse_host("lax", env).verify

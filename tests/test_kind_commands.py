@@ -10,10 +10,10 @@ from collections.abc import Iterator
 
 import pytest
 from dockerd import IMAGE
-from engine_helpers import wait_for
+from engine_helpers import synced_engine, wait_for
 from registry import push_layers_image
 
-from genet_rx import Engine, connect
+from genet_rx import Engine
 from genet_rx.engine.commands import (
     ConnectNetwork,
     CreateNetwork,
@@ -35,11 +35,7 @@ pytestmark = pytest.mark.engine
 
 @pytest.fixture
 def engine(engine_url: str) -> Iterator[Engine]:
-    eng = connect(engine_url, reconcile_every=3600.0)
-    wait_for(lambda: eng.latest.networks.synced and eng.latest.volumes.synced,
-             what="the first sync of every kind")
-    yield eng
-    eng.close()
+    yield from synced_engine(engine_url)
 
 
 def test_run_creates_and_starts_a_container_with_its_volume_and_network(

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 from dockerd import IMAGE
-from engine_helpers import Watch, wait_for
+from engine_helpers import Watch, synced_engine, wait_for
 from registry import push_layers_image
 
-from genet_rx import Engine, connect
+from genet_rx import Engine
 from genet_rx.state.relations import image_users, network_members, volume_users
 
 pytestmark = pytest.mark.engine
@@ -26,11 +26,7 @@ pytestmark = pytest.mark.engine
 
 @pytest.fixture
 def engine(engine_url: str) -> Iterator[Engine]:
-    eng = connect(engine_url, reconcile_every=3600.0)
-    wait_for(lambda: eng.latest.networks.synced and eng.latest.images.synced,
-             what="the first sync of every kind")
-    yield eng
-    eng.close()
+    yield from synced_engine(engine_url)
 
 
 def engine_images(docker: Any) -> dict[str, tuple[str, ...]]:

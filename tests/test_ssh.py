@@ -74,3 +74,36 @@ def test_a_refused_login_says_so(engine_url: str, sshd: PrivateSshd,
 def test_a_remote_socket_with_no_engine_says_so(ssh_env: None, tmp_path) -> None:
     with pytest.raises(EngineUnreachable, match="ssh to ssh://"):
         EngineClient(f"ssh://{ALIAS}{tmp_path}/no-engine.sock").negotiate()
+
+
+def ssh_clients(control_dir: str) -> list[int]:
+    """The ssh processes (not the shared master) running dial-stdio through ``control_dir``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                argv = f.read().split(b"\0")
+        except OSError:
+            continue
+        if b"dial-stdio" in argv and any(control_dir.encode() in a for a in argv):
+            found.append(int(entry))
+    return found
+
+
+def test_ssh_killed_mid_stream_reconnects_and_resumes(engine: Engine, docker,
+                                                      unique_name: str) -> None:
+    states = []
+    engine.connection.subscribe(states.append)
+    before = docker.run_detached(name=f"{unique_name}-before")
+    wait_for(lambda: engine.table.get(before), what="a container seen over ssh")
+    streams = ssh_clients(os.environ["XDG_RUNTIME_DIR"])
+    assert streams  # the events stream's ssh, at least
+    for pid in streams:
+        os.kill(pid, 9)
+    wait_for(lambda: sum(s.state.value == "connected" for s in states) >= 2, timeout=60,
+             what="a reconnect over ssh")
+    after = docker.run_detached(name=f"{unique_name}-after")
+    wait_for(lambda: engine.table.get(after), what="a container after the reconnect")
+    wait_table_equals_engine(lambda: engine.table, docker)

@@ -187,3 +187,10 @@ def test_only_the_engines_ca_is_trusted(certs: Path) -> None:
     assert [ca["subject"] for ca in ctx.get_ca_certs()] == [((("commonName", "ca"),),)]
     assert ctx.check_hostname
     assert ctx.verify_mode is ssl.CERT_REQUIRED
+
+
+def test_skip_verify_still_sends_the_client_certificate_and_checks_nothing(certs: Path) -> None:
+    ctx = tls_context(str(certs), verify=False)
+    assert ctx.verify_mode is ssl.CERT_NONE
+    assert not ctx.check_hostname
+    assert ctx.get_ca_certs() == []

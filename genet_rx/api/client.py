@@ -124,6 +124,11 @@ class EngineClient:
                 log.info("renegotiating the API version: %s", message)
                 self._version = None
                 continue
+            if resp.status == 400 and "HTTP request to an HTTPS server" in message:
+                raise EngineUnreachable(
+                    f"{self.host} speaks TLS and Genet was given no TLS settings for it",
+                    "set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH, or use a docker context "
+                    "made with its certificates")
             raise error_for_status(resp.status, message)
         raise AssertionError("unreachable")
 

@@ -23,12 +23,14 @@ from functools import partial
 from typing import Any, TextIO
 
 from genet_rx.engine.engines import Engines
+from genet_rx.engine.saved import SavedEngine, SavedEnginesError, engines_file, load
 from genet_rx.errors import HostError
 from genet_rx.model.connection import Connection
 from genet_rx.model.containers import Container
 from genet_rx.model.images import Image
 from genet_rx.model.networks import Network
 from genet_rx.model.volumes import Volume
+from genet_rx.state.alerts import Alert
 from genet_rx.state.engine_state import EngineState
 from genet_rx.wire.hosts import context_names
 
@@ -38,6 +40,12 @@ Line = dict[str, Any]
 def engine_line(c: Connection, host: str | None = None) -> Line:
     return {"type": "engine", "host": host or c.host, "state": c.state.value,
             "api_version": c.api_version, "message": c.message, "time_ns": time.time_ns()}
+
+
+def alert_line(alert: Alert, host: str) -> Line:
+    return {"type": "alert", "host": host, "id": alert.id, "name": alert.name,
+            "kind": alert.kind.value, "exit_code": alert.exit_code,
+            "event_time_ns": alert.event_time_ns, "time_ns": time.time_ns()}
 
 
 def container_line(row: Container, host: str, *, removed: bool = False,
@@ -188,6 +196,10 @@ def _human(out: TextIO) -> Callable[[Line], None]:
             extra = f" (API {line['api_version']})" if line["api_version"] else ""
             why = f": {line['message']}" if line["message"] else ""
             text = f"{stamp}  engine {line['host']} {line['state']}{extra}{why}"
+        elif kind == "alert":
+            code = f" (exit {line['exit_code']})" if line["exit_code"] is not None else ""
+            text = (f"{stamp}  ALERT {line['kind']}{code}: {line['name'] or line['id'][:12]} "
+                    f"on {line['host']}")
         elif kind == "container":
             state = "removed" if line["removed"] else line["state"]
             if line["exit_code"] is not None and not line["removed"]:
@@ -216,6 +228,10 @@ def _human_object(line: Line) -> str:
     return f"{name[:40]:<40} {what:<28} {line['id'].removeprefix('sha256:')[:12]}"
 
 
+def _write_alert(write: Callable[[Line], None], label: str, alert: Alert) -> None:
+    write(alert_line(alert, label))
+
+
 def _write_engine_line(write: Callable[[Line], None], label: str, c: Connection) -> None:
     write(engine_line(c, label))
 
@@ -228,6 +244,11 @@ def _json(out: TextIO) -> Callable[[Line], None]:
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
             out.flush()
     return write
+
+
+def saved_engines() -> list[SavedEngine]:
+    """The enabled engines saved in the app."""
+    return [e for e in load(engines_file()) if e.enabled]
 
 
 def _kinds(text: str) -> tuple[str, ...]:
@@ -250,15 +271,22 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     parser.add_argument("--all-contexts", action="store_true",
                         help="also every context in the docker CLI's store")
     parser.add_argument("--json", action="store_true", help="write JSON Lines")
+    parser.add_argument("--alerts", action="store_true",
+                        help="print only alerts (died, unhealthy, oom, restart loop)")
     parser.add_argument("--kinds", type=_kinds, default=ALL_KINDS,
                         help=f"which kinds to follow (default: {','.join(ALL_KINDS)})")
     args = parser.parse_args(argv)
     out = out or sys.stdout
     try:
         hosts = [*args.host, *(context_names() if args.all_contexts else [])]
-        engines = Engines(hosts or [""])  # "": as the docker CLI chooses
+        if not hosts:  # as the docker CLI chooses, plus the engines saved in the app
+            hosts = ["", *(e.host for e in saved_engines())]
+        engines = Engines(hosts)
     except HostError as exc:
         print(f"genet watch: bad --host: {exc}", file=sys.stderr)
+        return 2
+    except SavedEnginesError as exc:
+        print(f"genet watch: {exc}", file=sys.stderr)
         return 2
     write = _json(out) if args.json else _human(out)
     done = threading.Event()
@@ -280,6 +308,9 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     subs = []
     for name, engine in engines.engines.items():
         label = name or engine.host  # each line says which engine, as the person named it
+        subs.append(engine.alerts().subscribe(locked(partial(_write_alert, write, label))))
+        if args.alerts:
+            continue
         subs.append(engine.connection.subscribe(
             locked(partial(_write_engine_line, write, label))))
         subs.append(engine.state.subscribe(locked(StateWatcher(label, write, args.kinds))))

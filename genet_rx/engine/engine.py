@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import operator
 import threading
+import time
 from collections import Counter
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar, cast
 
 import reactivex
 from reactivex import Observable
@@ -23,10 +24,11 @@ from reactivex.subject import Subject
 
 from genet_rx.api import images, logs, stats, system
 from genet_rx.api.auth import registry_auth_for
-from genet_rx.api.client import EngineClient
+from genet_rx.api.client import EngineClient, since_arg
 from genet_rx.api.events import events
 from genet_rx.api.pull import pull
 from genet_rx.engine.answers import READERS
+from genet_rx.engine.bulk import execute_many
 from genet_rx.engine.commands import Command, CommandResult, run_command
 from genet_rx.engine.sync import Backoff, live_state
 from genet_rx.model.connection import Connection, Link
@@ -38,6 +40,7 @@ from genet_rx.model.networks import Network
 from genet_rx.model.pull import PullProgress
 from genet_rx.model.stats import Stats
 from genet_rx.model.volumes import Volume
+from genet_rx.state.alerts import Alert, AlertRules, AlertState, step
 from genet_rx.state.containers import ContainerTable
 from genet_rx.state.engine_state import EngineState, apply, initial
 from genet_rx.state.resources import Table
@@ -181,6 +184,36 @@ class Engine:
         """A container's resource use, about one value a second, until it stops."""
         return stats.stats(self.client, container_id)
 
+    def execute_many(self, commands: Iterable[Command], limit: int = 4
+                     ) -> Observable[CommandResult]:
+        """Every command's result, at most ``limit`` under way at once."""
+        return execute_many(self.execute, commands, limit)
+
+    def history(self, container_id: str) -> Observable[Event]:
+        """What the engine still keeps of one container's events (its last 256 of every
+        kind, lost on restart), oldest first; completes."""
+        return reactivex.defer(lambda _: events(
+            self.client, since="0", until=since_arg(time.time_ns()),
+            filters={"type": ["container"], "container": [container_id]}))
+
+    def alerts(self, rules: AlertRules | None = None) -> Observable[Alert]:
+        """Alerts from now on (died, unhealthy, oom, restart loop), as ``rules`` choose.
+
+        Each subscription follows the engine's events on a stream of its own.
+        """
+        chosen = rules or AlertRules()
+
+        def fold(acc: tuple[AlertState, Alert | None], ev: Event
+                 ) -> tuple[AlertState, Alert | None]:
+            return step(acc[0], ev, chosen)
+
+        seed: tuple[AlertState, Alert | None] = (AlertState(), None)
+        # From now, by the engine's own replay: nothing is missed while the stream registers.
+        since = reactivex.defer(lambda _: events(self.client, since=since_arg(time.time_ns())))
+        raised = since.pipe(ops.scan(fold, seed), ops.map(_raised),
+                                    ops.filter(lambda alert: alert is not None))
+        return cast(Observable[Alert], raised)
+
     def events(self) -> Observable[Event]:
         """The raw events of every kind, for anything that wants more than the state."""
         return events(self.client)
@@ -208,6 +241,10 @@ class Engine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _raised(acc: tuple[AlertState, Alert | None]) -> Alert | None:
+    return acc[1]
 
 
 def _containers_of(state: EngineState) -> ContainerTable:

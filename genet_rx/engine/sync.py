@@ -191,7 +191,8 @@ def live_state(
 
     session = reactivex.defer(lambda _: reactivex.from_callable(open_session, scheduler=pool)
                               ).pipe(ops.flat_map(follow), ops.catch(disconnected))
-    return session.pipe(ops.repeat(), ops.scan(apply, initial))
+    # The initial state first: "connecting" shows at once, however long the engine takes.
+    return session.pipe(ops.repeat(), ops.scan(apply, initial), ops.start_with(initial))
 
 
 def _quiet(source: Observable[int]) -> Observable[Change]:

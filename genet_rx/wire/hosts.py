@@ -15,6 +15,7 @@ import json
 import os
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,10 +47,20 @@ def read_json_file(path: Path, error: type[GenetError] = HostError) -> Any:
         raise error(f"{path} is not valid JSON{where}") from None
 
 
-def context_host(name: str, env: Mapping[str, str]) -> tuple[str, str | None]:
-    """The engine URL of a docker context, and its TLS directory if it has one."""
+@dataclass(frozen=True, slots=True)
+class Chosen:
+    """The engine chosen: its URL, a TLS directory, and whether its context asks to skip
+    verifying the engine's certificate (``SkipTLSVerify``, honoured only when set)."""
+
+    url: str
+    tls_dir: str | None = None
+    skip_verify: bool = False
+
+
+def context_host(name: str, env: Mapping[str, str]) -> Chosen:
+    """The engine of a docker context: its URL, TLS directory, SkipTLSVerify."""
     if name == "default":
-        return env.get("DOCKER_HOST") or DEFAULT_HOST, None
+        return Chosen(env.get("DOCKER_HOST") or DEFAULT_HOST)
     digest = hashlib.sha256(name.encode()).hexdigest()
     base = config_dir(env) / "contexts"
     meta_path = base / "meta" / digest / "meta.json"
@@ -58,11 +69,13 @@ def context_host(name: str, env: Mapping[str, str]) -> tuple[str, str | None]:
         raise HostError(f"docker context {name!r} does not exist (no {meta_path})")
     endpoints = meta.get("Endpoints") if isinstance(meta, dict) else None
     docker = endpoints.get("docker") if isinstance(endpoints, dict) else None
-    host = docker.get("Host") if isinstance(docker, dict) else None
+    if not isinstance(docker, dict):
+        docker = {}
+    host = docker.get("Host")
     if not isinstance(host, str) or not host:
         raise HostError(f"docker context {name!r}: {meta_path} has no Endpoints.docker.Host")
     tls = base / "tls" / digest / "docker"
-    return host, (str(tls) if tls.is_dir() else None)
+    return Chosen(host, str(tls) if tls.is_dir() else None, docker.get("SkipTLSVerify") is True)
 
 
 #: What the docker CLI accepts as a context name.
@@ -87,9 +100,8 @@ def context_names(env: Mapping[str, str] | None = None) -> list[str]:
     return ["default", *sorted(n for n in names if n != "default")]
 
 
-def resolve_host(explicit: str | None = None,
-                 env: Mapping[str, str] | None = None) -> tuple[str, str | None]:
-    """The engine URL to use and a TLS directory (or ``None``), by the CLI's order.
+def resolve_host(explicit: str | None = None, env: Mapping[str, str] | None = None) -> Chosen:
+    """The engine to use, by the docker CLI's order of choice.
 
     An explicit value with ``://`` is a URL; without, it is a docker context's name.
     """
@@ -100,9 +112,9 @@ def resolve_host(explicit: str | None = None,
                             "tcp://host:port) nor a docker context name")
         return context_host(explicit.strip(), env)
     if explicit:
-        return explicit, None
+        return Chosen(explicit)
     if env.get("DOCKER_HOST"):
-        return env["DOCKER_HOST"], None
+        return Chosen(env["DOCKER_HOST"])
     if env.get("DOCKER_CONTEXT"):
         return context_host(env["DOCKER_CONTEXT"], env)
     config = read_json_file(config_dir(env) / "config.json")
@@ -111,4 +123,4 @@ def resolve_host(explicit: str | None = None,
     current = config.get("currentContext") if isinstance(config, dict) else None
     if isinstance(current, str) and current:
         return context_host(current, env)
-    return DEFAULT_HOST, None
+    return Chosen(DEFAULT_HOST)

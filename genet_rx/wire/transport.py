@@ -25,6 +25,7 @@ from urllib.parse import SplitResult, urlsplit
 
 from genet_rx.errors import EngineTimeout, EngineUnreachable, HostError
 from genet_rx.wire.hosts import resolve_host
+from genet_rx.wire.npipe import open_windows_pipe, pipe_path
 from genet_rx.wire.ssh import ProcessTransport, SshTarget, control_dir, ssh_command
 
 
@@ -52,6 +53,7 @@ class Endpoint:
     tls: bool = False
     cert_path: str | None = None
     ssh: SshTarget | None = None
+    verify: bool = True  # False only when a context says SkipTLSVerify: shown as unverified
 
     @property
     def host_header(self) -> str:
@@ -65,8 +67,8 @@ def parse_host(url: str | None, env: Mapping[str, str] | None = None) -> Endpoin
     Raises :class:`HostError` for a value Genet cannot use, with the reason in plain words.
     """
     env = os.environ if env is None else env
-    raw, tls_dir = resolve_host(url, env)
-    raw = raw.strip()
+    chosen = resolve_host(url, env)
+    raw, tls_dir = chosen.url.strip(), chosen.tls_dir
     if "://" not in raw:
         raise HostError(f"{raw!r} is not a host URL: use unix:///path/to/docker.sock "
                         "or tcp://host:port")
@@ -92,12 +94,17 @@ def parse_host(url: str | None, env: Mapping[str, str] | None = None) -> Endpoin
         port = port or (2376 if tls else 2375)
         address = f"{parts.hostname}:{port}"
         return Endpoint(url=f"tcp://{address}", scheme="tcp", address=address, tls=tls,
-                        cert_path=tls_dir or env.get("DOCKER_CERT_PATH") or None)
+                        cert_path=tls_dir or env.get("DOCKER_CERT_PATH") or None,
+                        verify=not chosen.skip_verify)
     if scheme == "ssh":
         return _ssh_endpoint(raw, parts)
-    if scheme in ("npipe", "fd"):
-        raise HostError(f"{raw!r}: {scheme}:// hosts are not supported yet")
-    raise HostError(f"{raw!r}: unknown scheme {scheme!r} (use unix://, tcp:// or ssh://)")
+    if scheme == "npipe":
+        path = pipe_path(parts.netloc + parts.path if parts.netloc else parts.path)
+        return Endpoint(url=raw, scheme="npipe", address=path)
+    if scheme == "fd":
+        raise HostError(f"{raw!r}: fd:// hosts are not supported")
+    raise HostError(f"{raw!r}: unknown scheme {scheme!r} (use unix://, tcp://, ssh:// or "
+                    "npipe://)")
 
 
 def _ssh_endpoint(raw: str, parts: SplitResult) -> Endpoint:
@@ -119,8 +126,9 @@ def _ssh_endpoint(raw: str, parts: SplitResult) -> Endpoint:
 class SocketTransport:
     """A connected stream socket (AF_UNIX or TCP, optionally TLS-wrapped)."""
 
-    def __init__(self, sock: socket.socket) -> None:
+    def __init__(self, sock: socket.socket, where: str = "") -> None:
         self._sock = sock
+        self._where = where
         self._closed = False
         self._lock = threading.Lock()
 
@@ -129,6 +137,8 @@ class SocketTransport:
             self._sock.sendall(data)
         except TimeoutError:
             raise EngineTimeout("the engine did not take the request in time") from None
+        except ssl.SSLError as exc:
+            raise self._refused(exc) from None
 
     def recv(self, max_bytes: int = 65536) -> bytes:
         try:
@@ -136,10 +146,21 @@ class SocketTransport:
         except TimeoutError:
             raise EngineTimeout("the engine did not answer in time",
                                 "it may be overloaded or hung") from None
+        except ssl.SSLError as exc:
+            if self._closed:
+                return b""
+            raise self._refused(exc) from None
         except OSError:
             if self._closed:
                 return b""
             raise
+
+    def _refused(self, exc: ssl.SSLError) -> EngineUnreachable:
+        # With TLS 1.3 the engine refuses a client certificate after the handshake: it
+        # arrives on the first read.
+        return EngineUnreachable(f"TLS with {self._where} failed: {exc.reason or exc}",
+                                 "the engine refused this client's certificate: check "
+                                 "DOCKER_CERT_PATH (cert.pem, key.pem)")
 
     def settimeout(self, seconds: float | None) -> None:
         self._sock.settimeout(seconds)
@@ -158,6 +179,8 @@ def open_transport(endpoint: Endpoint, timeout: float | None = 10.0) -> Transpor
     """Connect to the engine. Raises :class:`EngineUnreachable` with a hint a person can act on."""
     if endpoint.scheme == "unix":
         return _open_unix(endpoint.address, timeout)
+    if endpoint.scheme == "npipe":
+        return open_windows_pipe(endpoint.address, timeout)
     if endpoint.ssh is not None:
         transport = ProcessTransport(ssh_command(endpoint.ssh, control_dir()), endpoint.url)
         transport.settimeout(timeout)
@@ -173,7 +196,7 @@ def _open_unix(path: str, timeout: float | None) -> Transport:
     except BaseException as exc:
         sock.close()
         raise _unreachable(path, exc) from None
-    return SocketTransport(sock)
+    return SocketTransport(sock, path)
 
 
 def _open_tcp(endpoint: Endpoint, timeout: float | None) -> Transport:
@@ -184,7 +207,7 @@ def _open_tcp(endpoint: Endpoint, timeout: float | None) -> Transport:
         raise _unreachable(endpoint.address, exc) from None
     if endpoint.tls:
         try:
-            ctx = tls_context(endpoint.cert_path)
+            ctx = tls_context(endpoint.cert_path, verify=endpoint.verify)
         except (OSError, ssl.SSLError) as exc:
             sock.close()
             raise EngineUnreachable(f"cannot read the TLS files in {endpoint.cert_path}: {exc}",
@@ -195,18 +218,25 @@ def _open_tcp(endpoint: Endpoint, timeout: float | None) -> Transport:
             sock.close()
             raise EngineUnreachable(f"TLS with {endpoint.address} failed: {exc}",
                                     "check DOCKER_CERT_PATH and DOCKER_TLS_VERIFY") from None
-    return SocketTransport(sock)
+    return SocketTransport(sock, endpoint.address)
 
 
-def tls_context(cert_path: str | None) -> ssl.SSLContext:
+def tls_context(cert_path: str | None, verify: bool = True) -> ssl.SSLContext:
     """Verification as the docker CLI does it: the engine's certificate must chain to the
     engine's own CA (``ca.pem`` — only that one, never the system's roots) and name the host.
-    Without a cert path, the system's roots."""
+    Without a cert path, the system's roots. ``verify=False`` (a context's SkipTLSVerify, and
+    nothing else) still sends the client certificate but checks nothing of the engine's."""
     if not cert_path:
-        return ssl.create_default_context()
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # CERT_REQUIRED and check_hostname
-    ctx.load_verify_locations(os.path.join(cert_path, "ca.pem"))
-    ctx.load_cert_chain(os.path.join(cert_path, "cert.pem"), os.path.join(cert_path, "key.pem"))
+        ctx = ssl.create_default_context()
+    else:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # CERT_REQUIRED and check_hostname
+        if verify:
+            ctx.load_verify_locations(os.path.join(cert_path, "ca.pem"))
+        ctx.load_cert_chain(os.path.join(cert_path, "cert.pem"),
+                            os.path.join(cert_path, "key.pem"))
+    if not verify:
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
     return ctx
 
 
