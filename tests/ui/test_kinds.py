@@ -330,12 +330,14 @@ def test_disk_usage_only_when_asked_with_refresh(make_app, frames, kivy_window):
     frames.until(lambda: app.dialog is None, what="closed")
 
 
-def test_dialog_hooks_say_not_available_until_the_dialogs_exist(make_app, frames):
-    import importlib.util
+def test_dialog_hooks_say_not_available_until_the_dialogs_exist(make_app, frames, monkeypatch):
+    import sys
 
-    if importlib.util.find_spec("genet_kivy.dialogs") is not None:
-        pytest.skip("the dialogs package exists: its own tests cover the hooks")
+    import genet_kivy
+
     app = make_app(kind_engine(), (1280, 800))
+    monkeypatch.delattr(genet_kivy, "dialogs", raising=False)
+    monkeypatch.setitem(sys.modules, "genet_kivy.dialogs", None)  # the import fails
     panel = go(app, frames, "images")
     tap(panel.list.buttons["pull"], frames)
     notice = frames.until(lambda: app.root.notice, what="notice")
@@ -343,6 +345,32 @@ def test_dialog_hooks_say_not_available_until_the_dialogs_exist(make_app, frames
     go(app, frames, "volumes")
     tap(app.panels["volumes"].list.buttons["create"], frames)
     frames.until(lambda: "not available yet" in app.root.notice.text)
+
+
+def test_dialog_hooks_call_the_dialogs_with_the_app(make_app, frames, monkeypatch):
+    import sys
+    import types
+
+    import genet_kivy
+
+    calls = []
+    fake = types.ModuleType("genet_kivy.dialogs")
+    fake.open_pull = lambda app, reference="": calls.append(("pull", reference))
+    fake.open_run = lambda app, image="": calls.append(("run", image))
+    fake.open_create_volume = lambda app: calls.append(("volume", ""))
+    fake.open_create_network = lambda app: calls.append(("network", ""))
+    app = make_app(kind_engine(), (1280, 800))
+    monkeypatch.setattr(genet_kivy, "dialogs", fake, raising=False)
+    monkeypatch.setitem(sys.modules, "genet_kivy.dialogs", fake)
+    panel = go(app, frames, "images")
+    tap(panel.list.buttons["pull"], frames)
+    open_item(app, frames, "images", "nginx:1.27")
+    tap(panel.detail.buttons["run"], frames)
+    go(app, frames, "volumes")
+    tap(app.panels["volumes"].list.buttons["create"], frames)
+    go(app, frames, "networks")
+    tap(app.panels["networks"].list.buttons["create"], frames)
+    assert calls == [("pull", ""), ("run", "nginx:1.27"), ("volume", ""), ("network", "")]
 
 
 def test_search_filters_a_kind_and_the_order_stays(make_app, frames):
