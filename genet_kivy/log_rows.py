@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from genet_rx.model.logs import (
+    DEFAULT_RING_BYTES,
     DEFAULT_RING_CAPACITY,
     ERROR,
     STDERR,
@@ -153,9 +154,11 @@ def saved_text(lines: Iterable[LogLine], timestamps: bool = False) -> str:
 class LogModel:
     """The lines held (a ring of ``capacity``) and their rows, with the current search."""
 
-    def __init__(self, capacity: int = DEFAULT_RING_CAPACITY) -> None:
-        self.ring = LogRing(capacity)
-        self.rows: deque[Row] = deque(maxlen=capacity)
+    def __init__(
+        self, capacity: int = DEFAULT_RING_CAPACITY, max_bytes: int = DEFAULT_RING_BYTES
+    ) -> None:
+        self.ring = LogRing(capacity, max_bytes)
+        self.rows: deque[Row] = deque()  # one per line of the ring, dropped in step with it
         self.pattern = ""
         self.regex = False
         self.search_error = ""
@@ -180,10 +183,6 @@ class LogModel:
         if skipped:
             lines = lines[skipped:]
             self.skipped += skipped
-        overflow = len(self.rows) + len(lines) - cap
-        for i in range(max(0, overflow)):
-            if self.rows[i]["hit"]:
-                self.hits -= 1
         self.ring.extend(lines)
         compiled = self._compiled
         if compiled is None:
@@ -192,7 +191,15 @@ class LogModel:
             hits = self._hits(lines)
             self.hits += len(hits)
             self.rows.extend(row_of(line, i in hits, compiled) for i, line in enumerate(lines))
+        self._trim_rows()
         self.version += 1
+
+    def _trim_rows(self) -> None:
+        """Drop the rows of the lines the ring dropped (for lines or for bytes)."""
+        rows, held = self.rows, len(self.ring)
+        while len(rows) > held:
+            if rows.popleft()["hit"]:
+                self.hits -= 1
 
     @property
     def dropped(self) -> int:

@@ -35,7 +35,7 @@ from reactivex.abc import DisposableBase
 from reactivex.scheduler import NewThreadScheduler
 
 from genet_rx.model.containers import Container, State
-from genet_rx.model.logs import DEFAULT_RING_CAPACITY, LogLine
+from genet_rx.model.logs import DEFAULT_RING_BYTES, DEFAULT_RING_CAPACITY, LogLine
 
 from .batching import batched_on
 from .live_view import LiveView
@@ -123,11 +123,12 @@ class LogsView(LiveView):
     search_error = StringProperty("")
     waiting = NumericProperty(0)  # lines arrived while paused
     capacity = NumericProperty(DEFAULT_RING_CAPACITY)
+    max_bytes = NumericProperty(DEFAULT_RING_BYTES)  # the ring's bound in bytes
     redraws = NumericProperty(0)  # how many times rows reached the RecycleView
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.model = LogModel(int(self.capacity))
+        self.model = LogModel(int(self.capacity), int(self.max_bytes))
         self._redraw = Clock.create_trigger(lambda _dt: self.redraw(), -1)
         self._run_epoch = 0
         self._last_running = False
@@ -145,9 +146,11 @@ class LogsView(LiveView):
 
     def on_capacity(self, *_: Any) -> None:
         old = self.model
-        self.model = LogModel(int(self.capacity))
+        self.model = LogModel(int(self.capacity), int(self.max_bytes))
         self.model.search(old.pattern, old.regex)  # the search field still says it
         self.reopen()
+
+    on_max_bytes = on_capacity
 
     # -- the stream ------------------------------------------------------------------------
 
@@ -221,7 +224,10 @@ class LogsView(LiveView):
         m = self.model
         parts = [f"{len(m):,} line{'s' if len(m) != 1 else ''}"]
         if m.dropped:
-            parts.append(f"oldest {m.dropped:,} dropped (keeps {m.capacity:,})")
+            parts.append(
+                f"oldest {m.dropped:,} dropped (keeps {m.capacity:,} lines,"
+                f" {m.ring.max_bytes / 2**20:,.0f} MiB)"
+            )
         if m.pattern and not m.search_error:
             parts.append(f"{m.hits:,} match{'es' if m.hits != 1 else ''}")
         c = self.container

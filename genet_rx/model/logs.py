@@ -7,6 +7,7 @@ The demultiplexer that makes :class:`LogLine` values from a logs body is
 from __future__ import annotations
 
 import re
+import sys
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,9 @@ ERROR: Final = "error"
 
 DEFAULT_MAX_LINE_BYTES: Final = 64 * 1024
 DEFAULT_RING_CAPACITY: Final = 10_000
+DEFAULT_RING_BYTES: Final = 64 * 2**20
+#: Bytes a held line costs besides its text: the LogLine object and its slot in the ring.
+LINE_OVERHEAD: Final = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,25 +42,51 @@ class LogLine:
 
 
 class LogRing:
-    """The last ``capacity`` lines of a log, oldest first; older lines fall off and are counted.
+    """The last lines of a log, oldest first, bounded in lines and in bytes.
+
+    The oldest lines fall off (and are counted in :attr:`dropped`) when the ring holds more
+    than ``capacity`` lines or more than ``max_bytes`` bytes, whichever comes first. A line's
+    bytes are what its text takes in memory plus a fixed overhead (:meth:`cost`), so a flood
+    of long lines stays within the budget however few they are. The newest line is always
+    kept, even alone over the budget (the demultiplexer caps lines far below any budget).
 
     Not thread-safe: use it from one thread (the UI's), after ``observe_on``.
     """
 
-    __slots__ = ("_dropped", "_lines")
+    __slots__ = ("_bytes", "_capacity", "_dropped", "_lines", "_max_bytes")
 
-    def __init__(self, capacity: int = DEFAULT_RING_CAPACITY) -> None:
+    def __init__(
+        self, capacity: int = DEFAULT_RING_CAPACITY, max_bytes: int = DEFAULT_RING_BYTES
+    ) -> None:
         if capacity < 1:
             raise ValueError("LogRing capacity must be at least 1")
-        self._lines: deque[LogLine] = deque(maxlen=capacity)
+        if max_bytes < 1:
+            raise ValueError("LogRing max_bytes must be at least 1")
+        self._lines: deque[LogLine] = deque()
+        self._capacity = capacity
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._dropped = 0
+
+    @staticmethod
+    def cost(line: LogLine) -> int:
+        """The bytes one line is counted for: its text in memory plus the line's own."""
+        return sys.getsizeof(line.text) + LINE_OVERHEAD
 
     @property
     def capacity(self) -> int:
         """How many lines the ring holds at most."""
-        maxlen = self._lines.maxlen
-        assert maxlen is not None
-        return maxlen
+        return self._capacity
+
+    @property
+    def max_bytes(self) -> int:
+        """How many bytes the ring holds at most (but always its newest line)."""
+        return self._max_bytes
+
+    @property
+    def bytes(self) -> int:
+        """The bytes held now (the sum of :meth:`cost` over the lines held)."""
+        return self._bytes
 
     @property
     def dropped(self) -> int:
@@ -67,19 +97,29 @@ class LogRing:
         return len(self._lines)
 
     def append(self, line: LogLine) -> None:
-        """Add one line at the end, dropping the oldest when full."""
-        if len(self._lines) == self.capacity:
-            self._dropped += 1
+        """Add one line at the end, dropping the oldest past either bound."""
         self._lines.append(line)
+        self._bytes += self.cost(line)
+        self._trim()
 
     def extend(self, lines: Iterable[LogLine]) -> None:
-        """Add lines at the end, in order, dropping the oldest when full."""
-        before = len(self._lines)
-        added = 0
+        """Add lines at the end, in order, dropping the oldest past either bound."""
+        cost = self.cost
         for line in lines:
             self._lines.append(line)
-            added += 1
-        self._dropped += max(0, before + added - len(self._lines))
+            self._bytes += cost(line)
+            if len(self._lines) > self._capacity:
+                self._drop_one()
+        self._trim()
+
+    def _trim(self) -> None:
+        lines = self._lines
+        while len(lines) > self._capacity or (self._bytes > self._max_bytes and len(lines) > 1):
+            self._drop_one()
+
+    def _drop_one(self) -> None:
+        self._bytes -= self.cost(self._lines.popleft())
+        self._dropped += 1
 
     def snapshot(self) -> tuple[LogLine, ...]:
         """The lines held now, oldest first, as an immutable tuple."""
@@ -88,6 +128,7 @@ class LogRing:
     def clear(self) -> None:
         """Forget all lines and reset the dropped count."""
         self._lines.clear()
+        self._bytes = 0
         self._dropped = 0
 
 

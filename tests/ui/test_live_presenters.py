@@ -167,6 +167,21 @@ def test_model_bounds_lines_counts_hits_and_searches():
     assert len(m) == 100 and m.lines()[-1].text == "999"
 
 
+def test_model_rows_follow_the_lines_the_byte_budget_drops():
+    m = LogModel(capacity=10_000, max_bytes=2**20)
+    m.search("x")
+    m.add([LogLine("stdout", "x" * 65536) for _ in range(100)])
+    assert len(m.rows) == len(m.ring)
+
+
+def test_model_counts_hits_after_the_byte_budget_drops_lines():
+    m = LogModel(capacity=10_000, max_bytes=2**20)
+    m.search("x")
+    for _ in range(10):
+        m.add([LogLine("stdout", "x" * 65536) for _ in range(10)])
+    assert m.hits == len(m.ring)
+
+
 def test_saved_text_is_the_lines_with_optional_stamps():
     lines = [LogLine("stdout", "a", 1_800_000_000_123_456_789), LogLine("stderr", "b", None)]
     assert saved_text(lines) == "a\nb\n"
