@@ -8,6 +8,12 @@ before the draw). Rows are built by the pure :mod:`genet_kivy.log_rows`.
 Auto-scroll: while the list sits at its bottom, new lines keep it there. Scrolling up pauses
 it — the rows on screen stop changing (new lines still go into the ring) and a "Jump to
 bottom" control appears; scrolling back to the bottom, or that control, resumes.
+
+Search never runs on the UI thread: keystrokes are debounced (:data:`SEARCH_DELAY`), then the
+model hands out a job for the lines held (and one per batch of new lines) to a
+:class:`~genet_kivy.log_search.SearchWorker`, whose results come back through ``app.on_main``
+and mark the rows. A new query cancels the old one; a pattern that runs past its time budget
+is stopped and the status line says so.
 """
 
 from __future__ import annotations
@@ -31,8 +37,10 @@ from kivy.properties import (
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.modalview import ModalView
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
+from reactivex import operators as ops
 from reactivex.abc import DisposableBase
 from reactivex.scheduler import NewThreadScheduler
+from reactivex.subject import Subject
 
 from genet_rx.model.containers import Container, State
 from genet_rx.model.logs import DEFAULT_RING_BYTES, DEFAULT_RING_CAPACITY, LogLine
@@ -40,8 +48,10 @@ from genet_rx.model.logs import DEFAULT_RING_BYTES, DEFAULT_RING_CAPACITY, LogLi
 from .batching import batched_on
 from .live_view import LiveView
 from .log_rows import LogModel, saved_text, view_attrs
+from .log_search import SearchJob, SearchResult, SearchWorker
 
 VIEWER_CHARS = 8000  # characters of one line the line viewer shows (Copy takes all)
+SEARCH_DELAY = 0.25  # seconds of quiet in the search field before a search starts
 
 
 class LogRow(RecycleDataViewBehavior, BoxLayout):
@@ -135,6 +145,9 @@ class LogsView(LiveView):
         self._eof = False
         self._error = ""
         self.viewer: LineViewer | None = None
+        self.searcher = SearchWorker()
+        self._queries: Subject[tuple[str, bool]] = Subject()
+        self._search_subs: list[DisposableBase] = []
 
     def on_kv_post(self, base_widget: Any) -> None:
         self._jump = self.ids.jump.__self__
@@ -147,7 +160,7 @@ class LogsView(LiveView):
     def on_capacity(self, *_: Any) -> None:
         old = self.model
         self.model = LogModel(int(self.capacity), int(self.max_bytes))
-        self.model.search(old.pattern, old.regex)  # the search field still says it
+        self._submit(self.model.search(old.pattern, old.regex))  # the field still says it
         self.reopen()
 
     on_max_bytes = on_capacity
@@ -188,7 +201,7 @@ class LogsView(LiveView):
         self._set_status()
 
     def _on_lines(self, lines: list[LogLine]) -> None:
-        self.model.add(lines)
+        self._submit(self.model.add(lines))
         if self.paused:
             self.waiting += len(lines)
         self._redraw()
@@ -230,6 +243,8 @@ class LogsView(LiveView):
             )
         if m.pattern and not m.search_error:
             parts.append(f"{m.hits:,} match{'es' if m.hits != 1 else ''}")
+            if m.searching:
+                parts.append("searching…")
         c = self.container
         if self._error:
             parts.append(self._error)
@@ -275,8 +290,43 @@ class LogsView(LiveView):
     # -- toolbar ---------------------------------------------------------------------------
 
     def set_search(self, text: str) -> None:
-        self.model.search(text, self.regex)
+        """The search field changed: search after a short quiet (clearing it is at once)."""
+        if not text:
+            self._start_search(("", self.regex))
+            return
+        self._listen()
+        self._queries.on_next((text, self.regex))
+
+    def _listen(self) -> None:
+        """Subscribe (once, when the app's scheduler exists) to queries and to results."""
+        if self._search_subs:
+            return
+        app = self.app
+        self._search_subs = [
+            self._queries.pipe(ops.debounce(SEARCH_DELAY, scheduler=app.scheduler)).subscribe(
+                self._start_search
+            ),
+            app.on_main(self.searcher.results).subscribe(self._on_result),
+        ]
+
+    def _start_search(self, query: tuple[str, bool]) -> None:
+        text, regex = query
+        if (text, regex) != (self.ids.search.text, self.regex):
+            return  # overtaken: the field says something else now
+        job = self.model.search(text, regex)
+        if job is None:
+            self.searcher.cancel()
+        self._submit(job)
         self.redraw()
+
+    def _submit(self, job: SearchJob | None) -> None:
+        if job is not None:
+            self._listen()
+            self.searcher.submit(job)
+
+    def _on_result(self, result: SearchResult) -> None:
+        if self.model.apply(result):
+            self._redraw()
 
     def toggle_regex(self) -> None:
         self.regex = not self.regex
@@ -312,10 +362,11 @@ class LogsView(LiveView):
         if not path:
             self.app.notify("Type a file path to save the logs to.", "error")
             return
-        text = saved_text(self.model.lines(), self.timestamps)
-        count = len(self.model)
+        lines, stamped = self.model.lines(), self.timestamps
+        count = len(lines)
 
-        def write() -> str:
+        def write() -> str:  # on a worker thread: the text is built there too
+            text = saved_text(lines, stamped)
             Path(path).write_text(text, encoding="utf-8", errors="replace")
             return path
 

@@ -51,7 +51,7 @@ def test_logs_tell_streams_apart_follow_search_and_save(
     assert view.streaming and "following" in view.status
 
     view.ids.search.text = "err"
-    frames.step(2)
+    frames.until(lambda: view.model.hits == 2 and not view.model.searching, what="hits")
     hits = [r for r in looks(rv) if r["hit"]]
     assert [r["line"].text for r in hits] == ["err1", "err2"]
     assert all("[u]err[/u]" in r["text"] for r in hits)

@@ -26,16 +26,15 @@ from genet_kivy.inspect_doc import (
 from genet_kivy.log_rows import (
     SHOWN_CHARS,
     LogModel,
-    compile_search,
     escape,
     marked,
     row_of,
     saved_text,
     shown,
-    spans_in,
     view_attrs,
 )
-from genet_rx.model.logs import LogLine
+from genet_kivy.log_search import SearchResult
+from genet_rx.model.logs import LogLine, search_lines
 
 # -- History ----------------------------------------------------------------------------------
 
@@ -134,51 +133,102 @@ def test_markup_is_escaped_and_matches_highlighted():
 
 
 def test_a_matching_row_is_drawn_with_its_matches_marked():
-    pattern = compile_search("ERR")
-    look = view_attrs(row_of(LogLine("stderr", "an error, another Err"), True, pattern))
+    look = view_attrs(row_of(LogLine("stderr", "an error, another Err"), [(3, 6), (18, 21)]))
     assert look["hit"] and look["text"].count("[u]") == 2
-    assert spans_in("x" * (SHOWN_CHARS + 10) + "err", pattern) == []
-    assert compile_search("") is None
-    with pytest.raises(ValueError):
-        compile_search("(", regex=True)
-    assert spans_in("a.b", compile_search(".")) == [(1, 2)]  # plain text: a dot is a dot
+
+
+def test_a_row_keeps_only_the_spans_that_start_on_screen():
+    row = row_of(LogLine("stdout", "x" * (SHOWN_CHARS + 10) + "err"), [(SHOWN_CHARS + 10, 503)])
+    assert row["spans"] == ()
+
+
+def run(job):
+    """What the search worker does with a job, here on the test's thread."""
+    hits = search_lines(job.lines, job.pattern, spans_before=SHOWN_CHARS)
+    found = tuple((job.first_seq + i, tuple(spans)) for i, spans in hits)
+    return SearchResult(job.generation, job.first_seq, len(job.lines), found)
+
+
+def searched(m, pattern, regex=False):
+    """Start a search on ``m`` and apply its result, as the Logs tab does."""
+    job = m.search(pattern, regex)
+    if job is not None:
+        m.apply(run(job))
+
+
+def added(m, lines):
+    job = m.add(lines)
+    if job is not None:
+        m.apply(run(job))
 
 
 def test_model_bounds_lines_counts_hits_and_searches():
     m = LogModel(capacity=100)
-    m.search("err")
-    m.add(
+    searched(m, "err")
+    added(
+        m,
         [
             LogLine(
                 "stderr" if i % 10 == 0 else "stdout", f"line {i} {'err' if i % 10 == 0 else ''}"
             )
             for i in range(250)
-        ]
+        ],
     )
     assert len(m) == 100 and len(m.rows) == 100 and m.dropped == 150
     assert m.hits == 10 and sum(r["hit"] for r in m.rows) == 10
-    m.add([LogLine("stdout", "new err")] * 5)
+    added(m, [LogLine("stdout", "new err")] * 5)
     assert m.hits == sum(r["hit"] for r in m.rows)
-    m.search("(", regex=True)
+    searched(m, "(", regex=True)
     assert "regular expression" in m.search_error and m.hits == 0
-    m.search("line 2[0-9]{2}", regex=True)
+    searched(m, "line 2[0-9]{2}", regex=True)
     assert m.search_error == "" and m.hits == sum(r["hit"] for r in m.rows) > 0
-    m.add([LogLine("stdout", str(i)) for i in range(1000)])  # a batch bigger than the ring
+    added(m, [LogLine("stdout", str(i)) for i in range(1000)])  # a batch bigger than the ring
     assert len(m) == 100 and m.lines()[-1].text == "999"
+
+
+def test_model_search_runs_nothing_itself_and_hands_out_a_job():
+    m = LogModel(capacity=100)
+    m.add([LogLine("stdout", "an err")])
+    job = m.search("err")
+    assert (m.hits, m.searching, len(job.lines)) == (0, True, 1)
+
+
+def test_model_ignores_the_result_of_a_replaced_search():
+    m = LogModel(capacity=100)
+    m.add([LogLine("stdout", "an err"), LogLine("stdout", "a warning")])
+    old = m.search("err")
+    m.search("warning")
+    assert m.apply(run(old)) is False
+
+
+def test_model_marks_by_line_number_when_lines_fell_off_meanwhile():
+    m = LogModel(capacity=3)
+    m.add([LogLine("stdout", f"line {i}") for i in range(3)])
+    job = m.search("line 2")
+    m.add([LogLine("stdout", "later")])  # line 0 falls off before the result comes back
+    m.apply(run(job))
+    assert [r["line"].text for r in m.rows if r["hit"]] == ["line 2"]
+
+
+def test_model_stops_searching_when_a_search_is_too_slow():
+    m = LogModel(capacity=100)
+    job = m.search("a")
+    m.apply(SearchResult(job.generation, 0, 0, (), "search stopped: pattern too slow"))
+    assert m.add([LogLine("stdout", "a")]) is None
 
 
 def test_model_rows_follow_the_lines_the_byte_budget_drops():
     m = LogModel(capacity=10_000, max_bytes=2**20)
-    m.search("x")
-    m.add([LogLine("stdout", "x" * 65536) for _ in range(100)])
+    searched(m, "x")
+    added(m, [LogLine("stdout", "x" * 65536) for _ in range(100)])
     assert len(m.rows) == len(m.ring)
 
 
 def test_model_counts_hits_after_the_byte_budget_drops_lines():
     m = LogModel(capacity=10_000, max_bytes=2**20)
-    m.search("x")
+    searched(m, "x")
     for _ in range(10):
-        m.add([LogLine("stdout", "x" * 65536) for _ in range(10)])
+        added(m, [LogLine("stdout", "x" * 65536) for _ in range(10)])
     assert m.hits == len(m.ring)
 
 

@@ -143,12 +143,12 @@ def test_logs_flow_into_rows_with_markers_search_and_pause(make_app, frames, kiv
     assert looks(rv)[-1]["text"].endswith("…") and looks(rv)[-1]["long"]
     assert rv.scroll_y == 0
     view.ids.search.text = "slow"
-    frames.step(2)
+    frames.until(lambda: view.model.hits == 10 and not view.model.searching, what="hits")
     hits = [r for r in looks(rv) if r["hit"]]
     assert len(hits) == 10 and "[u]slow[/u]" in hits[0]["text"]
     view.regex = True
     view.ids.search.text = "item/(1"
-    frames.step(2)
+    frames.until(lambda: view.search_error, what="the bad pattern reported")
     assert "regular expression" in view.search_error
     assert check_touch_sizes(kivy_window) == []
 
@@ -373,7 +373,55 @@ def test_another_container_closes_the_save_bar_and_keeps_the_search(make_app, fr
     assert not view.saving and view.ids.toolbar.parent is not None
     frames.until(lambda: engine.log_streams.live == 1 and engine.log_streams.opened[-1][0] == DB)
     engine.log_streams.subject(DB).on_next(LogLine("stdout", "a boom here"))
-    frames.until(lambda: len(view.ids.rv.data) == 1)
-    assert view.ids.rv.data[0]["hit"] and view.model.hits == 1
+    frames.until(lambda: view.model.hits == 1, what="the hit")
+    assert view.ids.rv.data[0]["hit"]
     view.capacity = 50  # a new ring: the search still applies
     assert view.model.capacity == 50 and view.model.pattern == "boom"
+
+
+def type_slowly(view, frames, text):
+    """Type ``text`` into the search field a key a frame, as a person would (fast)."""
+    for i in range(1, len(text) + 1):
+        view.ids.search.text = text[:i]
+        frames.step(1)
+
+
+def test_a_burst_of_keystrokes_starts_one_search(make_app, frames):
+    engine, _app, detail = logs_open(make_app, frames)
+    view = detail.views["logs"]
+    fill_logs(engine, frames, view, 50)
+    type_slowly(view, frames, "line 4")
+    frames.until(lambda: view.model.hits == 11 and not view.model.searching, what="hits")
+    assert view.searcher.started == 1
+
+
+def test_a_new_query_replaces_the_one_still_waiting(make_app, frames):
+    engine, _app, detail = logs_open(make_app, frames)
+    view = detail.views["logs"]
+    fill_logs(engine, frames, view, 50)
+    type_slowly(view, frames, "line 4")
+    view.ids.search.text = "line 49"
+    frames.until(lambda: view.model.pattern == "line 49" and not view.model.searching)
+    assert view.model.hits == 1
+
+
+def test_a_pathological_regex_is_stopped_and_the_app_keeps_drawing(make_app, frames):
+    import time
+
+    engine, _app, detail = logs_open(make_app, frames)
+    view = detail.views["logs"]
+    view.searcher.budget = 1.0
+    subject = engine.log_streams.subject(WEB)
+    for _ in range(20):
+        subject.on_next(LogLine("stdout", "a" * 65536 + "b"))
+    frames.until(lambda: len(view.model) == 20)
+    tap(view.ids.regex, frames)
+    view.ids.search.text = "(a+)+$"
+    slowest = 0.0
+    deadline = time.monotonic() + 20
+    while "pattern too slow" not in view.search_error and time.monotonic() < deadline:
+        start = time.monotonic()
+        frames.step(1)
+        slowest = max(slowest, time.monotonic() - start)
+    assert view.search_error == "search stopped: pattern too slow"
+    assert slowest < 0.5  # no frame waited for the search
