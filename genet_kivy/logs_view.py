@@ -49,6 +49,7 @@ from .batching import batched_on
 from .live_view import LiveView
 from .log_rows import LogModel, saved_text, view_attrs
 from .log_search import SearchJob, SearchResult, SearchWorker
+from .save_file import FileExists, write_new_file
 
 VIEWER_CHARS = 8000  # characters of one line the line viewer shows (Copy takes all)
 SEARCH_DELAY = 0.25  # seconds of quiet in the search field before a search starts
@@ -129,6 +130,7 @@ class LogsView(LiveView):
     regex = BooleanProperty(False)
     paused = BooleanProperty(False)
     saving = BooleanProperty(False)
+    replace_path = StringProperty("")  # the path the person was asked to replace
     status = StringProperty("")
     search_error = StringProperty("")
     waiting = NumericProperty(0)  # lines arrived while paused
@@ -193,6 +195,7 @@ class LogsView(LiveView):
         self._error = ""
         self._last_running = False
         self._set_paused(False)
+        self.replace_path = ""
         if self.saving:
             self._show_savebar(False)  # a path typed for another container is not kept
         self.redraw()
@@ -343,12 +346,14 @@ class LogsView(LiveView):
         viewer.open()
 
     def start_save(self) -> None:
+        self.replace_path = ""
         c = self.container
         self.ids.path.text = default_save_path(c.name or c.short_id if c else "container")
         self._show_savebar(True)
 
     def cancel_save(self) -> None:
         self._show_savebar(False)
+        self.replace_path = ""
 
     def _show_savebar(self, shown: bool) -> None:
         self.saving = shown
@@ -357,22 +362,37 @@ class LogsView(LiveView):
         bars.add_widget(self._savebar if shown else self._toolbar)
 
     def save(self) -> None:
-        """Write the lines held now to the path in the field, on a worker thread."""
+        """Write the lines held now to the path in the field, on a worker thread.
+
+        Never a silent overwrite: when something is at the path the bar comes back asking to
+        Replace it; the file is written whole beside the destination, then renamed into place
+        (a link there is replaced, not followed). See :mod:`genet_kivy.save_file`.
+        """
         path = os.path.expanduser(self.ids.path.text.strip())
         if not path:
             self.app.notify("Type a file path to save the logs to.", "error")
             return
         lines, stamped = self.model.lines(), self.timestamps
+        replace = path == self.replace_path
         count = len(lines)
 
         def write() -> str:  # on a worker thread: the text is built there too
-            text = saved_text(lines, stamped)
-            Path(path).write_text(text, encoding="utf-8", errors="replace")
+            write_new_file(path, saved_text(lines, stamped), replace=replace)
             return path
+
+        def failed(exc: Exception) -> None:
+            if isinstance(exc, FileExists):
+                self.replace_path = path
+                self.ids.path.text = path  # as expanded: the button says Replace for it
+                self._show_savebar(True)
+                self.app.notify(f"{path} already exists: Replace it, or type another name.",
+                                "error")
+            else:
+                self.app.notify(f"Could not save the logs: {exc}", "error")
 
         self._show_savebar(False)
         self.app.run_once(
             reactivex.from_callable(write, scheduler=NewThreadScheduler()),
             lambda where: self.app.notify(f"Saved {count:,} lines to {where}", "info"),
-            lambda exc: self.app.notify(f"Could not save the logs: {exc}", "error"),
+            failed,
         )

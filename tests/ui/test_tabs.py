@@ -425,3 +425,47 @@ def test_a_pathological_regex_is_stopped_and_the_app_keeps_drawing(make_app, fra
         slowest = max(slowest, time.monotonic() - start)
     assert view.search_error == "search stopped: pattern too slow"
     assert slowest < 0.5  # no frame waited for the search
+
+
+def save_to(view, frames, path):
+    tap(view.ids.save_button, frames)
+    view.ids.path.text = str(path)
+    tap(view.ids.save_ok, frames)
+
+
+def test_saving_over_an_existing_file_asks_first(make_app, frames, tmp_path):
+    engine, _app, detail = logs_open(make_app, frames)
+    view = detail.views["logs"]
+    fill_logs(engine, frames, view, 3)
+    target = tmp_path / "web.log"
+    target.write_text("old\n")
+    save_to(view, frames, target)
+    frames.until(lambda: view.replace_path, what="asked to replace")
+    assert target.read_text() == "old\n"
+
+
+def test_replacing_is_done_when_confirmed(make_app, frames, tmp_path):
+    engine, _app, detail = logs_open(make_app, frames)
+    view = detail.views["logs"]
+    fill_logs(engine, frames, view, 3)
+    target = tmp_path / "web.log"
+    target.write_text("old\n")
+    save_to(view, frames, target)
+    frames.until(lambda: view.replace_path, what="asked to replace")
+    assert view.ids.save_ok.text == "Replace"
+    tap(view.ids.save_ok, frames)
+    frames.until(lambda: target.read_text() == "line 0\nline 1\nline 2\n", what="replaced")
+
+
+def test_saving_over_a_link_does_not_write_its_target(make_app, frames, tmp_path):
+    engine, _app, detail = logs_open(make_app, frames)
+    view = detail.views["logs"]
+    fill_logs(engine, frames, view, 3)
+    precious = tmp_path / "precious"
+    precious.write_text("keep me")
+    (tmp_path / "web.log").symlink_to(precious)
+    save_to(view, frames, tmp_path / "web.log")
+    frames.until(lambda: view.replace_path, what="asked to replace")
+    tap(view.ids.save_ok, frames)
+    frames.until(lambda: not (tmp_path / "web.log").is_symlink(), what="the link replaced")
+    assert precious.read_text() == "keep me"
