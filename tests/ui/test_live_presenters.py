@@ -16,6 +16,7 @@ from genet_kivy.batching import batched_on
 from genet_kivy.history import History, RateHistory, nice_ceiling, percent, rate, size
 from genet_kivy.inspect_doc import (
     MASK,
+    TITLES,
     document_text,
     env_entries,
     is_secret,
@@ -357,18 +358,127 @@ def test_sections_in_order_with_their_facts():
     assert secs["health"].entries[0].value == "exit 0: ok"
 
 
-def test_sections_of_an_empty_or_odd_document_do_not_raise():
-    for doc in ({}, {"State": None, "Config": [], "Mounts": "x", "NetworkSettings": 3}):
-        secs = sections(doc)
-        assert len(secs) == 8
+def test_an_empty_document_says_what_is_missing():
+    secs = {s.key: s for s in sections({})}
+    assert [e.value for e in secs["mounts"].entries] == ["No mounts."]
+
+
+def test_a_string_where_mounts_should_be_shows_no_mounts():
+    secs = {s.key: s for s in sections({"Mounts": "x", "Config": [], "NetworkSettings": 3})}
+    assert [e.value for e in secs["mounts"].entries] == ["No mounts."]
+
+
+ODD = {
+    "Id": "c" * 64,
+    "Mounts": 3,
+    "State": {"Status": "running", "Health": {"Log": 5}},
+    "Config": {"Env": ["A=1"], "Labels": {"x": 1}},
+    "HostConfig": {"NanoCpus": "two"},
+    "NetworkSettings": {
+        "Networks": {"front": {"IPAddress": "10.0.0.2", "Aliases": [1]}},
+        "Ports": {"80/tcp": [3]},
+    },
+}
+
+
+def test_an_odd_document_still_shows_its_state():
+    secs = {s.key: s for s in sections(ODD)}
+    assert ("Status", "running") in [(e.label, e.value) for e in secs["state"].entries]
+
+
+def test_an_odd_document_still_shows_its_network():
+    secs = {s.key: s for s in sections(ODD)}
+    assert ("Network front", "IP 10.0.0.2/, aliases 1") in [
+        (e.label, e.value) for e in secs["network"].entries
+    ]
+
+
+def test_an_odd_document_still_shows_its_env():
+    secs = {s.key: s for s in sections(ODD)}
+    assert [(e.label, e.value) for e in secs["env"].entries] == [("A", "1")]
+
+
+def test_a_document_that_is_not_an_object_shows_empty_sections():
+    assert len(sections([1, 2])[0].entries) == 0
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner,
+                                                                 max_size=4),
+    max_leaves=30,
+)
+KEYS = st.sampled_from(
+    ["Id", "Name", "State", "Config", "HostConfig", "NetworkSettings", "Mounts", "Image",
+     "RestartCount", "Args", "Health", "Env", "Labels", "Cmd", "Entrypoint", "Healthcheck",
+     "Log", "Networks", "Ports", "Aliases", "RestartPolicy", "NanoCpus", "LogConfig", "Test"]
+)
+ODD_DOCS = st.recursive(
+    JSON,
+    lambda inner: st.dictionaries(KEYS, inner, max_size=6) | st.lists(inner, max_size=3),
+    max_leaves=40,
+)
+
+
+@given(ODD_DOCS)
+def test_sections_of_any_document_never_raise(doc):
+    assert [s.key for s in sections(doc)] == list(TITLES)
+
+
+@given(ODD_DOCS)
+def test_copies_of_any_document_never_raise(doc):
+    assert all(isinstance(section_text(s), str) for s in sections(doc))
+
+
+@given(ODD_DOCS)
+def test_the_whole_document_text_of_any_document_never_raises(doc):
+    assert isinstance(document_text(doc), str)
+
+
+SECRET_DOC = {
+    "Args": ["--password=hunter2"],
+    "Config": {
+        "Cmd": ["app", "--password=hunter2", "--token", "tok123"],
+        "Env": ["CACHE=redis://:s3cret@cache"],
+        "Labels": {
+            "traefik.http.middlewares.a.basicauth.users": "admin:$apr1$H6uskkkW$IgXLP6",
+            "db": "postgres://u:pw9@db/x",
+        },
+    },
+}
+
+
+@pytest.mark.parametrize("secret", ["hunter2", "tok123", "s3cret", "$apr1$", "pw9"])
+def test_the_sections_show_no_secret(secret):
+    shown = "".join(e.shown() for s in sections(SECRET_DOC) for e in s.entries)
+    assert secret not in shown
+
+
+@pytest.mark.parametrize("secret", ["hunter2", "tok123", "s3cret", "$apr1$", "pw9"])
+def test_section_copies_hold_no_secret(secret):
+    assert all(secret not in section_text(s) for s in sections(SECRET_DOC))
+
+
+@pytest.mark.parametrize("secret", ["hunter2", "tok123", "s3cret", "$apr1$", "pw9"])
+def test_the_whole_document_copy_holds_no_secret(secret):
+    assert secret not in document_text(SECRET_DOC)
+
+
+def test_a_revealed_command_is_copied_whole():
+    assert "tok123" in document_text(SECRET_DOC, {"config:Command"})
+
+
+def test_a_revealed_label_is_shown_whole():
+    labels = next(s for s in sections(SECRET_DOC) if s.key == "labels")
+    assert "pw9" in section_text(labels, {"labels:db"})
 
 
 def test_copies_keep_secrets_masked_unless_revealed():
     env = next(s for s in sections(DOC) if s.key == "env")
     assert "DB_PASSWORD=" + MASK in section_text(env) and "hunter2" not in section_text(env)
-    assert "DB_PASSWORD=hunter2" in section_text(env, {"DB_PASSWORD"})
+    assert "DB_PASSWORD=hunter2" in section_text(env, {"env:DB_PASSWORD"})
     assert "hunter2" not in document_text(DOC)
-    assert "DB_PASSWORD=hunter2" in document_text(DOC, {"DB_PASSWORD"})
+    assert "DB_PASSWORD=hunter2" in document_text(DOC, {"env:DB_PASSWORD"})
     assert DOC["Config"]["Env"][1] == "DB_PASSWORD=hunter2"  # the document is not changed
     assert env_entries(None) == ()
 
