@@ -71,3 +71,28 @@ def test_a_url_in_a_command_line_is_masked():
 @given(st.text())
 def test_masking_any_command_line_never_raises(text):
     assert isinstance(mask_command(text), str)
+
+
+def overview(**kw):
+    from genet_kivy.describe import detail_fields
+    from genet_rx.model.containers import Container, State
+
+    c = Container(id="a" * 64, name="web", image="app", state=State.RUNNING, **kw)
+    return {f.key: f for f in detail_fields(c, 0)}
+
+
+def test_the_overview_masks_a_password_in_the_command():
+    assert overview(command="app --password=hunter2")["command"].value == f"app --password={MASK}"
+
+
+def test_the_overview_keeps_the_whole_command_to_reveal():
+    assert overview(command="app --password=hunter2")["command"].full == "app --password=hunter2"
+
+
+def test_the_overview_masks_secret_labels():
+    labels = {"a.basicauth.users": "admin:$apr1$x", "tier": "web"}
+    assert overview(labels=labels)["labels"].value == f"a.basicauth.users={MASK}\ntier=web"
+
+
+def test_the_overview_has_nothing_to_reveal_without_secrets():
+    assert overview(command="nginx -g 'daemon off;'")["command"].full == ""

@@ -575,3 +575,24 @@ def test_labels_and_commands_are_masked_until_tapped(make_app, frames, kivy_wind
     save_shot(kivy_window, frames, "inspect-masked")
     tap(row.ids.show, frames)
     assert inspect_view_of(view, "config:Command").value.endswith("hunter2")
+
+
+def test_the_overview_masks_the_command_until_tapped(make_app, frames, kivy_window):
+    from genet_rx.model.containers import Container, State
+
+    rows = [
+        Container(id=WEB, name="web", image="app:1", state=State.RUNNING,
+                  command="app --password=hunter2 --token tok123",
+                  labels={"auth.basicauth.users": "admin:$apr1$xyz", "tier": "front"}),
+    ]
+    app = make_app(live_engine(rows), (1280, 800))
+    frames.until(lambda: find_row(app, "web"), what="rows")
+    app.select(WEB)
+    frames.step(3)
+    detail = app.root.ids.detail
+    assert detail.field("command") == "app --password=•••••••• --token ••••••••"
+    assert "$apr1$" not in detail.field("labels")
+    assert check_touch_sizes(kivy_window) == []
+    save_shot(kivy_window, frames, "overview-masked")
+    tap(detail._rows["command"].ids.show, frames)
+    assert detail.field("command") == "app --password=hunter2 --token tok123"
