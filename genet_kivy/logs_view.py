@@ -190,6 +190,8 @@ class LogsView(LiveView):
         )
 
     def reset(self, c: Container | None) -> None:
+        if c is None:
+            self.searcher.cancel()  # the tab left the screen: let the search thread end
         self.model.clear()
         self._eof = False
         self._error = ""

@@ -405,7 +405,7 @@ def test_a_new_query_replaces_the_one_still_waiting(make_app, frames):
     assert view.model.hits == 1
 
 
-def test_a_pathological_regex_is_stopped_and_the_app_keeps_drawing(make_app, frames):
+def test_a_pathological_regex_is_stopped_and_the_app_keeps_drawing(make_app, frames, kivy_window):
     import time
 
     engine, _app, detail = logs_open(make_app, frames)
@@ -425,6 +425,7 @@ def test_a_pathological_regex_is_stopped_and_the_app_keeps_drawing(make_app, fra
         slowest = max(slowest, time.monotonic() - start)
     assert view.search_error == "search stopped: pattern too slow"
     assert slowest < 0.5  # no frame waited for the search
+    save_shot(kivy_window, frames, "logs-search-stopped")
 
 
 def save_to(view, frames, path):
