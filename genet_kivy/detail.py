@@ -37,11 +37,14 @@ VIEWS = (LogsView, StatsView, InspectView)
 
 
 class FieldRow(BoxLayout):
-    """``Label   value`` with an optional Copy button."""
+    """``Label   value`` with an optional Copy button; a masked value (``full`` set) gets a
+    Show/Hide button and shows ``full`` only while revealed."""
 
     key = StringProperty("")
     label = StringProperty("")
     value = StringProperty("")
+    full = StringProperty("")
+    revealed = BooleanProperty(False)
     copyable = BooleanProperty(False)
 
     def on_kv_post(self, base_widget: object) -> None:
@@ -49,6 +52,13 @@ class FieldRow(BoxLayout):
             button = FlatButton(text="Copy", size_hint_x=None, width=dp(80), pos_hint={"top": 1})
             button.bind(on_release=lambda *_: self.copy())
             self.add_widget(button)
+
+    @property
+    def shown(self) -> str:
+        return self.full if self.full and self.revealed else self.value
+
+    def toggle_reveal(self) -> None:
+        self.revealed = not self.revealed
 
     def copy(self) -> None:
         App.get_running_app().copy_text(self.value)
@@ -192,7 +202,7 @@ class DetailPane(BoxLayout):
     def field(self, key: str) -> str:
         """The text a field shows now ("" when it is not shown)."""
         row = self._rows.get(key)
-        return row.value if row is not None else ""
+        return row.shown if row is not None else ""
 
     def _set_fields(self, fields: list[Field]) -> None:
         keys = tuple(f.key for f in fields)
@@ -206,4 +216,6 @@ class DetailPane(BoxLayout):
                 box.add_widget(row)
             self._keys = keys
         for f in fields:
-            self._rows[f.key].value = f.value
+            row = self._rows[f.key]
+            row.value = f.value
+            row.full = f.full

@@ -7,7 +7,7 @@ import time
 import pytest
 from dockerd import IMAGE
 from test_layouts import check_touch_sizes
-from ui_harness import find_row, looks, save_shot, tap
+from ui_harness import find_row, inspect_data, inspect_view_of, looks, save_shot, tap
 
 from genet_rx.model.connection import Link
 
@@ -51,7 +51,7 @@ def test_logs_tell_streams_apart_follow_search_and_save(
     assert view.streaming and "following" in view.status
 
     view.ids.search.text = "err"
-    frames.step(2)
+    frames.until(lambda: view.model.hits == 2 and not view.model.searching, what="hits")
     hits = [r for r in looks(rv) if r["hit"]]
     assert [r["line"].text for r in hits] == ["err1", "err2"]
     assert all("[u]err[/u]" in r["text"] for r in hits)
@@ -196,19 +196,16 @@ def test_inspect_sections_mask_secrets_until_tapped(
         "Restart policy",
         "Health log",
     ]
-    secret = view.rows["DB_PASSWORD"]
-    assert secret.value == "••••••••" and view.rows["GREETING"].value == "hello"
+    assert inspect_data(view, "env:DB_PASSWORD")["value"] == "••••••••"
+    assert inspect_data(view, "env:GREETING")["value"] == "hello"
     assert check_touch_sizes(kivy_window) == []
     for key in ("state", "config"):  # fold two sections by tapping their headers
-        header = next(w for w in view.ids.sections.children if getattr(w, "key", "") == key)
-        tap(header, frames)
+        tap(frames.until(lambda k=key: inspect_view_of(view, k)), frames)
     assert view.collapsed == {"state", "config"}
-    secret = view.rows["DB_PASSWORD"]
+    secret = frames.until(lambda: inspect_view_of(view, "env:DB_PASSWORD"), what="env row")
     assert secret.value == "••••••••"
     save_shot(kivy_window, frames, "inspect")
-    view.ids.scroll.scroll_to(secret, animate=False)
-    frames.step(3)
-    tap(secret.button, frames)
-    assert view.rows["DB_PASSWORD"].value == "hunter2"
-    tap(view.rows["DB_PASSWORD"].button, frames)
-    assert view.rows["DB_PASSWORD"].value == "••••••••"
+    tap(secret.ids.show, frames)
+    assert inspect_view_of(view, "env:DB_PASSWORD").value == "hunter2"
+    tap(inspect_view_of(view, "env:DB_PASSWORD").ids.show, frames)
+    assert inspect_view_of(view, "env:DB_PASSWORD").value == "••••••••"
