@@ -41,12 +41,10 @@ def test_a_new_query_does_not_wait_for_a_slow_one():
     got = listen(worker)
     worker.submit(SearchJob(1, compile_search("(a+)+$", regex=True), SLOW, 0))
     time.sleep(0.05)  # let the slow one start
-    start = time.monotonic()
     worker.submit(SearchJob(2, compile_search("b"), SLOW, 0))
-    result = got.get(timeout=10)
+    result = got.get(timeout=10)  # the slow one's budget is 30 s: this one did not wait for it
     assert result.generation == 2
     assert len(result.hits) == 20
-    assert time.monotonic() - start < 2.0
     worker.close()
 
 

@@ -417,14 +417,14 @@ def test_a_pathological_regex_is_stopped_and_the_app_keeps_drawing(make_app, fra
     frames.until(lambda: len(view.model) == 20)
     tap(view.ids.regex, frames)
     view.ids.search.text = "(a+)+$"
-    slowest = 0.0
+    drawn_while_searching = 0
     deadline = time.monotonic() + 20
     while "pattern too slow" not in view.search_error and time.monotonic() < deadline:
-        start = time.monotonic()
         frames.step(1)
-        slowest = max(slowest, time.monotonic() - start)
+        drawn_while_searching += view.model.searching
     assert view.search_error == "search stopped: pattern too slow"
-    assert slowest < 0.5  # no frame waited for the search
+    # Frames went on while the search ran: it never ran inside one (no timing asserted).
+    assert drawn_while_searching >= 2
     save_shot(kivy_window, frames, "logs-search-stopped")
 
 
@@ -501,18 +501,6 @@ def test_a_container_with_10000_entries_opens_with_only_the_rows_on_screen(make_
     frames.step(3)
     rows = [w for w in view.ids.rv.layout_manager.children if type(w).__name__ == "InspectRow"]
     assert len(rows) < 100
-
-
-def test_a_container_with_10000_entries_opens_without_freezing(make_app, frames):
-    import time
-
-    _engine, _app, view = open_inspect(make_app, frames, big_document())
-    start = time.monotonic()
-    frames.until(lambda: view.loaded, what="the document")
-    frames.step(3)
-    # Building a widget per entry took 39 s here; drawing what is on screen takes a fraction
-    # of a second. The bound is generous for a loaded shared machine.
-    assert time.monotonic() - start < 8.0
 
 
 def test_a_state_change_does_not_rebuild_the_same_document(make_app, frames):
