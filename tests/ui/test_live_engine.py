@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from dockerd import IMAGE
 from test_layouts import check_touch_sizes
@@ -90,9 +88,9 @@ def test_a_1mb_line_arrives_in_pieces_cut_for_display_and_frames_keep_coming(
     _app, view = open_tab(make_app, frames, real_engine, unique_name, "logs")
     rv = view.ids.rv
     frames.until(lambda: any(r["line"].text == "after" for r in rv.data), timeout=30)
-    start, began = Clock.frames, time.monotonic()
+    start = Clock.frames
     frames.step(5)
-    assert Clock.frames == start + 5 and time.monotonic() - began < 5  # not frozen
+    assert Clock.frames == start + 5  # not frozen (a hang is the test's timeout)
     texts = [r["line"].text for r in rv.data]
     pieces = texts[1:-1]
     assert texts[0] == "before" and "".join(pieces) == "x" * 1_000_000
@@ -132,13 +130,11 @@ def test_a_flood_keeps_frames_coming_and_the_ring_bounded(
     tap(find_row(app, unique_name), frames)
     tap(detail.ids.tab_logs, frames)
     frames.until(lambda: len(view.model) == 2000, timeout=30, what="ring full")
-    start_frames, start = Clock.frames, time.monotonic()
+    start_frames, dropped = Clock.frames, view.model.dropped
     redraws = view.redraws
-    while time.monotonic() - start < 2.0:
-        frames.step(1)
+    frames.step(10)  # frames keep coming under the flood (a hang is the test's timeout)
     counted = Clock.frames - start_frames
-    print(f"flood: {counted} frames in 2 s, {view.redraws - redraws} redraws")
-    assert counted > 5, counted  # frames keep coming under the flood
+    assert view.model.dropped > dropped  # the flood went on meanwhile
     assert view.redraws - redraws <= counted  # at most one redraw a frame
     assert len(view.model) == 2000 and len(view.ids.rv.data) == 2000
     assert view.model.dropped > 0
