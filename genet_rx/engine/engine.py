@@ -11,7 +11,7 @@ from __future__ import annotations
 import operator
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import reactivex
@@ -25,6 +25,7 @@ from genet_rx.api import images, logs, stats, system
 from genet_rx.api.auth import registry_auth_for
 from genet_rx.api.client import EngineClient
 from genet_rx.api.events import events
+from genet_rx.api.exec import Env, ExecSession, open_exec
 from genet_rx.api.pull import pull
 from genet_rx.engine.answers import READERS
 from genet_rx.engine.commands import Command, CommandResult, run_command
@@ -180,6 +181,16 @@ class Engine:
     def stats(self, container_id: str) -> Observable[Stats]:
         """A container's resource use, about one value a second, until it stops."""
         return stats.stats(self.client, container_id)
+
+    def exec(self, container_id: str, cmd: str | Sequence[str] | None = None, tty: bool = True,
+             user: str | None = None, workdir: str | None = None,
+             env: Env | None = None) -> ExecSession:
+        """A process (``cmd``, else ``/bin/bash``, else ``/bin/sh``) in a running container.
+
+        The session opens when its ``output`` is first subscribed; ``send``, ``resize``,
+        ``exit_code`` and ``close`` as :class:`~genet_rx.api.exec.ExecSession` says.
+        """
+        return open_exec(self.client, container_id, cmd, tty, user, workdir, env)
 
     def events(self) -> Observable[Event]:
         """The raw events of every kind, for anything that wants more than the state."""
