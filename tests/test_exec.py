@@ -201,6 +201,16 @@ def test_engine_exit_code_of_sh_exit_7(engine: Any, running: str) -> None:
 
 
 @pytest.mark.engine
+def test_engine_a_process_ended_before_its_resize_still_gives_its_exit_code(
+        engine: Any, running: str) -> None:
+    session = engine.exec(running, ["sh", "-c", "exit 7"])
+    session.resize(24, 80)
+    term = Term(session)
+    term.wait_end()
+    assert term.codes == [7]
+
+
+@pytest.mark.engine
 def test_engine_stty_size_after_a_resize(engine: Any, running: str) -> None:
     session = engine.exec(running)
     session.resize(24, 80)

@@ -247,7 +247,10 @@ class ExecSession:
             raise error_for_status(answer.status, answer.message)
         self._conn = answer
         on_open(answer.close)
-        self._apply_size()
+        try:
+            self._apply_size()
+        except GenetError as exc:  # a process that has already ended cannot be resized
+            log.info("exec %s: resize failed: %s", exec_id, exc)
         threading.Thread(target=self._write, name=f"genet-exec-in-{exec_id[:12]}",
                          daemon=True).start()
         return answer
