@@ -189,7 +189,12 @@ class TerminalView(LiveView):
 
     def update(self, c: Container | None) -> None:
         running = c is not None and c.state is State.RUNNING
-        self.can_connect = running and bool(getattr(self.app, "live", True))
+        live = bool(getattr(self.app, "live", True))
+        self.can_connect = running and live
+        if not live and self.phase == "live":  # its stream was let go with the engine
+            self._wanted = False
+            self.phase = "ended"
+            self.status = "session ended: the connection to the engine was lost"
         if self.phase == "form":
             self.status = form_status(c)
 

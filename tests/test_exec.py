@@ -289,6 +289,25 @@ def test_engine_a_container_without_a_shell_says_so(engine: Any, docker: Any,
 
 
 @pytest.mark.engine
+def test_engine_bash_is_preferred_when_there_is_one(engine: Any, docker: Any,
+                                                   running: str) -> None:
+    docker("exec", running, "sh", "-c",
+           "printf '#!/bin/sh\\nexec /bin/sh \"$@\"\\n' > /bin/bash && chmod +x /bin/bash")
+    term = Term(engine.exec(running))
+    term.session.send(b"echo shell-chosen\r")
+    term.wait_text("shell-chosen")
+    assert term.session.command == ["/bin/bash"]
+
+
+@pytest.mark.engine
+def test_engine_sh_is_the_fallback(engine: Any, running: str) -> None:
+    term = Term(engine.exec(running))
+    term.session.send(b"echo shell-chosen\r")
+    term.wait_text("shell-chosen")
+    assert term.session.command == ["/bin/sh"]
+
+
+@pytest.mark.engine
 def test_engine_close_ends_the_session_and_its_threads(engine: Any, running: str) -> None:
     term = Term(engine.exec(running))
     term.session.send(b"echo ready-to-close\r")
@@ -297,3 +316,15 @@ def test_engine_close_ends_the_session_and_its_threads(engine: Any, running: str
     wait_for(lambda: not [t for t in threading.enumerate() if t.name.startswith("genet-exec")],
              20, "the session's threads to end")
     assert term.codes == []
+
+
+@pytest.mark.engine
+def test_engine_lost_ends_the_session_and_its_threads(engine: Any, running: str,
+                                                      daemon: Any) -> None:
+    term = Term(engine.exec(running))
+    term.session.send(b"echo before-the-loss\r")
+    term.wait_text("before-the-loss")
+    daemon.restart()
+    term.wait_end(60)
+    wait_for(lambda: not [t for t in threading.enumerate() if t.name.startswith("genet-exec")],
+             20, "the session's threads to end")

@@ -246,7 +246,6 @@ class ExecSession:
         if isinstance(answer, Response):
             raise error_for_status(answer.status, answer.message)
         self._conn = answer
-        on_open(answer.close)
         try:
             self._apply_size()
         except GenetError as exc:  # a process that has already ended cannot be resized

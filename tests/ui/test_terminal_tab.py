@@ -258,3 +258,31 @@ def test_a_drag_in_select_mode_selects_and_copy_copies_it(make_app, frames):
     touch.touch_up()
     frames.step(1)
     assert screen.selected() == "first line\nsecond"
+
+
+def test_losing_the_engine_ends_the_session(make_app, frames):
+    e, _app, _detail, view, session = connected(make_app, frames)
+    e.link(Link.DISCONNECTED, "gone")
+    frames.until(lambda: view.phase == "ended", what="the end")
+    assert session.closed
+
+
+def test_the_engine_coming_back_does_not_reconnect_by_itself(make_app, frames):
+    e, _app, _detail, view, _session = connected(make_app, frames)
+    e.link(Link.DISCONNECTED, "gone")
+    frames.until(lambda: view.phase == "ended", what="the end")
+    e.link(Link.CONNECTED)
+    frames.until(lambda: view.can_connect, what="the engine back")
+    assert len(e.sessions) == 1
+
+
+def test_a_change_on_one_row_redraws_that_row_only(make_app, frames):
+    _e, _app, _detail, view, session = connected(make_app, frames)
+    session.out.on_next(b"one\r\ntwo\r\nthree")
+    frames.until(lambda: view.emulator.text(2) == "three", what="output")
+    frames.step(2)
+    before = view.screen.rows_drawn
+    session.out.on_next(b"!")
+    frames.until(lambda: view.emulator.text(2) == "three!", what="one more character")
+    frames.step(2)
+    assert view.screen.rows_drawn - before == 1
