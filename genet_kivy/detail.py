@@ -19,7 +19,7 @@ from kivy.properties import BooleanProperty, ColorProperty, OptionProperty, Stri
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.stacklayout import StackLayout
 
-from genet_rx.model.containers import Container
+from genet_rx.model.containers import Container, State
 
 from .actions import LABEL, WORKING, Control, enabled, pause_control
 from .buttons import FlatButton
@@ -28,12 +28,13 @@ from .inspect_view import InspectView
 from .live_view import LiveView
 from .logs_view import LogsView
 from .stats_view import StatsView
+from .terminal_view import TerminalView
 
-TABS = ("overview", "logs", "stats", "inspect")
-LIVE_TABS = ("logs", "stats", "inspect")
+TABS = ("overview", "logs", "stats", "inspect", "terminal")
+LIVE_TABS = ("logs", "stats", "inspect", "terminal")
 COMPACT_BELOW = 560  # dp of detail height: below it, controls show on Overview only
 #: Widget classes kv names inside the detail pane (imported to register them).
-VIEWS = (LogsView, StatsView, InspectView)
+VIEWS = (LogsView, StatsView, InspectView, TerminalView)
 
 
 class FieldRow(BoxLayout):
@@ -101,6 +102,7 @@ class DetailPane(BoxLayout):
     narrow = BooleanProperty(False)
     tab = OptionProperty("overview", options=TABS)
     compact = BooleanProperty(False)
+    running = BooleanProperty(False)  # the Terminal tab is offered for running containers
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
@@ -186,6 +188,7 @@ class DetailPane(BoxLayout):
 
     def show(self, c: Container | None, now_ns: int, live: bool, working: Control | None) -> None:
         self.has_container = c is not None
+        self.running = c is not None and c.state is State.RUNNING
         self._container = c
         self.ids.controls.update(c, live, working)
         self._sync_live()
