@@ -1,6 +1,7 @@
 """How a container reads to a person: state words and colours, times, and the detail fields.
 
-Pure: no Kivy. Colours are RGBA tuples in 0..1 so kv can use them directly.
+Pure: no Kivy. Colours are RGBA tuples in 0..1 so kv can use them directly. The command and
+labels are masked as :mod:`genet_kivy.masking` says, with the whole text kept to reveal.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from genet_rx.model.containers import COMPOSE_PROJECT, COMPOSE_SERVICE, Container, Health, State
+
+from .masking import mask_command, mask_value
 
 Rgba = tuple[float, float, float, float]
 
@@ -96,28 +99,37 @@ def when(unix_s: int, now_ns: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Field:
+    """One fact; ``value`` is what is shown (masked), ``full`` the unmasked text to reveal
+    on a tap ("" when nothing is masked)."""
+
     key: str
     label: str
     value: str
     copyable: bool = False
+    full: str = ""
+
+
+def _masked_field(key: str, label: str, full: str, shown: str) -> Field:
+    return Field(key, label, shown, full=full if shown != full else "")
 
 
 def detail_fields(c: Container, now_ns: int) -> list[Field]:
     """The detail pane's fields for one container; empty values are left out."""
     health = "" if c.health is Health.NONE else c.health.value
     labels = "\n".join(f"{k}={v}" for k, v in sorted(c.labels.items()))
+    shown_labels = "\n".join(f"{k}={mask_value(k, v)}" for k, v in sorted(c.labels.items()))
     fields = [
         Field("image", "Image", c.image),
         Field("id", "ID", c.short_id, copyable=True),
         Field("state", "State", state_word(c)),
         Field("health", "Health", health),
         Field("since", "Status", since_text(c, now_ns)),
-        Field("command", "Command", c.command),
+        _masked_field("command", "Command", c.command, mask_command(c.command)),
         Field("created", "Created", when(c.created, now_ns)),
         Field("ports", "Ports", ", ".join(str(p) for p in c.ports)),
         Field("project", "Compose project", c.labels.get(COMPOSE_PROJECT, "")),
         Field("service", "Compose service", c.labels.get(COMPOSE_SERVICE, "")),
         Field("host", "Engine", c.host),
-        Field("labels", "Labels", labels),
+        _masked_field("labels", "Labels", labels, shown_labels),
     ]
     return [f for f in fields if f.value]

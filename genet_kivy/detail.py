@@ -19,7 +19,7 @@ from kivy.properties import BooleanProperty, ColorProperty, OptionProperty, Stri
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.stacklayout import StackLayout
 
-from genet_rx.model.containers import Container
+from genet_rx.model.containers import Container, State
 
 from .actions import LABEL, WORKING, Control, enabled, pause_control
 from .buttons import FlatButton
@@ -28,20 +28,24 @@ from .inspect_view import InspectView
 from .live_view import LiveView
 from .logs_view import LogsView
 from .stats_view import StatsView
+from .terminal_view import TerminalView
 
-TABS = ("overview", "logs", "stats", "inspect")
-LIVE_TABS = ("logs", "stats", "inspect")
+TABS = ("overview", "logs", "stats", "inspect", "terminal")
+LIVE_TABS = ("logs", "stats", "inspect", "terminal")
 COMPACT_BELOW = 560  # dp of detail height: below it, controls show on Overview only
 #: Widget classes kv names inside the detail pane (imported to register them).
-VIEWS = (LogsView, StatsView, InspectView)
+VIEWS = (LogsView, StatsView, InspectView, TerminalView)
 
 
 class FieldRow(BoxLayout):
-    """``Label   value`` with an optional Copy button."""
+    """``Label   value`` with an optional Copy button; a masked value (``full`` set) gets a
+    Show/Hide button and shows ``full`` only while revealed."""
 
     key = StringProperty("")
     label = StringProperty("")
     value = StringProperty("")
+    full = StringProperty("")
+    revealed = BooleanProperty(False)
     copyable = BooleanProperty(False)
 
     def on_kv_post(self, base_widget: object) -> None:
@@ -49,6 +53,13 @@ class FieldRow(BoxLayout):
             button = FlatButton(text="Copy", size_hint_x=None, width=dp(80), pos_hint={"top": 1})
             button.bind(on_release=lambda *_: self.copy())
             self.add_widget(button)
+
+    @property
+    def shown(self) -> str:
+        return self.full if self.full and self.revealed else self.value
+
+    def toggle_reveal(self) -> None:
+        self.revealed = not self.revealed
 
     def copy(self) -> None:
         App.get_running_app().copy_text(self.value)
@@ -91,6 +102,7 @@ class DetailPane(BoxLayout):
     narrow = BooleanProperty(False)
     tab = OptionProperty("overview", options=TABS)
     compact = BooleanProperty(False)
+    running = BooleanProperty(False)  # the Terminal tab is offered for running containers
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
@@ -176,6 +188,7 @@ class DetailPane(BoxLayout):
 
     def show(self, c: Container | None, now_ns: int, live: bool, working: Control | None) -> None:
         self.has_container = c is not None
+        self.running = c is not None and c.state is State.RUNNING
         self._container = c
         self.ids.controls.update(c, live, working)
         self._sync_live()
@@ -192,7 +205,7 @@ class DetailPane(BoxLayout):
     def field(self, key: str) -> str:
         """The text a field shows now ("" when it is not shown)."""
         row = self._rows.get(key)
-        return row.value if row is not None else ""
+        return row.shown if row is not None else ""
 
     def _set_fields(self, fields: list[Field]) -> None:
         keys = tuple(f.key for f in fields)
@@ -206,4 +219,6 @@ class DetailPane(BoxLayout):
                 box.add_widget(row)
             self._keys = keys
         for f in fields:
-            self._rows[f.key].value = f.value
+            row = self._rows[f.key]
+            row.value = f.value
+            row.full = f.full

@@ -2,66 +2,55 @@
 
 Pure: no Kivy. :func:`sections` turns the engine's ``/containers/{id}/json`` answer into
 :class:`Section` values (State, Config, Env, Mounts, Ports/Network, Labels, Restart policy,
-Health log); every field is read defensively (a missing or odd field is left out, never an
-error). :func:`is_secret` says whether an environment variable looks like it holds a secret;
-such values are shown as :data:`MASK` until the person taps them, and copied masked too unless
-revealed. Nothing here logs anything.
+Health log). Every field is read defensively: a document of odd shape (``Mounts: 3``, a
+number where a list of objects should be, ``Aliases: [1]``) shows what can be shown and
+never raises. Masking follows :mod:`genet_kivy.masking`: an entry whose text holds a secret
+carries its masked text, shown (and copied) until the person reveals that entry by its
+:func:`entry_key`. Nothing here logs anything.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-MASK = "••••••••"  # fixed length: the mask says nothing about the value's length
+from .masking import MASK, is_secret, mask_args, mask_urls, mask_value
 
-#: Words that, anywhere in a variable's name, mark its value as secret.
-SECRET_WORDS = (
-    "PASSWORD",
-    "PASSWD",
-    "PASSPHRASE",
-    "SECRET",
-    "TOKEN",
-    "KEY",
-    "CREDENTIAL",
-    "AUTH",
-    "PRIVATE",
-    "SIGNATURE",
-    "COOKIE",
-    "SESSION",
-    "SALT",
-    "CERT",
-)
-#: Whole parts of a name (split on ``_ - .``) that mark a secret: DB_PASS, SMTP_PWD, API_PW.
-SECRET_PARTS = frozenset({"PASS", "PWD", "PW", "PIN", "DSN", "CREDS"})
-#: A URL with credentials in its value (``postgres://user:pw@host``) is secret too.
-_URL_WITH_PASSWORD = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@", re.IGNORECASE)
-
-
-def is_secret(name: str, value: str = "") -> bool:
-    """Whether ``name=value`` looks like it holds a secret (errs on the side of masking)."""
-    upper = name.upper()
-    if any(word in upper for word in SECRET_WORDS):
-        return True
-    parts = set(re.split(r"[_\-.]", upper))
-    if upper != "PWD" and parts & SECRET_PARTS:  # bare PWD is the shell's working directory
-        return True
-    return bool(_URL_WITH_PASSWORD.search(value))
+__all__ = [
+    "MASK",
+    "Entry",
+    "Section",
+    "document_text",
+    "entry_key",
+    "env_entries",
+    "is_secret",
+    "masked",
+    "section_text",
+    "sections",
+]
 
 
 def masked(name: str, value: str, revealed: bool = False) -> str:
-    """The value as shown: :data:`MASK` for a secret not revealed, else the value."""
-    return MASK if is_secret(name, value) and not revealed else value
+    """An environment variable's value as shown: masked unless revealed."""
+    return value if revealed else mask_value(name, value)
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
+    """``label: value``; ``masked`` is the text shown until revealed ("" when nothing is)."""
+
     label: str
     value: str
-    secret: bool = False
+    masked: str = ""
+
+    @property
+    def secret(self) -> bool:
+        return bool(self.masked)
+
+    def shown(self, revealed: bool = False) -> str:
+        return self.masked if self.masked and not revealed else self.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +58,11 @@ class Section:
     key: str
     title: str
     entries: tuple[Entry, ...]
+
+
+def entry_key(section: str, label: str) -> str:
+    """What names one entry for revealing it (``env:DB_PASSWORD``, ``config:Command``)."""
+    return f"{section}:{label}"
 
 
 TITLES = {
@@ -81,10 +75,24 @@ TITLES = {
     "restart": "Restart policy",
     "health": "Health log",
 }
+EMPTY = {
+    "mounts": "No mounts.",
+    "network": "No network.",
+    "labels": "No labels.",
+    "health": "No health check results.",
+}
 
 
 def _d(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def _l(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _num(value: Any) -> float:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0
 
 
 def _text(value: Any) -> str:
@@ -98,7 +106,7 @@ def _text(value: Any) -> str:
     if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
         return " ".join(_quote(str(v)) for v in value)
     if isinstance(value, dict | list):
-        return json.dumps(value, sort_keys=True)
+        return json.dumps(value, sort_keys=True, default=str)
     return str(value)
 
 
@@ -106,12 +114,26 @@ def _quote(word: str) -> str:
     return json.dumps(word) if (not word or any(c.isspace() for c in word)) else word
 
 
+def _entry(label: str, value: str, masked_text: str | None = None) -> Entry:
+    """An entry whose masked text is ``masked_text`` (URL credentials masked by default)."""
+    hidden = mask_urls(value) if masked_text is None else masked_text
+    return Entry(label, value, hidden if hidden != value else "")
+
+
+def _args(value: Any) -> tuple[str, str]:
+    """A command (a list of words, or one string) and its masked form, as text."""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return _text(value), _text(mask_args(value))
+    text = _text(value)
+    return text, _text(mask_args(text.split(" "))) if text else ""
+
+
 def _entries(pairs: Iterable[tuple[str, Any]]) -> tuple[Entry, ...]:
     out = []
     for label, value in pairs:
         text = _text(value)
         if text:
-            out.append(Entry(label, text))
+            out.append(_entry(label, text))
     return tuple(out)
 
 
@@ -122,23 +144,19 @@ def _time(value: Any) -> str:
 
 def env_entries(env: Any) -> tuple[Entry, ...]:
     out = []
-    for item in env if isinstance(env, list) else ():
+    for item in _l(env):
         if not isinstance(item, str):
             continue
         name, sep, value = item.partition("=")
-        out.append(Entry(name, value if sep else "", is_secret(name, value)))
+        value = value if sep else ""
+        out.append(Entry(name, value, m if (m := mask_value(name, value)) != value else ""))
     return tuple(out)
 
 
-def sections(doc: dict[str, Any]) -> list[Section]:
-    """The inspect document in the sections people look for, in a fixed order."""
+def _state(doc: dict[str, Any]) -> tuple[Entry, ...]:
     state = _d(doc.get("State"))
-    config = _d(doc.get("Config"))
-    host = _d(doc.get("HostConfig"))
-    net = _d(doc.get("NetworkSettings"))
     health = _d(state.get("Health"))
-
-    state_entries = _entries(
+    return _entries(
         [
             ("Status", state.get("Status")),
             ("Running", state.get("Running")),
@@ -155,63 +173,105 @@ def sections(doc: dict[str, Any]) -> list[Section]:
             ("Failing streak", health.get("FailingStreak") or None),
         ]
     )
-    check = _d(config.get("Healthcheck"))
-    config_entries = _entries(
-        [
-            ("Name", str(doc.get("Name") or "").lstrip("/")),
-            ("ID", doc.get("Id")),
-            ("Created", doc.get("Created")),
-            ("Image", config.get("Image")),
-            ("Image ID", doc.get("Image")),
-            ("Command", config.get("Cmd")),
-            ("Entrypoint", config.get("Entrypoint")),
-            ("Working dir", config.get("WorkingDir")),
-            ("User", config.get("User")),
-            ("Hostname", config.get("Hostname")),
-            ("TTY", config.get("Tty")),
-            ("Open stdin", config.get("OpenStdin")),
-            ("Stop signal", config.get("StopSignal")),
-            ("Stop timeout", config.get("StopTimeout")),
-            ("Health check", check.get("Test")),
-            ("Platform", doc.get("Platform")),
-            ("Driver", doc.get("Driver")),
-            ("Log driver", _d(host.get("LogConfig")).get("Type")),
-            ("Memory limit", host.get("Memory") or None),
-            ("CPUs", (host.get("NanoCpus") or 0) / 1e9 or None),
-            ("Privileged", host.get("Privileged") or None),
-        ]
-    )
-    mounts = []
-    for m in doc.get("Mounts") or []:
-        m = _d(m)
-        kind = m.get("Type") or "mount"
-        source = m.get("Name") if kind == "volume" and m.get("Name") else m.get("Source")
-        mode = "read-write" if m.get("RW", True) else "read-only"
-        mounts.append(Entry(str(m.get("Destination", "")), f"{kind} {source or ''} ({mode})"))
-    network = []
+
+
+def _command_entry(label: str, value: Any) -> Entry | None:
+    text, hidden = _args(value)
+    return _entry(label, text, hidden) if text else None
+
+
+def _config(doc: dict[str, Any]) -> tuple[Entry, ...]:
+    config = _d(doc.get("Config"))
+    host = _d(doc.get("HostConfig"))
+    pairs: list[tuple[str, Any] | Entry | None] = [
+        ("Name", str(doc.get("Name") or "").lstrip("/")),
+        ("ID", doc.get("Id")),
+        ("Created", doc.get("Created")),
+        ("Image", config.get("Image")),
+        ("Image ID", doc.get("Image")),
+        _command_entry("Command", config.get("Cmd")),
+        _command_entry("Entrypoint", config.get("Entrypoint")),
+        ("Working dir", config.get("WorkingDir")),
+        ("User", config.get("User")),
+        ("Hostname", config.get("Hostname")),
+        ("TTY", config.get("Tty")),
+        ("Open stdin", config.get("OpenStdin")),
+        ("Stop signal", config.get("StopSignal")),
+        ("Stop timeout", config.get("StopTimeout")),
+        _command_entry("Health check", _d(config.get("Healthcheck")).get("Test")),
+        ("Platform", doc.get("Platform")),
+        ("Driver", doc.get("Driver")),
+        ("Log driver", _d(host.get("LogConfig")).get("Type")),
+        ("Memory limit", host.get("Memory") or None),
+        ("CPUs", _num(host.get("NanoCpus")) / 1e9 or None),
+        ("Privileged", host.get("Privileged") or None),
+    ]
+    out: list[Entry] = []
+    for pair in pairs:
+        if isinstance(pair, Entry):
+            out.append(pair)
+        elif pair is not None:
+            out.extend(_entries([pair]))
+    return tuple(out)
+
+
+def _mounts(doc: dict[str, Any]) -> tuple[Entry, ...]:
+    out = []
+    for item in _l(doc.get("Mounts")):
+        if not isinstance(item, dict):
+            if _text(item):
+                out.append(_entry("", _text(item)))
+            continue
+        kind = _text(item.get("Type")) or "mount"
+        source = item.get("Name") if kind == "volume" and item.get("Name") else item.get("Source")
+        mode = "read-write" if item.get("RW", True) else "read-only"
+        out.append(_entry(_text(item.get("Destination")), f"{kind} {_text(source)} ({mode})"))
+    return tuple(out)
+
+
+def _network(doc: dict[str, Any]) -> tuple[Entry, ...]:
+    host = _d(doc.get("HostConfig"))
+    net = _d(doc.get("NetworkSettings"))
+    out = []
     ports = _d(net.get("Ports"))
     for port in sorted(ports):
-        bindings = ports[port]
-        if isinstance(bindings, list) and bindings:
+        bindings = _l(ports[port])
+        if bindings:
             where = ", ".join(
-                f"{_d(b).get('HostIp') or '0.0.0.0'}:{_d(b).get('HostPort', '')}" for b in bindings
+                f"{_text(_d(b).get('HostIp')) or '0.0.0.0'}:{_text(_d(b).get('HostPort'))}"
+                for b in bindings
             )
-            network.append(Entry(port, f"published on {where}"))
+            out.append(_entry(port, f"published on {where}"))
         else:
-            network.append(Entry(port, "exposed, not published"))
-    network.extend(_entries([("Network mode", host.get("NetworkMode"))]))
+            out.append(_entry(port, "exposed, not published"))
+    out.extend(_entries([("Network mode", host.get("NetworkMode"))]))
     for name, n in sorted(_d(net.get("Networks")).items()):
         n = _d(n)
+        aliases = " ".join(_text(a) for a in _l(n.get("Aliases")) if _text(a))
         facts = [
-            f"IP {n['IPAddress']}/{n.get('IPPrefixLen', '')}" if n.get("IPAddress") else "",
-            f"gateway {n['Gateway']}" if n.get("Gateway") else "",
-            f"MAC {n['MacAddress']}" if n.get("MacAddress") else "",
-            f"aliases {' '.join(n['Aliases'])}" if n.get("Aliases") else "",
+            f"IP {_text(n.get('IPAddress'))}/{_text(n.get('IPPrefixLen'))}"
+            if n.get("IPAddress")
+            else "",
+            f"gateway {_text(n.get('Gateway'))}" if n.get("Gateway") else "",
+            f"MAC {_text(n.get('MacAddress'))}" if n.get("MacAddress") else "",
+            f"aliases {aliases}" if aliases else "",
         ]
-        network.append(Entry(f"Network {name}", ", ".join(f for f in facts if f) or "attached"))
-    labels = _d(config.get("Labels"))
+        out.append(_entry(f"Network {name}", ", ".join(f for f in facts if f) or "attached"))
+    return tuple(out)
+
+
+def _labels(doc: dict[str, Any]) -> tuple[Entry, ...]:
+    out = []
+    for key, value in sorted(_d(_d(doc.get("Config")).get("Labels")).items()):
+        text = value if isinstance(value, str) else _text(value)
+        out.append(_entry(key, text, mask_value(key, text)))
+    return tuple(out)
+
+
+def _restart(doc: dict[str, Any]) -> tuple[Entry, ...]:
+    host = _d(doc.get("HostConfig"))
     policy = _d(host.get("RestartPolicy"))
-    restart = _entries(
+    return _entries(
         [
             ("Policy", policy.get("Name") or "no"),
             ("Max retries", policy.get("MaximumRetryCount") or None),
@@ -219,40 +279,57 @@ def sections(doc: dict[str, Any]) -> list[Section]:
             ("Remove when stopped", host.get("AutoRemove")),
         ]
     )
-    health_log = []
-    for probe in health.get("Log") or []:
+
+
+def _health(doc: dict[str, Any]) -> tuple[Entry, ...]:
+    health = _d(_d(doc.get("State")).get("Health"))
+    out = []
+    for probe in _l(health.get("Log")):
         probe = _d(probe)
-        output = str(probe.get("Output") or "").strip()
-        health_log.append(
-            Entry(
-                str(probe.get("Start", ""))[:19].replace("T", " "),
-                f"exit {probe.get('ExitCode', '?')}" + (f": {output}" if output else ""),
+        output = _text(probe.get("Output")).strip()
+        exit_code = probe.get("ExitCode")
+        out.append(
+            _entry(
+                _text(probe.get("Start"))[:19].replace("T", " "),
+                f"exit {'?' if exit_code is None else _text(exit_code)}"
+                + (f": {output}" if output else ""),
             )
         )
-    if not health_log:
-        health_log.append(Entry("", "No health check results."))
-    return [
-        Section("state", TITLES["state"], state_entries),
-        Section("config", TITLES["config"], config_entries),
-        Section("env", TITLES["env"], env_entries(config.get("Env"))),
-        Section("mounts", TITLES["mounts"], tuple(mounts) or (Entry("", "No mounts."),)),
-        Section("network", TITLES["network"], tuple(network) or (Entry("", "No network."),)),
-        Section(
-            "labels",
-            TITLES["labels"],
-            tuple(Entry(k, str(v)) for k, v in sorted(labels.items()))
-            or (Entry("", "No labels."),),
-        ),
-        Section("restart", TITLES["restart"], restart),
-        Section("health", TITLES["health"], tuple(health_log)),
-    ]
+    return tuple(out)
+
+
+READERS: dict[str, Callable[[dict[str, Any]], tuple[Entry, ...]]] = {
+    "state": _state,
+    "config": _config,
+    "env": lambda doc: env_entries(_d(doc.get("Config")).get("Env")),
+    "mounts": _mounts,
+    "network": _network,
+    "labels": _labels,
+    "restart": _restart,
+    "health": _health,
+}
+
+
+def sections(doc: Any) -> list[Section]:
+    """The inspect document in the sections people look for, in a fixed order; never raises."""
+    doc = _d(doc)
+    out = []
+    for key, read in READERS.items():
+        try:
+            entries = read(doc)
+        except Exception:  # a shape no reader foresaw: the other sections still show
+            entries = (Entry("", "This part of the document could not be read."),)
+        if not entries and key in EMPTY:
+            entries = (Entry("", EMPTY[key]),)
+        out.append(Section(key, TITLES[key], entries))
+    return out
 
 
 def section_text(section: Section, revealed: Collection[str] = ()) -> str:
     """A section as plain text for the clipboard; secrets stay masked unless revealed."""
     lines = [section.title]
     for e in section.entries:
-        value = MASK if e.secret and e.label not in revealed else e.value
+        value = e.shown(entry_key(section.key, e.label) in revealed)
         lines.append(
             f"{e.label}={value}"
             if section.key == "env"
@@ -261,17 +338,66 @@ def section_text(section: Section, revealed: Collection[str] = ()) -> str:
     return "\n".join(lines) + "\n"
 
 
-def document_text(doc: dict[str, Any], revealed: Collection[str] = ()) -> str:
-    """The whole document as indented JSON; secret env values masked unless revealed."""
-    config = _d(doc.get("Config"))
-    env = config.get("Env")
-    if isinstance(env, list):
-        shown = []
-        for item in env:
-            if isinstance(item, str):
-                name, sep, value = item.partition("=")
-                if sep and is_secret(name, value) and name not in revealed:
-                    item = f"{name}={MASK}"
-            shown.append(item)
-        doc = {**doc, "Config": {**config, "Env": shown}}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+def _masked_everywhere(value: Any) -> Any:
+    """Every string in a JSON value with URL credentials masked."""
+    if isinstance(value, str):
+        return mask_urls(value)
+    if isinstance(value, list):
+        return [_masked_everywhere(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _masked_everywhere(v) for k, v in value.items()}
+    return value
+
+
+def document_text(doc: Any, revealed: Collection[str] = ()) -> str:
+    """The whole document as indented JSON, masked as the sections are unless revealed.
+
+    Env values, label values and the command, entrypoint and health check follow their
+    entries (revealed by :func:`entry_key`); credentials in any other URL stay masked.
+    """
+    if not isinstance(doc, dict):
+        return json.dumps(_masked_everywhere(doc), indent=2, ensure_ascii=False) + "\n"
+    out = _masked_everywhere(doc)
+    config, shown_config = _d(doc.get("Config")), _d(out.get("Config"))
+    if shown_config:
+        env = config.get("Env")
+        if isinstance(env, list):
+            shown_config["Env"] = [_env_item(item, revealed) for item in env]
+        labels = config.get("Labels")
+        if isinstance(labels, dict):
+            shown_config["Labels"] = {
+                k: (v if entry_key("labels", k) in revealed or not isinstance(v, str)
+                    else mask_value(k, v))
+                for k, v in labels.items()
+            }
+        for field, label in (("Cmd", "Command"), ("Entrypoint", "Entrypoint")):
+            shown_config[field] = _command(config.get(field), entry_key("config", label),
+                                           revealed, shown_config.get(field))
+        check = _d(config.get("Healthcheck"))
+        if check and isinstance(shown_config.get("Healthcheck"), dict):
+            shown_config["Healthcheck"]["Test"] = _command(
+                check.get("Test"), entry_key("config", "Health check"), revealed,
+                shown_config["Healthcheck"].get("Test"),
+            )
+    if "Args" in doc:
+        out["Args"] = _command(doc.get("Args"), entry_key("config", "Command"), revealed,
+                               out.get("Args"))
+    return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
+
+
+def _env_item(item: Any, revealed: Collection[str]) -> Any:
+    if not isinstance(item, str):
+        return _masked_everywhere(item)
+    name, sep, value = item.partition("=")
+    if not sep or entry_key("env", name) in revealed:
+        return item
+    return f"{name}={mask_value(name, value)}"
+
+
+def _command(value: Any, key: str, revealed: Collection[str], default: Any) -> Any:
+    if key in revealed:
+        return value
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return mask_args(value)
+    return default
+

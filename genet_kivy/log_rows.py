@@ -11,32 +11,40 @@ when a view shows it, so a flood pays per line only for a three-key dict.
 * A row shows at most :data:`SHOWN_CHARS` characters of its line and ends with "…" when
   there is more; the whole line stays in the row (``line``) for a tap to show it.
 * Search (plain text or a regular expression, case-insensitive) marks matches with Kivy
-  markup; a bad expression sets :attr:`LogModel.search_error` and matches nothing.
+  markup; a bad expression sets :attr:`LogModel.search_error` and matches nothing. The
+  matching itself never runs here: :meth:`LogModel.search` and :meth:`LogModel.add` return
+  :class:`~genet_kivy.log_search.SearchJob` values for a worker thread, and
+  :meth:`LogModel.apply` marks the rows its results name (by line number in the log, so lines
+  that fell off meanwhile are simply skipped). Rows carry their spans: drawing a row runs no
+  pattern on the UI thread.
 """
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from genet_rx.model.logs import (
+    DEFAULT_RING_BYTES,
     DEFAULT_RING_CAPACITY,
     ERROR,
     STDERR,
     LogLine,
     LogRing,
+    Pattern,
     SearchPatternError,
-    search_lines,
+    compile_search,
 )
+
+from .log_search import SPANS_BEFORE, SearchJob, SearchResult
 
 Rgba = tuple[float, float, float, float]
 Row = dict[str, Any]
 Span = tuple[int, int]
 
-SHOWN_CHARS = 400  # characters of a line drawn in its row; the rest behind a tap
+SHOWN_CHARS = SPANS_BEFORE  # characters of a line drawn in its row; the rest behind a tap
 
 MARKER: dict[str, str] = {"stdout": "out", STDERR: "err", ERROR: "eng"}
 TEXT_COLOR: dict[str, Rgba] = {
@@ -95,29 +103,13 @@ def stamp(time_ns: int | None) -> str:
     return dt.strftime("%Y-%m-%d %H:%M:%S.") + f"{(time_ns // 1_000_000) % 1000:03d}"
 
 
-def compile_search(pattern: str, regex: bool = False) -> re.Pattern[str] | None:
-    """The search as a compiled pattern (case-insensitive), None for an empty one.
-
-    A bad regular expression raises :class:`~genet_rx.model.logs.SearchPatternError`, as
-    :func:`~genet_rx.model.logs.search_lines` does (it is asked to check, so both agree).
-    """
-    if not pattern:
-        return None
-    search_lines((), pattern, regex=regex)  # raises SearchPatternError for a bad one
-    return re.compile(pattern if regex else re.escape(pattern), re.IGNORECASE)
-
-
-def spans_in(text: str, pattern: re.Pattern[str] | None, limit: int = SHOWN_CHARS) -> list[Span]:
-    """Non-empty matches of ``pattern`` that start within the first ``limit`` characters."""
-    if pattern is None:
-        return []
-    return [m.span() for m in pattern.finditer(text, 0, limit) if m.end() > m.start()]
-
-
-def row_of(line: LogLine, hit: bool = False, pattern: re.Pattern[str] | None = None) -> Row:
+def row_of(line: LogLine, spans: Sequence[Span] | None = None) -> Row:
     """A line's RecycleView row: small on purpose (a flood makes thousands a second); what it
-    looks like is worked out by :func:`view_attrs` only for the rows on screen."""
-    return {"line": line, "hit": hit, "pattern": pattern if hit else None}
+    looks like is worked out by :func:`view_attrs` only for the rows on screen. ``spans`` are
+    the line's matches (None: not a hit); only those that start on screen are kept."""
+    if spans is None:
+        return {"line": line, "hit": False, "spans": ()}
+    return {"line": line, "hit": True, "spans": tuple(sp for sp in spans if sp[0] < SHOWN_CHARS)}
 
 
 def view_attrs(row: Row) -> Row:
@@ -128,7 +120,7 @@ def view_attrs(row: Row) -> Row:
         "line": line,
         "marker": MARKER[stream],
         "marker_color": MARKER_COLOR[stream],
-        "text": marked(line.text, spans_in(line.text, row["pattern"])),
+        "text": marked(line.text, row["spans"]),
         "text_color": TEXT_COLOR[stream],
         "tint": ROW_TINT[stream],
         "stamp": stamp(line.time_ns),
@@ -151,75 +143,117 @@ def saved_text(lines: Iterable[LogLine], timestamps: bool = False) -> str:
 
 
 class LogModel:
-    """The lines held (a ring of ``capacity``) and their rows, with the current search."""
+    """The lines held (a ring bounded in lines and bytes), their rows, and the search state.
 
-    def __init__(self, capacity: int = DEFAULT_RING_CAPACITY) -> None:
-        self.ring = LogRing(capacity)
-        self.rows: deque[Row] = deque(maxlen=capacity)
+    Line numbers (``seq``) count every line since :meth:`clear`: the first held line's is
+    :attr:`dropped`.
+    """
+
+    def __init__(
+        self, capacity: int = DEFAULT_RING_CAPACITY, max_bytes: int = DEFAULT_RING_BYTES
+    ) -> None:
+        self.ring = LogRing(capacity, max_bytes)
+        self.rows: deque[Row] = deque()  # one per line of the ring, dropped in step with it
         self.pattern = ""
         self.regex = False
         self.search_error = ""
         self.hits = 0
+        self.pending = 0  # search jobs handed out whose results have not come back
+        self.generation = 0  # bumps with every new search; older results are ignored
         self.version = 0  # bumps on every change (views redraw when it moved)
         self.skipped = 0  # lines of huge batches that never entered the ring
-        self._compiled: re.Pattern[str] | None = None
+        self._compiled: Pattern | None = None
 
     @property
     def capacity(self) -> int:
         return self.ring.capacity
 
+    @property
+    def searching(self) -> bool:
+        """Whether results of the current search are still to come."""
+        return self.pending > 0
+
     def __len__(self) -> int:
         return len(self.ring)
 
-    def add(self, lines: Sequence[LogLine]) -> None:
-        """Append a batch of lines (only the last ``capacity`` of a huge batch are kept)."""
+    def add(self, lines: Sequence[LogLine]) -> SearchJob | None:
+        """Append a batch of lines (only the last ``capacity`` of a huge batch are kept).
+
+        Returns the job that searches the new lines held, when a search is on.
+        """
         if not lines:
-            return
+            return None
         cap = self.capacity
         skipped = max(0, len(lines) - cap)
         if skipped:
             lines = lines[skipped:]
             self.skipped += skipped
-        overflow = len(self.rows) + len(lines) - cap
-        for i in range(max(0, overflow)):
-            if self.rows[i]["hit"]:
-                self.hits -= 1
         self.ring.extend(lines)
-        compiled = self._compiled
-        if compiled is None:
-            self.rows.extend({"line": line, "hit": False, "pattern": None} for line in lines)
-        else:
-            hits = self._hits(lines)
-            self.hits += len(hits)
-            self.rows.extend(row_of(line, i in hits, compiled) for i, line in enumerate(lines))
+        self.rows.extend({"line": line, "hit": False, "spans": ()} for line in lines)
+        self._trim_rows()
         self.version += 1
+        if self._compiled is None:
+            return None
+        held = min(len(lines), len(self.ring))  # the byte budget may have dropped some already
+        first = self.dropped + len(self.ring) - held
+        return self._job(tuple(lines[len(lines) - held :]), first)
+
+    def _trim_rows(self) -> None:
+        """Drop the rows of the lines the ring dropped (for lines or for bytes)."""
+        rows = self.rows
+        excess = len(rows) - len(self.ring)
+        if excess > 0:
+            pop = rows.popleft
+            self.hits -= sum(1 for row in [pop() for _ in range(excess)] if row["hit"])
+
+    def _job(self, lines: tuple[LogLine, ...], first_seq: int) -> SearchJob:
+        assert self._compiled is not None
+        self.pending += 1
+        return SearchJob(self.generation, self._compiled, lines, first_seq)
 
     @property
     def dropped(self) -> int:
         """Lines that fell off the front (the ring's count, plus any a huge batch skipped)."""
         return self.ring.dropped + self.skipped
 
-    def search(self, pattern: str, regex: bool = False) -> None:
-        """Mark matches of ``pattern`` in every held line (a bad regex matches nothing)."""
+    def search(self, pattern: str, regex: bool = False) -> SearchJob | None:
+        """Start a new search: unmark every row and return the job over every held line
+        (None for an empty pattern or a bad regular expression, which sets
+        :attr:`search_error`)."""
         self.pattern, self.regex = pattern, regex
         self.search_error = ""
+        self.generation += 1
+        self.pending = 0
         try:
             self._compiled = compile_search(pattern, regex)
         except SearchPatternError as exc:
             self._compiled = None
             self.search_error = str(exc)
-        lines = self.ring.snapshot()
-        hits = self._hits(lines)
-        self.hits = len(hits)
-        self.rows.clear()
-        self.rows.extend(row_of(line, i in hits, self._compiled) for i, line in enumerate(lines))
+        if self.hits:
+            self.rows = deque({"line": r["line"], "hit": False, "spans": ()} for r in self.rows)
+            self.hits = 0
         self.version += 1
-
-    def _hits(self, lines: Sequence[LogLine]) -> set[int]:
-        """Indexes of the lines with a (non-empty) match of the current search."""
         if self._compiled is None:
-            return set()
-        return {i for i, _ in search_lines(lines, self.pattern, regex=self.regex)}
+            return None
+        return self._job(self.ring.snapshot(), self.dropped)
+
+    def apply(self, result: SearchResult) -> bool:
+        """Mark the rows a result of the current search names; False when it is stale."""
+        if result.generation != self.generation:
+            return False
+        self.pending = max(0, self.pending - 1)
+        if result.error:
+            self.search_error = result.error
+            self._compiled = None  # stopped: later lines are not searched either
+            self.pending = 0
+        first, rows = self.dropped, self.rows
+        for seq, spans in result.hits:
+            index = seq - first
+            if 0 <= index < len(rows) and not rows[index]["hit"]:
+                rows[index] = row_of(rows[index]["line"], spans)
+                self.hits += 1
+        self.version += 1
+        return True
 
     def data(self) -> list[Row]:
         return list(self.rows)
@@ -233,19 +267,11 @@ class LogModel:
         self.hits = 0
         self.skipped = 0
         self.version += 1
+        if self.pending:  # results for the old lines would mark the new ones: start over
+            self.generation += 1
+            self.pending = 0
 
 
 def hit_rows(rows: Sequence[Row]) -> list[int]:
     """Indexes of the rows that hold a match."""
     return [i for i, r in enumerate(rows) if r["hit"]]
-
-
-def valid_pattern(pattern: str, regex: bool) -> str:
-    """ "" when ``pattern`` can be searched for, else why not (for the search field)."""
-    if not regex:
-        return ""
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        return f"not a valid regular expression: {exc}"
-    return ""

@@ -8,6 +8,12 @@ before the draw). Rows are built by the pure :mod:`genet_kivy.log_rows`.
 Auto-scroll: while the list sits at its bottom, new lines keep it there. Scrolling up pauses
 it — the rows on screen stop changing (new lines still go into the ring) and a "Jump to
 bottom" control appears; scrolling back to the bottom, or that control, resumes.
+
+Search never runs on the UI thread: keystrokes are debounced (:data:`SEARCH_DELAY`), then the
+model hands out a job for the lines held (and one per batch of new lines) to a
+:class:`~genet_kivy.log_search.SearchWorker`, whose results come back through ``app.on_main``
+and mark the rows. A new query cancels the old one; a pattern that runs past its time budget
+is stopped and the status line says so.
 """
 
 from __future__ import annotations
@@ -31,17 +37,22 @@ from kivy.properties import (
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.modalview import ModalView
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
+from reactivex import operators as ops
 from reactivex.abc import DisposableBase
 from reactivex.scheduler import NewThreadScheduler
+from reactivex.subject import Subject
 
 from genet_rx.model.containers import Container, State
-from genet_rx.model.logs import DEFAULT_RING_CAPACITY, LogLine
+from genet_rx.model.logs import DEFAULT_RING_BYTES, DEFAULT_RING_CAPACITY, LogLine
 
 from .batching import batched_on
 from .live_view import LiveView
 from .log_rows import LogModel, saved_text, view_attrs
+from .log_search import SearchJob, SearchResult, SearchWorker
+from .save_file import FileExists, write_new_file
 
 VIEWER_CHARS = 8000  # characters of one line the line viewer shows (Copy takes all)
+SEARCH_DELAY = 0.25  # seconds of quiet in the search field before a search starts
 
 
 class LogRow(RecycleDataViewBehavior, BoxLayout):
@@ -119,21 +130,26 @@ class LogsView(LiveView):
     regex = BooleanProperty(False)
     paused = BooleanProperty(False)
     saving = BooleanProperty(False)
+    replace_path = StringProperty("")  # the path the person was asked to replace
     status = StringProperty("")
     search_error = StringProperty("")
     waiting = NumericProperty(0)  # lines arrived while paused
     capacity = NumericProperty(DEFAULT_RING_CAPACITY)
+    max_bytes = NumericProperty(DEFAULT_RING_BYTES)  # the ring's bound in bytes
     redraws = NumericProperty(0)  # how many times rows reached the RecycleView
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.model = LogModel(int(self.capacity))
+        self.model = LogModel(int(self.capacity), int(self.max_bytes))
         self._redraw = Clock.create_trigger(lambda _dt: self.redraw(), -1)
         self._run_epoch = 0
         self._last_running = False
         self._eof = False
         self._error = ""
         self.viewer: LineViewer | None = None
+        self.searcher = SearchWorker()
+        self._queries: Subject[tuple[str, bool]] = Subject()
+        self._search_subs: list[DisposableBase] = []
 
     def on_kv_post(self, base_widget: Any) -> None:
         self._jump = self.ids.jump.__self__
@@ -145,9 +161,11 @@ class LogsView(LiveView):
 
     def on_capacity(self, *_: Any) -> None:
         old = self.model
-        self.model = LogModel(int(self.capacity))
-        self.model.search(old.pattern, old.regex)  # the search field still says it
+        self.model = LogModel(int(self.capacity), int(self.max_bytes))
+        self._submit(self.model.search(old.pattern, old.regex))  # the field still says it
         self.reopen()
+
+    on_max_bytes = on_capacity
 
     # -- the stream ------------------------------------------------------------------------
 
@@ -172,11 +190,14 @@ class LogsView(LiveView):
         )
 
     def reset(self, c: Container | None) -> None:
+        if c is None:
+            self.searcher.cancel()  # the tab left the screen: let the search thread end
         self.model.clear()
         self._eof = False
         self._error = ""
         self._last_running = False
         self._set_paused(False)
+        self.replace_path = ""
         if self.saving:
             self._show_savebar(False)  # a path typed for another container is not kept
         self.redraw()
@@ -185,7 +206,7 @@ class LogsView(LiveView):
         self._set_status()
 
     def _on_lines(self, lines: list[LogLine]) -> None:
-        self.model.add(lines)
+        self._submit(self.model.add(lines))
         if self.paused:
             self.waiting += len(lines)
         self._redraw()
@@ -221,9 +242,14 @@ class LogsView(LiveView):
         m = self.model
         parts = [f"{len(m):,} line{'s' if len(m) != 1 else ''}"]
         if m.dropped:
-            parts.append(f"oldest {m.dropped:,} dropped (keeps {m.capacity:,})")
+            parts.append(
+                f"oldest {m.dropped:,} dropped (keeps {m.capacity:,} lines,"
+                f" {m.ring.max_bytes / 2**20:,.0f} MiB)"
+            )
         if m.pattern and not m.search_error:
             parts.append(f"{m.hits:,} match{'es' if m.hits != 1 else ''}")
+            if m.searching:
+                parts.append("searching…")
         c = self.container
         if self._error:
             parts.append(self._error)
@@ -269,8 +295,43 @@ class LogsView(LiveView):
     # -- toolbar ---------------------------------------------------------------------------
 
     def set_search(self, text: str) -> None:
-        self.model.search(text, self.regex)
+        """The search field changed: search after a short quiet (clearing it is at once)."""
+        if not text:
+            self._start_search(("", self.regex))
+            return
+        self._listen()
+        self._queries.on_next((text, self.regex))
+
+    def _listen(self) -> None:
+        """Subscribe (once, when the app's scheduler exists) to queries and to results."""
+        if self._search_subs:
+            return
+        app = self.app
+        self._search_subs = [
+            self._queries.pipe(ops.debounce(SEARCH_DELAY, scheduler=app.scheduler)).subscribe(
+                self._start_search
+            ),
+            app.on_main(self.searcher.results).subscribe(self._on_result),
+        ]
+
+    def _start_search(self, query: tuple[str, bool]) -> None:
+        text, regex = query
+        if (text, regex) != (self.ids.search.text, self.regex):
+            return  # overtaken: the field says something else now
+        job = self.model.search(text, regex)
+        if job is None:
+            self.searcher.cancel()
+        self._submit(job)
         self.redraw()
+
+    def _submit(self, job: SearchJob | None) -> None:
+        if job is not None:
+            self._listen()
+            self.searcher.submit(job)
+
+    def _on_result(self, result: SearchResult) -> None:
+        if self.model.apply(result):
+            self._redraw()
 
     def toggle_regex(self) -> None:
         self.regex = not self.regex
@@ -287,12 +348,14 @@ class LogsView(LiveView):
         viewer.open()
 
     def start_save(self) -> None:
+        self.replace_path = ""
         c = self.container
         self.ids.path.text = default_save_path(c.name or c.short_id if c else "container")
         self._show_savebar(True)
 
     def cancel_save(self) -> None:
         self._show_savebar(False)
+        self.replace_path = ""
 
     def _show_savebar(self, shown: bool) -> None:
         self.saving = shown
@@ -301,21 +364,37 @@ class LogsView(LiveView):
         bars.add_widget(self._savebar if shown else self._toolbar)
 
     def save(self) -> None:
-        """Write the lines held now to the path in the field, on a worker thread."""
+        """Write the lines held now to the path in the field, on a worker thread.
+
+        Never a silent overwrite: when something is at the path the bar comes back asking to
+        Replace it; the file is written whole beside the destination, then renamed into place
+        (a link there is replaced, not followed). See :mod:`genet_kivy.save_file`.
+        """
         path = os.path.expanduser(self.ids.path.text.strip())
         if not path:
             self.app.notify("Type a file path to save the logs to.", "error")
             return
-        text = saved_text(self.model.lines(), self.timestamps)
-        count = len(self.model)
+        lines, stamped = self.model.lines(), self.timestamps
+        replace = path == self.replace_path
+        count = len(lines)
 
-        def write() -> str:
-            Path(path).write_text(text, encoding="utf-8", errors="replace")
+        def write() -> str:  # on a worker thread: the text is built there too
+            write_new_file(path, saved_text(lines, stamped), replace=replace)
             return path
+
+        def failed(exc: Exception) -> None:
+            if isinstance(exc, FileExists):
+                self.replace_path = path
+                self.ids.path.text = path  # as expanded: the button says Replace for it
+                self._show_savebar(True)
+                self.app.notify(f"{path} already exists: Replace it, or type another name.",
+                                "error")
+            else:
+                self.app.notify(f"Could not save the logs: {exc}", "error")
 
         self._show_savebar(False)
         self.app.run_once(
             reactivex.from_callable(write, scheduler=NewThreadScheduler()),
             lambda where: self.app.notify(f"Saved {count:,} lines to {where}", "info"),
-            lambda exc: self.app.notify(f"Could not save the logs: {exc}", "error"),
+            failed,
         )

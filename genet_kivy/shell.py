@@ -1,20 +1,34 @@
-"""The window's root: top bar, connection banner, and the body that switches layout live.
+"""The window's root: top bar, connection banner, navigation, and the body that switches
+layout live.
 
-Wide (at least ``theme.NARROW_BELOW`` dp): sidebar and detail side by side. Narrow: one at a
-time — the list, or the detail with a Back control. The switch follows every resize or
-rotation; widgets are moved, never rebuilt.
+Wide (at least ``theme.NARROW_BELOW`` dp): the navigation is a rail on the left, the current
+kind's list and detail side by side. Narrow: the navigation is a bar at the bottom, and list
+and detail take turns — the list, or the detail with a Back control. The switch follows
+every resize or rotation; widgets are moved, never rebuilt. ``kind`` says which kind's list
+and detail are in the body (containers: the sidebar and detail pane; any other kind: its
+resource panel's ``<kind>_list`` and ``<kind>_detail``).
 """
 
 from __future__ import annotations
 
 from kivy.metrics import dp
-from kivy.properties import BooleanProperty, ColorProperty, StringProperty
+from kivy.properties import BooleanProperty, ColorProperty, OptionProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.widget import Widget
 
 from . import theme
+from .kinds import KINDS
 from .notices import Notice
+
+#: Widgets that leave the tree when the layout or the kind changes (kept by strong reference).
+MOVABLE = (
+    "sidebar",
+    "divider",
+    "detail",
+    "nav",
+    *(f"{kind}_{part}" for kind, _ in KINDS[1:] for part in ("list", "detail")),
+)
 
 
 class TopBar(BoxLayout):
@@ -30,11 +44,12 @@ class Shell(FloatLayout):
     wide = BooleanProperty(True)
     show_detail = BooleanProperty(False)
     banner_shown = BooleanProperty(False)
+    kind = OptionProperty("containers", options=[k for k, _ in KINDS])
 
     def on_kv_post(self, base_widget: Widget) -> None:
         # ids hold weak proxies: keep strong references to the widgets that leave the tree
         # when the layout changes, or they would be collected while off screen.
-        self._keep = {name: self.ids[name].__self__ for name in ("sidebar", "divider", "detail")}
+        self._keep = {name: self.ids[name].__self__ for name in MOVABLE}
         self._banner = self.ids.banner.__self__
         self.ids.column.remove_widget(self._banner)
         self._notice: Notice | None = None
@@ -50,19 +65,31 @@ class Shell(FloatLayout):
     def on_show_detail(self, *_: object) -> None:
         self._arrange()
 
+    def on_kind(self, *_: object) -> None:
+        self._arrange()
+
+    def panes(self, kind: str | None = None) -> tuple[Widget, Widget]:
+        """The list and the detail of ``kind`` (the current kind by default)."""
+        kind = kind or self.kind
+        if kind == "containers":
+            return self._keep["sidebar"], self._keep["detail"]
+        return self._keep[f"{kind}_list"], self._keep[f"{kind}_detail"]
+
     def _size_sidebar(self) -> None:
         if not hasattr(self, "_keep"):
             return
-        sidebar = self._keep["sidebar"]
+        sidebar = self.panes()[0]
         if self.wide:
             sidebar.size_hint_x = None
-            sidebar.width = min(dp(440), max(dp(300), self.width * 0.38))
+            sidebar.width = min(dp(440), max(dp(320), self.width * 0.38))
         else:
             sidebar.size_hint_x = 1
 
     def _arrange(self) -> None:
+        if not hasattr(self, "_keep"):
+            return
         body = self.ids.body
-        sidebar, detail = self._keep["sidebar"], self._keep["detail"]
+        sidebar, detail = self.panes()
         if self.wide:
             wanted = [sidebar, self._keep["divider"], detail]
         else:
@@ -71,8 +98,25 @@ class Shell(FloatLayout):
             body.clear_widgets()
             for w in wanted:
                 body.add_widget(w)
-        detail.narrow = not self.wide
+        for kind, _ in KINDS:
+            self.panes(kind)[1].narrow = not self.wide
+        self._place_nav()
         self._size_sidebar()
+
+    def _place_nav(self) -> None:
+        """A rail left of the body when wide; a bar under it when narrow."""
+        nav, middle, column = self._keep["nav"], self.ids.middle, self.ids.column
+        home = middle if self.wide else column
+        if nav.parent is not home:
+            if nav.parent is not None:
+                nav.parent.remove_widget(nav)
+            home.add_widget(nav, index=len(middle.children) if self.wide else 0)
+        nav.vertical = self.wide
+        nav.current = self.kind
+
+    @property
+    def nav(self) -> Widget:
+        return self._keep["nav"]
 
     def set_banner(self, shown: bool) -> None:
         column = self.ids.column

@@ -12,7 +12,7 @@ import operator
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar, cast
 
 import reactivex
@@ -26,6 +26,7 @@ from genet_rx.api import images, logs, stats, system
 from genet_rx.api.auth import registry_auth_for
 from genet_rx.api.client import EngineClient, since_arg
 from genet_rx.api.events import events
+from genet_rx.api.exec import Env, ExecSession, open_exec
 from genet_rx.api.pull import pull
 from genet_rx.engine.answers import READERS
 from genet_rx.engine.bulk import execute_many
@@ -213,6 +214,16 @@ class Engine:
         raised = since.pipe(ops.scan(fold, seed), ops.map(_raised),
                                     ops.filter(lambda alert: alert is not None))
         return cast(Observable[Alert], raised)
+
+    def exec(self, container_id: str, cmd: str | Sequence[str] | None = None, tty: bool = True,
+             user: str | None = None, workdir: str | None = None,
+             env: Env | None = None) -> ExecSession:
+        """A process (``cmd``, else ``/bin/bash``, else ``/bin/sh``) in a running container.
+
+        The session opens when its ``output`` is first subscribed; ``send``, ``resize``,
+        ``exit_code`` and ``close`` as :class:`~genet_rx.api.exec.ExecSession` says.
+        """
+        return open_exec(self.client, container_id, cmd, tty, user, workdir, env)
 
     def events(self) -> Observable[Event]:
         """The raw events of every kind, for anything that wants more than the state."""

@@ -15,6 +15,7 @@ Run under Xvfb with Mesa's software GL, e.g.::
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -25,7 +26,17 @@ from ui_harness import Frames, resize
 os.environ.setdefault("KIVY_NO_ARGS", "1")
 os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
 os.environ.setdefault("KIVY_USE_DEFAULTCONFIG", "1")
-os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="genet-kivy-home-"))
+# Kivy writes its home (logs, icons) on import: give it a fresh folder, removed when the
+# session ends. One set from outside (a caller's own) is used as it is and left alone.
+_KIVY_HOME_MADE = ""
+if "KIVY_HOME" not in os.environ:
+    _KIVY_HOME_MADE = os.environ["KIVY_HOME"] = tempfile.mkdtemp(prefix="genet-kivy-home-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the Kivy home this session made (Kivy's log file in it is closed by now)."""
+    if _KIVY_HOME_MADE:
+        shutil.rmtree(_KIVY_HOME_MADE, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,10 @@
 """A stand-in for genet_rx.Engine with the same surface, driven by the test.
 
-``containers`` and ``connection`` replay their latest value and may be pushed from any thread
-(like the real one, which emits on background threads). ``execute`` answers with whatever
+``containers``, ``images``, ``volumes``, ``networks``, ``state`` and ``connection`` replay their
+latest value and may be pushed from any thread (like the real one, which emits on background
+threads); ``latest`` is the state as pushed so far. ``inspect(id, kind)`` answers from
+``inspected``, ``image_history`` from ``histories``, ``disk_usage`` with ``usage`` (each call
+counted in ``asked``). ``execute`` answers with whatever
 ``answer(command)`` returns, on a worker thread; ``hold=True`` keeps results back until
 ``release()`` so a test can see a control working. ``logs`` and ``stats`` are Subjects per
 container (``log_streams``, ``stats_streams``) that count live subscriptions.
@@ -9,6 +12,7 @@ container (``log_streams``, ``stats_streams``) that count live subscriptions.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -20,7 +24,13 @@ from reactivex.subject import BehaviorSubject, ReplaySubject, Subject
 
 from genet_rx.engine.commands import Command, CommandResult, Outcome
 from genet_rx.model.connection import Connection, Link
+from genet_rx.model.disk import DiskUsage
+from genet_rx.model.images import ImageLayer
 from genet_rx.state.containers import ContainerTable
+from genet_rx.state.engine_state import EngineState
+from genet_rx.state.resources import Table
+
+KINDS = ("images", "volumes", "networks")
 
 
 class EngineDouble:
@@ -37,6 +47,41 @@ class EngineDouble:
         self.closed = False
         self.log_streams = Streams()
         self.stats_streams = Streams()
+        self.kind_tables: dict[str, ReplaySubject[Table[Any]]] = {
+            kind: ReplaySubject(1) for kind in KINDS
+        }
+        self.latest = EngineState(host=host, connection=Connection(host, Link.CONNECTING))
+        self.states: BehaviorSubject[EngineState] = BehaviorSubject(self.latest)
+        self.histories: dict[str, tuple[ImageLayer, ...]] = {}
+        self.usage = DiskUsage()
+        self.asked: list[tuple[str, str]] = []  # (call, id or kind) of inspects, histories, df
+
+    @property
+    def state(self) -> Observable[EngineState]:
+        return self.states
+
+    @property
+    def images(self) -> Observable[Table[Any]]:
+        return self.kind_tables["images"]
+
+    @property
+    def volumes(self) -> Observable[Table[Any]]:
+        return self.kind_tables["volumes"]
+
+    @property
+    def networks(self) -> Observable[Table[Any]]:
+        return self.kind_tables["networks"]
+
+    def push_kind(self, kind: str, table: Table[Any]) -> None:
+        """Push an image, volume or network table (``kind`` is the EngineState field)."""
+        self._set(**{kind: table})
+        self.kind_tables[kind].on_next(table)
+
+    def _set(self, **parts: Any) -> None:
+        with self._lock:
+            self.latest = dataclasses.replace(self.latest, **parts)
+            latest = self.latest
+        self.states.on_next(latest)
 
     @property
     def containers(self) -> Observable[ContainerTable]:
@@ -47,10 +92,13 @@ class EngineDouble:
         return self.links
 
     def push(self, table: ContainerTable) -> None:
+        self._set(containers=table)
         self.tables.on_next(table)
 
     def link(self, state: Link, message: str | None = None) -> None:
-        self.links.on_next(Connection(self.host, state, "1.41", message))
+        conn = Connection(self.host, state, "1.41", message)
+        self._set(connection=conn)
+        self.links.on_next(conn)
 
     def execute(self, command: Command) -> Observable[CommandResult]:
         def run() -> CommandResult:
@@ -76,11 +124,20 @@ class EngineDouble:
             subject.on_next(result)
             subject.on_completed()
 
-    def inspect(self, container_id: str) -> Observable[dict[str, Any]]:
-        doc = self.inspected.get(container_id)
+    def inspect(self, id: str, kind: str = "container") -> Observable[dict[str, Any]]:
+        self.asked.append(("inspect", id))
+        doc = self.inspected.get(id)
         if doc is None:
-            return reactivex.throw(LookupError(container_id))
+            return reactivex.throw(LookupError(id))
         return reactivex.of(doc)
+
+    def image_history(self, image_id: str) -> Observable[tuple[ImageLayer, ...]]:
+        self.asked.append(("history", image_id))
+        return reactivex.of(self.histories.get(image_id, ()))
+
+    def disk_usage(self) -> Observable[DiskUsage]:
+        self.asked.append(("df", ""))
+        return reactivex.from_callable(lambda: self.usage, scheduler=NewThreadScheduler())
 
     def logs(
         self,

@@ -16,6 +16,7 @@ from genet_kivy.batching import batched_on
 from genet_kivy.history import History, RateHistory, nice_ceiling, percent, rate, size
 from genet_kivy.inspect_doc import (
     MASK,
+    TITLES,
     document_text,
     env_entries,
     is_secret,
@@ -26,16 +27,15 @@ from genet_kivy.inspect_doc import (
 from genet_kivy.log_rows import (
     SHOWN_CHARS,
     LogModel,
-    compile_search,
     escape,
     marked,
     row_of,
     saved_text,
     shown,
-    spans_in,
     view_attrs,
 )
-from genet_rx.model.logs import LogLine
+from genet_kivy.log_search import SearchResult
+from genet_rx.model.logs import LogLine, search_lines
 
 # -- History ----------------------------------------------------------------------------------
 
@@ -134,37 +134,104 @@ def test_markup_is_escaped_and_matches_highlighted():
 
 
 def test_a_matching_row_is_drawn_with_its_matches_marked():
-    pattern = compile_search("ERR")
-    look = view_attrs(row_of(LogLine("stderr", "an error, another Err"), True, pattern))
+    look = view_attrs(row_of(LogLine("stderr", "an error, another Err"), [(3, 6), (18, 21)]))
     assert look["hit"] and look["text"].count("[u]") == 2
-    assert spans_in("x" * (SHOWN_CHARS + 10) + "err", pattern) == []
-    assert compile_search("") is None
-    with pytest.raises(ValueError):
-        compile_search("(", regex=True)
-    assert spans_in("a.b", compile_search(".")) == [(1, 2)]  # plain text: a dot is a dot
+
+
+def test_a_row_keeps_only_the_spans_that_start_on_screen():
+    row = row_of(LogLine("stdout", "x" * (SHOWN_CHARS + 10) + "err"), [(SHOWN_CHARS + 10, 503)])
+    assert row["spans"] == ()
+
+
+def run(job):
+    """What the search worker does with a job, here on the test's thread."""
+    hits = search_lines(job.lines, job.pattern, spans_before=SHOWN_CHARS)
+    found = tuple((job.first_seq + i, tuple(spans)) for i, spans in hits)
+    return SearchResult(job.generation, job.first_seq, len(job.lines), found)
+
+
+def searched(m, pattern, regex=False):
+    """Start a search on ``m`` and apply its result, as the Logs tab does."""
+    job = m.search(pattern, regex)
+    if job is not None:
+        m.apply(run(job))
+
+
+def added(m, lines):
+    job = m.add(lines)
+    if job is not None:
+        m.apply(run(job))
 
 
 def test_model_bounds_lines_counts_hits_and_searches():
     m = LogModel(capacity=100)
-    m.search("err")
-    m.add(
+    searched(m, "err")
+    added(
+        m,
         [
             LogLine(
                 "stderr" if i % 10 == 0 else "stdout", f"line {i} {'err' if i % 10 == 0 else ''}"
             )
             for i in range(250)
-        ]
+        ],
     )
     assert len(m) == 100 and len(m.rows) == 100 and m.dropped == 150
     assert m.hits == 10 and sum(r["hit"] for r in m.rows) == 10
-    m.add([LogLine("stdout", "new err")] * 5)
+    added(m, [LogLine("stdout", "new err")] * 5)
     assert m.hits == sum(r["hit"] for r in m.rows)
-    m.search("(", regex=True)
+    searched(m, "(", regex=True)
     assert "regular expression" in m.search_error and m.hits == 0
-    m.search("line 2[0-9]{2}", regex=True)
+    searched(m, "line 2[0-9]{2}", regex=True)
     assert m.search_error == "" and m.hits == sum(r["hit"] for r in m.rows) > 0
-    m.add([LogLine("stdout", str(i)) for i in range(1000)])  # a batch bigger than the ring
+    added(m, [LogLine("stdout", str(i)) for i in range(1000)])  # a batch bigger than the ring
     assert len(m) == 100 and m.lines()[-1].text == "999"
+
+
+def test_model_search_runs_nothing_itself_and_hands_out_a_job():
+    m = LogModel(capacity=100)
+    m.add([LogLine("stdout", "an err")])
+    job = m.search("err")
+    assert m.hits == 0  # nothing was matched here: the job goes to the worker
+    assert len(job.lines) == 1
+
+
+def test_model_ignores_the_result_of_a_replaced_search():
+    m = LogModel(capacity=100)
+    m.add([LogLine("stdout", "an err"), LogLine("stdout", "a warning")])
+    old = m.search("err")
+    m.search("warning")
+    assert m.apply(run(old)) is False
+
+
+def test_model_marks_by_line_number_when_lines_fell_off_meanwhile():
+    m = LogModel(capacity=3)
+    m.add([LogLine("stdout", f"line {i}") for i in range(3)])
+    job = m.search("line 2")
+    m.add([LogLine("stdout", "later")])  # line 0 falls off before the result comes back
+    m.apply(run(job))
+    assert [r["line"].text for r in m.rows if r["hit"]] == ["line 2"]
+
+
+def test_model_stops_searching_when_a_search_is_too_slow():
+    m = LogModel(capacity=100)
+    job = m.search("a")
+    m.apply(SearchResult(job.generation, 0, 0, (), "search stopped: pattern too slow"))
+    assert m.add([LogLine("stdout", "a")]) is None
+
+
+def test_model_rows_follow_the_lines_the_byte_budget_drops():
+    m = LogModel(capacity=10_000, max_bytes=2**20)
+    searched(m, "x")
+    added(m, [LogLine("stdout", "x" * 65536) for _ in range(100)])
+    assert len(m.rows) == len(m.ring)
+
+
+def test_model_counts_hits_after_the_byte_budget_drops_lines():
+    m = LogModel(capacity=10_000, max_bytes=2**20)
+    searched(m, "x")
+    for _ in range(10):
+        added(m, [LogLine("stdout", "x" * 65536) for _ in range(10)])
+    assert m.hits == len(m.ring)
 
 
 def test_saved_text_is_the_lines_with_optional_stamps():
@@ -292,18 +359,127 @@ def test_sections_in_order_with_their_facts():
     assert secs["health"].entries[0].value == "exit 0: ok"
 
 
-def test_sections_of_an_empty_or_odd_document_do_not_raise():
-    for doc in ({}, {"State": None, "Config": [], "Mounts": "x", "NetworkSettings": 3}):
-        secs = sections(doc)
-        assert len(secs) == 8
+def test_an_empty_document_says_what_is_missing():
+    secs = {s.key: s for s in sections({})}
+    assert [e.value for e in secs["mounts"].entries] == ["No mounts."]
+
+
+def test_a_string_where_mounts_should_be_shows_no_mounts():
+    secs = {s.key: s for s in sections({"Mounts": "x", "Config": [], "NetworkSettings": 3})}
+    assert [e.value for e in secs["mounts"].entries] == ["No mounts."]
+
+
+ODD = {
+    "Id": "c" * 64,
+    "Mounts": 3,
+    "State": {"Status": "running", "Health": {"Log": 5}},
+    "Config": {"Env": ["A=1"], "Labels": {"x": 1}},
+    "HostConfig": {"NanoCpus": "two"},
+    "NetworkSettings": {
+        "Networks": {"front": {"IPAddress": "10.0.0.2", "Aliases": [1]}},
+        "Ports": {"80/tcp": [3]},
+    },
+}
+
+
+def test_an_odd_document_still_shows_its_state():
+    secs = {s.key: s for s in sections(ODD)}
+    assert ("Status", "running") in [(e.label, e.value) for e in secs["state"].entries]
+
+
+def test_an_odd_document_still_shows_its_network():
+    secs = {s.key: s for s in sections(ODD)}
+    assert ("Network front", "IP 10.0.0.2/, aliases 1") in [
+        (e.label, e.value) for e in secs["network"].entries
+    ]
+
+
+def test_an_odd_document_still_shows_its_env():
+    secs = {s.key: s for s in sections(ODD)}
+    assert [(e.label, e.value) for e in secs["env"].entries] == [("A", "1")]
+
+
+def test_a_document_that_is_not_an_object_shows_empty_sections():
+    assert len(sections([1, 2])[0].entries) == 0
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner,
+                                                                 max_size=4),
+    max_leaves=30,
+)
+KEYS = st.sampled_from(
+    ["Id", "Name", "State", "Config", "HostConfig", "NetworkSettings", "Mounts", "Image",
+     "RestartCount", "Args", "Health", "Env", "Labels", "Cmd", "Entrypoint", "Healthcheck",
+     "Log", "Networks", "Ports", "Aliases", "RestartPolicy", "NanoCpus", "LogConfig", "Test"]
+)
+ODD_DOCS = st.recursive(
+    JSON,
+    lambda inner: st.dictionaries(KEYS, inner, max_size=6) | st.lists(inner, max_size=3),
+    max_leaves=40,
+)
+
+
+@given(ODD_DOCS)
+def test_sections_of_any_document_never_raise(doc):
+    assert [s.key for s in sections(doc)] == list(TITLES)
+
+
+@given(ODD_DOCS)
+def test_copies_of_any_document_never_raise(doc):
+    assert all(isinstance(section_text(s), str) for s in sections(doc))
+
+
+@given(ODD_DOCS)
+def test_the_whole_document_text_of_any_document_never_raises(doc):
+    assert isinstance(document_text(doc), str)
+
+
+SECRET_DOC = {
+    "Args": ["--password=hunter2"],
+    "Config": {
+        "Cmd": ["app", "--password=hunter2", "--token", "tok123"],
+        "Env": ["CACHE=redis://:s3cret@cache"],
+        "Labels": {
+            "traefik.http.middlewares.a.basicauth.users": "admin:$apr1$H6uskkkW$IgXLP6",
+            "db": "postgres://u:pw9@db/x",
+        },
+    },
+}
+
+
+@pytest.mark.parametrize("secret", ["hunter2", "tok123", "s3cret", "$apr1$", "pw9"])
+def test_the_sections_show_no_secret(secret):
+    shown = "".join(e.shown() for s in sections(SECRET_DOC) for e in s.entries)
+    assert secret not in shown
+
+
+@pytest.mark.parametrize("secret", ["hunter2", "tok123", "s3cret", "$apr1$", "pw9"])
+def test_section_copies_hold_no_secret(secret):
+    assert all(secret not in section_text(s) for s in sections(SECRET_DOC))
+
+
+@pytest.mark.parametrize("secret", ["hunter2", "tok123", "s3cret", "$apr1$", "pw9"])
+def test_the_whole_document_copy_holds_no_secret(secret):
+    assert secret not in document_text(SECRET_DOC)
+
+
+def test_a_revealed_command_is_copied_whole():
+    assert "tok123" in document_text(SECRET_DOC, {"config:Command"})
+
+
+def test_a_revealed_label_is_shown_whole():
+    labels = next(s for s in sections(SECRET_DOC) if s.key == "labels")
+    assert "pw9" in section_text(labels, {"labels:db"})
 
 
 def test_copies_keep_secrets_masked_unless_revealed():
     env = next(s for s in sections(DOC) if s.key == "env")
     assert "DB_PASSWORD=" + MASK in section_text(env) and "hunter2" not in section_text(env)
-    assert "DB_PASSWORD=hunter2" in section_text(env, {"DB_PASSWORD"})
+    assert "DB_PASSWORD=hunter2" in section_text(env, {"env:DB_PASSWORD"})
     assert "hunter2" not in document_text(DOC)
-    assert "DB_PASSWORD=hunter2" in document_text(DOC, {"DB_PASSWORD"})
+    assert "DB_PASSWORD=hunter2" in document_text(DOC, {"env:DB_PASSWORD"})
     assert DOC["Config"]["Env"][1] == "DB_PASSWORD=hunter2"  # the document is not changed
     assert env_entries(None) == ()
 

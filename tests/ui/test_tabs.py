@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from test_layouts import check_touch_sizes, live_engine, open_detail, shown
-from ui_harness import find_row, looks, resize, save_shot, tap
+from ui_harness import find_row, inspect_data, inspect_view_of, looks, resize, save_shot, tap
 
 from genet_rx.model.logs import LogLine
 from genet_rx.model.stats import Stats
@@ -143,12 +143,12 @@ def test_logs_flow_into_rows_with_markers_search_and_pause(make_app, frames, kiv
     assert looks(rv)[-1]["text"].endswith("…") and looks(rv)[-1]["long"]
     assert rv.scroll_y == 0
     view.ids.search.text = "slow"
-    frames.step(2)
+    frames.until(lambda: view.model.hits == 10 and not view.model.searching, what="hits")
     hits = [r for r in looks(rv) if r["hit"]]
     assert len(hits) == 10 and "[u]slow[/u]" in hits[0]["text"]
     view.regex = True
     view.ids.search.text = "item/(1"
-    frames.step(2)
+    frames.until(lambda: view.search_error, what="the bad pattern reported")
     assert "regular expression" in view.search_error
     assert check_touch_sizes(kivy_window) == []
 
@@ -292,7 +292,7 @@ def test_inspect_copies_sections_and_all_with_secrets_masked(make_app, frames, k
     show_tab(detail, frames, "inspect")
     view = detail.views["inspect"]
     frames.until(lambda: view.loaded)
-    header = next(w for w in view.ids.sections.children if getattr(w, "key", "") == "env")
+    header = frames.until(lambda: inspect_view_of(view, "env"), what="the Env header")
     copy = next(w for w in header.children if getattr(w, "text", "") == "Copy")
     tap(copy, frames)
     assert Clipboard.paste() == "Env\nAPI_TOKEN=••••••••\nMODE=prod\n"
@@ -301,9 +301,9 @@ def test_inspect_copies_sections_and_all_with_secrets_masked(make_app, frames, k
     assert '"API_TOKEN=••••••••"' in Clipboard.paste() and "s3cr3t" not in Clipboard.paste()
     assert "s3cr3t" not in app.root.notice.text
     tap(header, frames)  # fold the Env section
-    assert "env" in view.collapsed and "API_TOKEN" not in view.rows
+    assert "env" in view.collapsed and inspect_data(view, "env:API_TOKEN") is None
     tap(view.ids.collapse_all, frames)
-    assert len(view.ids.sections.children) == 8
+    assert len(view.ids.rv.data) == 8
     tap(view.ids.expand_all, frames)
     assert check_touch_sizes(kivy_window) == []
     resize(kivy_window, frames, (800, 480))  # a small panel: still every target touch-sized
@@ -373,7 +373,215 @@ def test_another_container_closes_the_save_bar_and_keeps_the_search(make_app, fr
     assert not view.saving and view.ids.toolbar.parent is not None
     frames.until(lambda: engine.log_streams.live == 1 and engine.log_streams.opened[-1][0] == DB)
     engine.log_streams.subject(DB).on_next(LogLine("stdout", "a boom here"))
-    frames.until(lambda: len(view.ids.rv.data) == 1)
-    assert view.ids.rv.data[0]["hit"] and view.model.hits == 1
+    frames.until(lambda: view.model.hits == 1, what="the hit")
+    assert view.ids.rv.data[0]["hit"]
     view.capacity = 50  # a new ring: the search still applies
     assert view.model.capacity == 50 and view.model.pattern == "boom"
+
+
+def type_slowly(view, frames, text):
+    """Type ``text`` into the search field a key a frame, as a person would (fast)."""
+    for i in range(1, len(text) + 1):
+        view.ids.search.text = text[:i]
+        frames.step(1)
+
+
+def test_a_burst_of_keystrokes_starts_one_search(make_app, frames):
+    engine, _app, detail = logs_open(make_app, frames)
+    view = detail.views["logs"]
+    fill_logs(engine, frames, view, 50)
+    type_slowly(view, frames, "line 4")
+    frames.until(lambda: view.model.hits == 11 and not view.model.searching, what="hits")
+    assert view.searcher.started == 1
+
+
+def test_a_new_query_replaces_the_one_still_waiting(make_app, frames):
+    engine, _app, detail = logs_open(make_app, frames)
+    view = detail.views["logs"]
+    fill_logs(engine, frames, view, 50)
+    type_slowly(view, frames, "line 4")
+    view.ids.search.text = "line 49"
+    frames.until(lambda: view.model.pattern == "line 49" and not view.model.searching)
+    assert view.model.hits == 1
+
+
+def test_a_pathological_regex_is_stopped_and_the_app_keeps_drawing(make_app, frames, kivy_window):
+    import time
+
+    engine, _app, detail = logs_open(make_app, frames)
+    view = detail.views["logs"]
+    view.searcher.budget = 1.0
+    subject = engine.log_streams.subject(WEB)
+    for _ in range(20):
+        subject.on_next(LogLine("stdout", "a" * 65536 + "b"))
+    frames.until(lambda: len(view.model) == 20)
+    tap(view.ids.regex, frames)
+    view.ids.search.text = "(a+)+$"
+    drawn_while_searching = 0
+    deadline = time.monotonic() + 20
+    while "pattern too slow" not in view.search_error and time.monotonic() < deadline:
+        frames.step(1)
+        drawn_while_searching += view.model.searching
+    assert view.search_error == "search stopped: pattern too slow"
+    # Frames went on while the search ran: it never ran inside one (no timing asserted).
+    assert drawn_while_searching >= 2
+    save_shot(kivy_window, frames, "logs-search-stopped")
+
+
+def save_to(view, frames, path):
+    tap(view.ids.save_button, frames)
+    view.ids.path.text = str(path)
+    tap(view.ids.save_ok, frames)
+
+
+def test_saving_over_an_existing_file_asks_first(make_app, frames, tmp_path):
+    engine, _app, detail = logs_open(make_app, frames)
+    view = detail.views["logs"]
+    fill_logs(engine, frames, view, 3)
+    target = tmp_path / "web.log"
+    target.write_text("old\n")
+    save_to(view, frames, target)
+    frames.until(lambda: view.replace_path, what="asked to replace")
+    assert target.read_text() == "old\n"
+
+
+def test_replacing_is_done_when_confirmed(make_app, frames, tmp_path):
+    engine, _app, detail = logs_open(make_app, frames)
+    view = detail.views["logs"]
+    fill_logs(engine, frames, view, 3)
+    target = tmp_path / "web.log"
+    target.write_text("old\n")
+    save_to(view, frames, target)
+    frames.until(lambda: view.replace_path, what="asked to replace")
+    assert view.ids.save_ok.text == "Replace"
+    tap(view.ids.save_ok, frames)
+    frames.until(lambda: target.read_text() == "line 0\nline 1\nline 2\n", what="replaced")
+
+
+def test_saving_over_a_link_does_not_write_its_target(make_app, frames, tmp_path):
+    engine, _app, detail = logs_open(make_app, frames)
+    view = detail.views["logs"]
+    fill_logs(engine, frames, view, 3)
+    precious = tmp_path / "precious"
+    precious.write_text("keep me")
+    (tmp_path / "web.log").symlink_to(precious)
+    save_to(view, frames, tmp_path / "web.log")
+    frames.until(lambda: view.replace_path, what="asked to replace")
+    tap(view.ids.save_ok, frames)
+    frames.until(lambda: not (tmp_path / "web.log").is_symlink(), what="the link replaced")
+    assert precious.read_text() == "keep me"
+
+
+def big_document():
+    return {
+        "Id": WEB,
+        "Name": "/web",
+        "State": {"Status": "running", "Running": True},
+        "Config": {
+            "Image": "nginx:1.27",
+            "Env": [f"VAR_{i:05}=value {i}" for i in range(5000)],
+            "Labels": {f"com.example.label-{i:05}": f"value {i}" for i in range(5000)},
+        },
+    }
+
+
+def open_inspect(make_app, frames, doc):
+    engine = live_engine()
+    engine.inspected[WEB] = doc
+    app = make_app(engine, (1280, 800))
+    detail = opened(app, frames)
+    show_tab(detail, frames, "inspect")
+    view = detail.views["inspect"]
+    return engine, app, view
+
+
+def test_a_container_with_10000_entries_opens_with_only_the_rows_on_screen(make_app, frames):
+    _engine, _app, view = open_inspect(make_app, frames, big_document())
+    frames.until(lambda: view.loaded, what="the document")
+    frames.step(3)
+    rows = [w for w in view.ids.rv.layout_manager.children if type(w).__name__ == "InspectRow"]
+    assert len(rows) < 100
+
+
+def test_a_state_change_does_not_rebuild_the_same_document(make_app, frames):
+    from dataclasses import replace
+
+    from test_layouts import sample_rows
+
+    from genet_rx.model.containers import State
+    from genet_rx.state.containers import from_rows
+
+    engine, _app, view = open_inspect(make_app, frames, big_document())
+    frames.until(lambda: view.loaded, what="the document")
+    builds, asked = view.builds, view.opened
+    engine.push(from_rows([replace(r, state=State.PAUSED) if r.id == WEB else r
+                           for r in sample_rows()]))
+    frames.until(lambda: view.opened > asked, what="inspected again")
+    frames.step(3)
+    assert view.builds == builds
+
+
+ODD = {
+    "Id": WEB,
+    "Name": "/web",
+    "Mounts": 3,
+    "State": {"Status": "running", "Health": {"Status": "healthy", "Log": 5}},
+    "Config": {"Image": "nginx:1.27", "Env": ["MODE=prod"]},
+    "NetworkSettings": {"Networks": {"front": {"Aliases": [1]}}},
+}
+
+
+def test_an_odd_document_shows_what_it_can_instead_of_loading(make_app, frames):
+    _engine, _app, view = open_inspect(make_app, frames, ODD)
+    frames.until(lambda: view.loaded, what="the document shown")
+    assert inspect_data(view, "env:MODE")["value"] == "prod"
+
+
+def test_labels_and_commands_are_masked_until_tapped(make_app, frames, kivy_window):
+    doc = {
+        "Id": WEB,
+        "Name": "/web",
+        "State": {"Status": "running", "Running": True},
+        "Config": {
+            "Image": "traefik:3",
+            "Cmd": ["traefik", "--api.token=tok123", "--password", "hunter2"],
+            "Env": ["CACHE_URL=redis://:s3cret@cache:6379", "API_TOKEN=abc123"],
+            "Labels": {
+                "traefik.http.middlewares.auth.basicauth.users": "admin:$apr1$H6uskkkW$IgXL",
+                "com.docker.compose.project": "shop",
+                "backup.target": "postgres://u:pw9@db/x",
+            },
+        },
+    }
+    _engine, _app, view = open_inspect(make_app, frames, doc)
+    frames.until(lambda: view.loaded, what="the document")
+    view.expand_all(False)
+    view.toggle("config")
+    view.toggle("env")
+    view.toggle("labels")
+    row = frames.until(lambda: inspect_view_of(view, "config:Command"), what="command row")
+    assert row.value == "traefik --api.token=•••••••• --password ••••••••"
+    save_shot(kivy_window, frames, "inspect-masked")
+    tap(row.ids.show, frames)
+    assert inspect_view_of(view, "config:Command").value.endswith("hunter2")
+
+
+def test_the_overview_masks_the_command_until_tapped(make_app, frames, kivy_window):
+    from genet_rx.model.containers import Container, State
+
+    rows = [
+        Container(id=WEB, name="web", image="app:1", state=State.RUNNING,
+                  command="app --password=hunter2 --token tok123",
+                  labels={"auth.basicauth.users": "admin:$apr1$xyz", "tier": "front"}),
+    ]
+    app = make_app(live_engine(rows), (1280, 800))
+    frames.until(lambda: find_row(app, "web"), what="rows")
+    app.select(WEB)
+    frames.step(3)
+    detail = app.root.ids.detail
+    assert detail.field("command") == "app --password=•••••••• --token ••••••••"
+    assert "$apr1$" not in detail.field("labels")
+    assert check_touch_sizes(kivy_window) == []
+    save_shot(kivy_window, frames, "overview-masked")
+    tap(detail._rows["command"].ids.show, frames)
+    assert detail.field("command") == "app --password=hunter2 --token tok123"

@@ -96,3 +96,16 @@ def looks(rv: Any) -> list[dict[str, Any]]:
     from genet_kivy.log_rows import view_attrs
 
     return [view_attrs(r) for r in rv.data]
+
+
+def inspect_view_of(view: Any, key: str) -> Any:
+    """The on-screen row (InspectRow or SectionHeader) of an Inspect tab with ``key``."""
+    for child in view.ids.rv.layout_manager.children:
+        if getattr(child, "key", None) == key:
+            return child
+    return None
+
+
+def inspect_data(view: Any, key: str) -> dict[str, Any] | None:
+    """The RecycleView row of an Inspect tab with ``key`` (shown or not), None if absent."""
+    return next((r for r in view.ids.rv.data if r["key"] == key), None)

@@ -1,0 +1,196 @@
+"""One spec per kind of object, and the generic presentation every resource panel shares.
+
+Pure: no Kivy. A :class:`Spec` says everything a resource panel needs to show one kind
+(images, volumes, networks) the way lazydocker's side list panels are configured: how a row
+reads, the order rows keep (so lists never jump), what a search looks through, the detail's
+fields and sections, and the actions with the command each one sends. The panel widget and
+its controller know nothing of any kind; adding a command to a kind is one :class:`Verb`
+entry in its spec's ``verbs`` plus its :class:`Action` in ``actions``.
+
+Every spec reads the whole :class:`~genet_rx.state.engine_state.EngineState`, so
+cross-references (an image's containers, a network's members) come from the container table
+as :mod:`genet_rx.state.relations` derives them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from genet_rx.engine.commands import Command
+from genet_rx.model.containers import Container
+from genet_rx.state.containers import ContainerTable
+from genet_rx.state.engine_state import EngineState
+from genet_rx.state.resources import Row as Keyed
+from genet_rx.state.resources import Table
+
+from ..actions import Question
+from ..describe import Field, Rgba, state_color, state_word
+
+T = TypeVar("T", bound=Keyed)
+
+ROW = "ResourceRow"
+ROW_KEYS = ("key", "title", "subtitle", "aside", "badge", "badge_color")
+
+BADGE_DIM: Rgba = (0.62, 0.64, 0.68, 1)
+BADGE_WARN: Rgba = (0.95, 0.73, 0.25, 1)
+BADGE_OK: Rgba = (0.31, 0.78, 0.47, 1)
+BADGE_INFO: Rgba = (0.40, 0.65, 1.00, 1)
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """How one object reads in its list: title, subtitle, a right-hand figure, a badge."""
+
+    key: str
+    title: str
+    subtitle: str = ""
+    aside: str = ""
+    badge: str = ""
+    badge_color: Rgba = BADGE_DIM
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A button: ``id`` names what it does (a verb, a dialog hook, or a panel's own action).
+
+    A disabled action says why in ``reason`` (shown beside the buttons); it is never sent.
+    """
+
+    id: str
+    label: str
+    tone: str = "normal"
+    enabled: bool = True
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A related container in a detail section; tapping it goes to that container.
+
+    ``action``/``action_label``: a button beside it (a network's Disconnect).
+    """
+
+    key: str
+    title: str
+    detail: str = ""
+    color: Rgba = BADGE_DIM
+    action: str = ""
+    action_label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A titled part of the detail: related containers, or plain lines (an image's layers)."""
+
+    key: str
+    title: str
+    links: tuple[Link, ...] = ()
+    lines: tuple[str, ...] = ()
+    empty: str = "None."
+
+
+@dataclass(frozen=True, slots=True)
+class Verb(Generic[T]):
+    """What an action sends. ``make`` builds the command (``None``: a panel-wide action such
+    as a prune); ``ask`` the question to confirm first; ``force`` the command to offer when
+    the engine refuses in a way ``force_helps`` recognises (an image a stopped container
+    uses) and ``refused`` the question offering it, with the engine's words; ``done`` the
+    notice on success ("" for none)."""
+
+    working: str
+    make: Callable[[T | None], Command]
+    ask: Callable[[T | None], Question | None] = lambda _item: None
+    force: Callable[[T], Command] | None = None
+    refused: Callable[[T, str], Question] | None = None
+    force_helps: Callable[[str], bool] = lambda _message: False
+    done: Callable[[T | None, str], str] = lambda _item, _message: ""
+
+
+@dataclass(frozen=True, slots=True)
+class Spec(Generic[T]):
+    """How one kind is shown and acted on (see the module doc)."""
+
+    kind: str  # "images", "volumes", "networks": also the EngineState field of its table
+    title: str  # "Images"
+    noun: str  # "image"
+    inspect_kind: str  # engine.inspect's kind
+    key: Callable[[T], str]
+    name: Callable[[T], str]
+    line: Callable[[T, EngineState], Line]
+    sort_key: Callable[[T], tuple[Any, ...]]
+    haystack: Callable[[T], str]
+    fields: Callable[[T, EngineState, int], list[Field]]
+    sections: Callable[[T, EngineState, Any], list[Section]]
+    actions: Callable[[T, EngineState], list[Action]]
+    panel_actions: tuple[Action, ...] = ()
+    verbs: Mapping[str, Verb[T]] = field(default_factory=dict)
+    hooks: Mapping[str, str] = field(default_factory=dict)  # action id → dialogs function
+    #: An action that first asks which verb: action id → (title, ((verb id, choice text), …)).
+    choices: Mapping[str, tuple[str, tuple[tuple[str, str], ...]]] = field(default_factory=dict)
+    empty: str = "Nothing here yet."
+    chip: Callable[[T, EngineState], tuple[str, Rgba]] = lambda _i, _s: ("", BADGE_DIM)
+
+    def table(self, state: EngineState) -> Table[T]:
+        table: Table[T] = getattr(state, self.kind)
+        return table
+
+
+def matches(text: str, query: str) -> bool:
+    """Every whitespace-separated term of ``query`` occurs in ``text`` (case-insensitively)."""
+    lowered = text.lower()
+    return all(term in lowered for term in query.lower().split())
+
+
+def present(
+    spec: Spec[T], state: EngineState, query: str = "", selected: str | None = None,
+    height: float = 60,
+) -> list[Row]:
+    """The RecycleView data for one kind: filtered by ``query``, in the spec's stable order."""
+    table = spec.table(state)
+    items = [i for i in table.rows.values() if matches(spec.haystack(i), query)]
+    items.sort(key=spec.sort_key)
+    rows = []
+    for item in items:
+        line = spec.line(item, state)
+        rows.append({
+            "viewclass": ROW,
+            "height": height,
+            "key": line.key,
+            "title": line.title,
+            "subtitle": line.subtitle,
+            "aside": line.aside,
+            "badge": line.badge,
+            "badge_color": line.badge_color,
+            "selected": line.key == selected,
+        })
+    return rows
+
+
+def empty_text(spec: Spec[T], state: EngineState, query: str, live: bool) -> str:
+    """What an empty list says: nothing matches, nothing yet, or none at all."""
+    table = spec.table(state)
+    if query.strip() and table.rows:
+        return f"Nothing matches “{query.strip()}”."
+    if not live and not table.rows:
+        return f"No {spec.title.lower()} to show yet."
+    return spec.empty
+
+
+def count_text(table: Table[Any] | ContainerTable) -> str:
+    """A tab's count: the number of rows once the first list has come, else a dash."""
+    return str(len(table.rows)) if table.synced or table.rows else "\u2013"
+
+
+def container_link(c: Container, detail: str = "", action: str = "",
+                   action_label: str = "") -> Link:
+    """A container in a detail section: its name, state word (or ``detail``) and colour."""
+    return Link(c.id, c.name or c.short_id, detail or state_word(c), state_color(c), action,
+                action_label)
+
+
+def plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

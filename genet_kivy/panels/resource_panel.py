@@ -1,0 +1,296 @@
+"""The generic resource panel's controller: one per kind, configured by the kind's spec.
+
+It turns the feed's state into its list and detail (only while its kind is on screen), keeps
+the kind's search text and selection, and acts on taps:
+
+* an action with a :class:`~genet_kivy.kinds.base.Verb` asks first if it must, then sends the
+  verb's command; its button shows it working until the result comes back. A refusal shows
+  the engine's own words, and offers the verb's ``force`` command when it has one.
+* an action named in the spec's ``hooks`` opens that dialog of :mod:`genet_kivy.dialogs` (the
+  package may not exist yet: then a notice says so);
+* ``connect`` opens a picker of containers, ``disk`` the disk usage view;
+* a related container (a link) goes to that container; its button (Disconnect) acts on it.
+
+What only a call can tell (an image's history, an inspect document) is fetched once per
+selected object, when it is first shown.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from kivy.metrics import dp
+
+from genet_rx.engine.commands import Command, CommandResult, Outcome
+
+from .. import theme
+from ..kinds import networks
+from ..kinds.base import Spec, Verb, count_text, empty_text, present
+from .disk_view import DiskView
+from .picker import PickDialog
+
+INSPECT_LINES = 5000  # lines of an inspect document drawn (Copy takes all)
+
+
+class ResourcePanel:
+    """List and detail of one kind (see the module doc). ``app`` gives the engine, the feed's
+    state, notices and dialogs, calls, and navigation to a container."""
+
+    def __init__(self, app: Any, spec: Spec[Any], list_widget: Any, detail: Any) -> None:
+        self.app = app
+        self.spec = spec
+        self.list = list_widget
+        self.detail = detail
+        self.query = ""
+        self.selected: str | None = None
+        self.working: dict[str, str] = {}  # target → action id with a command on its way
+        self.loaded: dict[str, Any] = {}  # key → what its detail fetched (an image's history)
+        self.inspected: dict[str, Any] = {}  # key → inspect document (or the error)
+        list_widget.panel = self
+        detail.panel = self
+
+    @property
+    def kind(self) -> str:
+        return self.spec.kind
+
+    def count(self) -> str:
+        return count_text(self.spec.table(self.app.feed.state))
+
+    def current(self) -> Any:
+        if self.selected is None:
+            return None
+        return self.spec.table(self.app.feed.state).get(self.selected)
+
+    # -- presenting -----------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Re-present list and detail from the feed's state (one frame's work)."""
+        state, live = self.app.feed.state, self.app.live
+        rows = present(self.spec, state, self.query, self.selected, dp(theme.ROW))
+        for row in rows:
+            row["kind"] = self.kind
+        self.list.stale = not live and bool(self.spec.table(state).rows)
+        self.list.show(rows, empty_text(self.spec, state, self.query, live))
+        self.list.set_actions(self.spec.panel_actions, live)
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        item = self.current()
+        detail = self.detail
+        detail.has_item = item is not None
+        if item is None:
+            detail.title = ""
+            detail.chip_text = ""
+            noun = self.spec.noun
+            article = "an" if noun[0] in "aeiou" else "a"
+            detail.placeholder = (f"This {noun} no longer exists." if self.selected is not None
+                                  else f"Select {article} {noun} to see its details.")
+            detail.set_actions([], self.app.live, None, "")
+            detail.set_fields([])
+            detail.set_sections([])
+            return
+        state = self.app.feed.state
+        key = self.spec.key(item)
+        detail.title = self.spec.name(item)
+        detail.chip_text, detail.chip_color = self.spec.chip(item, state)
+        working = self.working.get(key)
+        verb = self.spec.verbs.get(working or "")
+        detail.set_actions(self.spec.actions(item, state), self.app.live, working,
+                           verb.working if verb else "")
+        detail.set_fields(self.spec.fields(item, state, time.time_ns()))
+        detail.set_sections(self.spec.sections(item, state, self.loaded.get(key)))
+
+    # -- taps -----------------------------------------------------------------------------
+
+    def select(self, key: str) -> None:
+        self.selected = key
+        self.app.root.show_detail = True
+        if self.spec.kind == "images" and key not in self.loaded:
+            self._load_history(key)
+        if self.detail.tab == "inspect":
+            self._inspect(key)
+        self.refresh()
+
+    def set_query(self, text: str) -> None:
+        self.query = text
+        self.refresh()
+
+    def tab_shown(self, name: str) -> None:
+        if name == "inspect" and self.selected is not None:
+            self._inspect(self.selected)
+
+    def press(self, action: str) -> None:
+        """A button of the list or the detail was tapped."""
+        item = self.current()
+        hook = self.spec.hooks.get(action)
+        if hook is not None:
+            self._open_hook(hook, item)
+            return
+        choice = self.spec.choices.get(action)
+        if choice is not None and self.app.live:
+            title, options = choice
+            self.app.notices.show(PickDialog(title=title, choices=options, on_pick=self.press))
+            return
+        if action == "disk":
+            self.app.notices.show(DiskView(self.app))
+            return
+        if not self.app.live:
+            return
+        if action == "connect" and item is not None:
+            self._pick_container(item)
+            return
+        verb = self.spec.verbs.get(action)
+        if verb is None:
+            return
+        panel_wide = action in {a.id for a in self.spec.panel_actions} or any(
+            action in {verb for verb, _ in options} for _, options in self.spec.choices.values())
+        target = None if panel_wide else item
+        if not panel_wide:
+            shown = {a.id: a for a in self.spec.actions(item, self.app.feed.state)} if item else {}
+            if action not in shown or not shown[action].enabled:
+                return  # a disabled action (a builtin network's Remove) is never sent
+        if target is not None and self.spec.key(target) in self.working:
+            return
+        question = verb.ask(target)
+        if question is None:
+            self._send(action, verb, target)
+        else:
+            self.app.notices.ask(question, lambda: self._send(action, verb, target))
+
+    def follow(self, container_id: str) -> None:
+        """A related container was tapped: go to it."""
+        self.app.show_container(container_id)
+
+    def link_action(self, action: str, container_id: str) -> None:
+        item = self.current()
+        if item is None or not self.app.live or action != "disconnect":
+            return
+        self._run(networks.disconnect(item, container_id), "disconnect", self.spec.key(item),
+                  lambda r: f"Disconnected from {item.name}." if r.ok else "")
+
+    def copy_inspect(self) -> None:
+        doc = self.inspected.get(self.selected or "")
+        if isinstance(doc, dict):
+            self.app.copy_text(json.dumps(doc, indent=2), what="the inspect document")
+
+    # -- commands -------------------------------------------------------------------------
+
+    def _send(self, action: str, verb: Verb[Any], item: Any) -> None:
+        command = verb.make(item)
+        key = self.spec.key(item) if item is not None else ""
+        self._run(command, action, key, lambda r: verb.done(item, r.message),
+                  verb if item is not None else None, item)
+
+    def _run(self, command: Command, action: str, key: str,
+             done: Callable[[CommandResult], str],
+             verb: Verb[Any] | None = None, item: Any = None) -> None:
+        self.working[key] = action
+        self.show_detail()
+
+        def result(r: CommandResult) -> None:
+            self.working.pop(key, None)
+            if r.ok and action == "remove" and key and self.selected == key:
+                self.selected = None  # it is gone: back to the list, nothing selected
+                self.app.back()
+            self._on_result(r, done, verb, item)
+            self.refresh()
+
+        self.app.commands.send(command, result)
+
+    def _on_result(self, r: CommandResult, done: Callable[[CommandResult], str],
+                   verb: Verb[Any] | None, item: Any) -> None:
+        if r.outcome is Outcome.FAILED:
+            force, refused = (verb.force, verb.refused) if verb is not None else (None, None)
+            helps = verb is not None and verb.force_helps(r.message)
+            if force is not None and refused is not None and helps:
+                key = self.spec.key(item)
+                self.app.notices.ask(refused(item, r.message),
+                                     lambda: self._run(force(item), "remove", key, done))
+                return
+            name = self.spec.name(item) if item is not None else self.spec.title.lower()
+            self.app.notify(f"Could not {_verb_word(r)} {name}: {r.message}", "error")
+            return
+        words = done(r) or (r.message if r.outcome is Outcome.ALREADY else "")
+        if words:
+            self.app.notify(words, "info")
+
+    def _pick_container(self, network: Any) -> None:
+        state = self.app.feed.state
+        choices = [(c.id, c.name or c.short_id) for c in networks.candidates(network, state)]
+
+        def chosen(cid: str) -> None:
+            self._run(networks.connect(network, cid), "connect", network.id,
+                      lambda r: f"Connected to {network.name}." if r.ok else "")
+
+        self.app.notices.show(PickDialog(
+            title=f"Connect a container to {network.name}",
+            choices=choices, on_pick=chosen,
+            empty="Every container is already attached."))
+
+    def _open_hook(self, name: str, item: Any) -> None:
+        try:
+            from genet_kivy import dialogs  # type: ignore[attr-defined]
+        except ImportError:
+            self.app.notify(f"{name.removeprefix('open_').replace('_', ' ').capitalize()}: "
+                            "not available yet.", "info")
+            return
+        opener = getattr(dialogs, name, None)
+        if opener is None:
+            self.app.notify("Not available yet.", "info")
+            return
+        if name == "open_pull":
+            opener(self.app, reference="")
+        elif name == "open_run":
+            opener(self.app, image=self.spec.name(item) if item is not None else "")
+        else:
+            opener(self.app)
+
+    # -- fetched once per object ----------------------------------------------------------
+
+    def _load_history(self, key: str) -> None:
+        history = getattr(self.app.engine, "image_history", None)
+        if history is None:
+            return
+
+        def got(value: Any) -> None:
+            self.loaded[key] = value
+            if self.selected == key:
+                self.show_detail()
+
+        self.app.calls.once(history(key), got, got)
+
+    def _inspect(self, key: str) -> None:
+        if key in self.inspected:
+            self._show_inspect(key)
+            return
+        self.detail.set_inspect([], "Loading…")
+
+        def got(value: Any) -> None:
+            self.inspected[key] = value
+            if self.selected == key:
+                self._show_inspect(key)
+
+        self.app.calls.once(self.app.engine.inspect(key, kind=self.spec.inspect_kind), got, got)
+
+    def _show_inspect(self, key: str) -> None:
+        doc = self.inspected[key]
+        if not isinstance(doc, dict):
+            self.detail.set_inspect([], f"Could not inspect it: {doc}")
+            return
+        lines = json.dumps(doc, indent=2).splitlines()
+        shown = lines[:INSPECT_LINES]
+        status = f"{len(lines)} lines" + (f", the first {INSPECT_LINES} shown"
+                                          if len(lines) > len(shown) else "")
+        self.detail.set_inspect(shown, status)
+
+
+def _verb_word(r: CommandResult) -> str:
+    """``remove``, ``prune``, ``connect`` … from the command's class name."""
+    name = type(r.command).__name__
+    for prefix in ("Remove", "Prune", "Create", "Connect", "Disconnect"):
+        if name.startswith(prefix):
+            return prefix.lower()
+    return "do that to"
