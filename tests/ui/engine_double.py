@@ -156,7 +156,7 @@ class EngineDouble:
     def close(self) -> None:
         self.closed = True
 
-    # -- dialogs: pulls and the engine's networks --------------------------------------------
+    # -- dialogs: pulls --------------------------------------------
 
     @property
     def pulls(self) -> Streams:
@@ -169,16 +169,6 @@ class EngineDouble:
     def pull(self, reference: str) -> Observable[Any]:
         return self.pulls.observable(reference)
 
-    @property
-    def network_tables(self) -> ReplaySubject[Any]:
-        """What ``networks`` replays: push a Table of Network rows."""
-        if not hasattr(self, "_network_tables"):
-            self._network_tables: ReplaySubject[Any] = ReplaySubject(1)
-        return self._network_tables
-
-    @property
-    def networks(self) -> Observable[Any]:
-        return self.network_tables
 
 
 class Streams:

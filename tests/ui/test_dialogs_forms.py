@@ -27,7 +27,7 @@ def networks_table() -> Table[Network]:
 
 def engine_with_networks():
     engine = live_engine()
-    engine.network_tables.on_next(networks_table())
+    engine.push_kind("networks", networks_table())
     return engine
 
 
