@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from genet_rx.engine.commands import Command, Kill, Pause, Remove, Restart, Start, Stop, Unpause
-from genet_rx.model.containers import Container, State
+from genet_rx.model.containers import ALIVE, Container, State
 
 
 class Control(StrEnum):
@@ -60,17 +60,16 @@ WORKING: dict[Control, str] = {
     Control.REMOVE: "Removing…",
 }
 
-_LIVE = frozenset({State.RUNNING, State.RESTARTING, State.PAUSED})
 
 ENABLED_IN: dict[Control, frozenset[State]] = {
     Control.START: frozenset({State.CREATED, State.EXITED}),
-    Control.STOP: _LIVE,
+    Control.STOP: ALIVE,
     Control.RESTART: frozenset(
         {State.CREATED, State.RUNNING, State.PAUSED, State.RESTARTING, State.EXITED}
     ),
     Control.PAUSE: frozenset({State.RUNNING}),
     Control.UNPAUSE: frozenset({State.PAUSED}),
-    Control.KILL: _LIVE,
+    Control.KILL: ALIVE,
     Control.REMOVE: frozenset(State) - {State.REMOVING},
 }
 
@@ -102,7 +101,7 @@ def command_for(control: Control, c: Container) -> Command:
         case Control.KILL:
             return Kill(c.id)
         case Control.REMOVE:
-            return Remove(c.id, force=c.state in _LIVE)
+            return Remove(c.id, force=c.state.alive)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +120,7 @@ def confirmation(control: Control, c: Container) -> Question | None:
             "Kill",
         )
     if control is Control.REMOVE:
-        still = "It is still running and will be killed first. " if c.state in _LIVE else ""
+        still = "It is still running and will be killed first. " if c.state.alive else ""
         return Question(
             f"Remove {c.name}?",
             f"{still}The container and its writable layer are deleted; this cannot be undone.",

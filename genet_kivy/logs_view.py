@@ -170,7 +170,7 @@ class LogsView(LiveView):
     # -- the stream ------------------------------------------------------------------------
 
     def stream_key(self, c: Container) -> Hashable | None:
-        running = c.state in (State.RUNNING, State.RESTARTING, State.PAUSED)
+        running = c.state.alive
         if running and not self._last_running and self._eof:
             self._run_epoch += 1  # started again after its output ended: follow it anew
         self._last_running = running

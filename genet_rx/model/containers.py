@@ -26,12 +26,21 @@ class State(StrEnum):
     EXITED = "exited"
     DEAD = "dead"
 
+    @property
+    def alive(self) -> bool:
+        """A process exists (running, paused, or between restarts): stop and kill apply."""
+        return self in ALIVE
+
     @classmethod
     def parse(cls, value: object) -> State:
         try:
             return cls(str(value).lower())
         except ValueError:
             return cls.DEAD if str(value).lower() == "dead" else cls.CREATED
+
+
+#: The states in which a container has (or is about to have again) a process.
+ALIVE = frozenset({State.RUNNING, State.PAUSED, State.RESTARTING})
 
 
 class Health(StrEnum):
@@ -191,7 +200,6 @@ def container_from_inspect(doc: Mapping[str, Any], host: str = "") -> Container:
     started = parse_time_ns(st.get("StartedAt"))
     finished = parse_time_ns(st.get("FinishedAt"))
     created_ns = parse_time_ns(doc.get("Created"))
-    running_like = state in (State.RUNNING, State.PAUSED, State.RESTARTING)
     policy = obj(doc, "HostConfig").get("RestartPolicy")
     policy_name = str(policy.get("Name") or "no") if isinstance(policy, dict) else ""
     return Container(
@@ -206,7 +214,7 @@ def container_from_inspect(doc: Mapping[str, Any], host: str = "") -> Container:
         exit_code=to_int(st.get("ExitCode")) if state in (State.EXITED, State.DEAD) else None,
         ports=_ports_from_inspect(net.get("Ports")),
         labels=labels(cfg.get("Labels")),
-        state_since_ns=started if running_like else (finished or created_ns),
+        state_since_ns=started if state.alive else (finished or created_ns),
         restart_policy=policy_name,
         uses=attachments_from_inspect(doc),
     )
