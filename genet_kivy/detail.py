@@ -18,6 +18,7 @@ from kivy.metrics import dp
 from kivy.properties import BooleanProperty, ColorProperty, OptionProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.stacklayout import StackLayout
+from kivy.uix.widget import Widget
 
 from genet_rx.model.containers import Container, State
 
@@ -65,6 +66,35 @@ class FieldRow(BoxLayout):
         App.get_running_app().copy_text(self.value)
 
 
+class FieldRows:
+    """The rows of a box of fields: rebuilt only when which fields are shown changes; else only
+    their values are set (the detail refreshes every second: widgets are not rebuilt)."""
+
+    def __init__(self) -> None:
+        self.keys: tuple[str, ...] = ()
+        self.rows: dict[str, FieldRow] = {}
+
+    def show(self, box: Widget, fields: list[Field]) -> None:
+        keys = tuple(f.key for f in fields)
+        if keys != self.keys:
+            box.clear_widgets()
+            self.rows = {}
+            for f in fields:
+                row = FieldRow(key=f.key, label=f.label, copyable=f.copyable)
+                self.rows[f.key] = row
+                box.add_widget(row)
+            self.keys = keys
+        for f in fields:
+            row = self.rows[f.key]
+            row.value = f.value
+            row.full = f.full
+
+    def shown(self, key: str) -> str:
+        """The text a field shows now ("" when it is not shown)."""
+        row = self.rows.get(key)
+        return row.shown if row is not None else ""
+
+
 # The buttons, in order; PAUSE stands for the one Pause/Unpause button.
 BUTTONS: tuple[Control, ...] = (
     Control.START,
@@ -106,8 +136,7 @@ class DetailPane(BoxLayout):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
-        self._keys: tuple[str, ...] = ()
-        self._rows: dict[str, FieldRow] = {}
+        self._fields = FieldRows()
         self._container: Container | None = None
 
     def on_kv_post(self, base_widget: object) -> None:
@@ -204,21 +233,7 @@ class DetailPane(BoxLayout):
 
     def field(self, key: str) -> str:
         """The text a field shows now ("" when it is not shown)."""
-        row = self._rows.get(key)
-        return row.shown if row is not None else ""
+        return self._fields.shown(key)
 
     def _set_fields(self, fields: list[Field]) -> None:
-        keys = tuple(f.key for f in fields)
-        box = self.ids.fields
-        if keys != self._keys:
-            box.clear_widgets()
-            self._rows = {}
-            for f in fields:
-                row = FieldRow(key=f.key, label=f.label, copyable=f.copyable)
-                self._rows[f.key] = row
-                box.add_widget(row)
-            self._keys = keys
-        for f in fields:
-            row = self._rows[f.key]
-            row.value = f.value
-            row.full = f.full
+        self._fields.show(self.ids.fields, fields)

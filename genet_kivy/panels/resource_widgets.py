@@ -24,7 +24,7 @@ from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
 from ..buttons import FlatButton
 from ..describe import Field
-from ..detail import FieldRow
+from ..detail import FieldRows
 from ..kinds.base import Action, Link, Section
 
 TABS = ("overview", "inspect")
@@ -142,8 +142,7 @@ class ResourceDetail(BoxLayout):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.buttons: dict[str, FlatButton] = {}
-        self._keys: tuple[str, ...] = ()
-        self._rows: dict[str, FieldRow] = {}
+        self._fields = FieldRows()
         self._sections: tuple[Section, ...] = ()
         self.links: list[LinkRow] = []
 
@@ -216,22 +215,10 @@ class ResourceDetail(BoxLayout):
 
     def field(self, key: str) -> str:
         """The text a field shows now ("" when it is not shown)."""
-        row = self._rows.get(key)
-        return row.value if row is not None else ""
+        return self._fields.shown(key)
 
     def set_fields(self, fields: list[Field]) -> None:
-        keys = tuple(f.key for f in fields)
-        box = self.ids.fields
-        if keys != self._keys:
-            box.clear_widgets()
-            self._rows = {}
-            for f in fields:
-                row = FieldRow(key=f.key, label=f.label, copyable=f.copyable)
-                self._rows[f.key] = row
-                box.add_widget(row)
-            self._keys = keys
-        for f in fields:
-            self._rows[f.key].value = f.value
+        self._fields.show(self.ids.fields, fields)
 
     def set_sections(self, sections: list[Section]) -> None:
         wanted = tuple(sections)

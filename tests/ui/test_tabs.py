@@ -583,5 +583,5 @@ def test_the_overview_masks_the_command_until_tapped(make_app, frames, kivy_wind
     assert "$apr1$" not in detail.field("labels")
     assert check_touch_sizes(kivy_window) == []
     save_shot(kivy_window, frames, "overview-masked")
-    tap(detail._rows["command"].ids.show, frames)
+    tap(detail._fields.rows["command"].ids.show, frames)
     assert detail.field("command") == "app --password=hunter2 --token tok123"
