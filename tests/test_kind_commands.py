@@ -53,7 +53,10 @@ def test_run_creates_and_starts_a_container_with_its_volume_and_network(
     try:
         wait_for(lambda: (r := engine.table.get(cid)) and r.state.value == "running",
                  what="the new container running")
-        assert [c.id for c in volume_users(engine.latest, f"{unique_name}-vol")] == [cid]
+        # Who mounts what comes with the inspect the create event asks for: it may land
+        # after the start event.
+        wait_for(lambda: [c.id for c in volume_users(engine.latest, f"{unique_name}-vol")]
+                 == [cid], what="the container among the volume's users")
         net_id = net.answer["Id"]
         wait_for(lambda: [c.id for c in network_members(engine.latest, net_id)] == [cid],
                  what="the container on its network")
