@@ -13,7 +13,8 @@ import re
 import sys
 from collections.abc import Sequence
 
-USAGE = "genet [--host URL] [--fullscreen] [--size WxH] [--log-lines N]  |  genet watch …"
+USAGE = ("genet [--host URL] [--fullscreen] [--size WxH] [--log-lines N]  |  genet watch …"
+         "  |  genet install-desktop [--remove]")
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -63,6 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from genet_rx.cli.watch import main as watch_main
 
         return watch_main(args[1:])
+    if args[:1] == ["install-desktop"]:
+        from .desktop import main as desktop_main
+
+        return desktop_main(args[1:])
     opts = parser().parse_args(args)
 
     from genet_rx import connect
