@@ -29,6 +29,7 @@ import immutables
 
 from genet_rx.model.containers import Container, Health, State
 from genet_rx.model.events import Event
+from genet_rx.model.replacer import replacer
 from genet_rx.state.changes import Inspected, Snapshot, Vanished
 from genet_rx.state.verdict import Verdict
 
@@ -72,6 +73,11 @@ class ContainerTable:
 
 EMPTY = ContainerTable()
 
+# dataclasses.replace, without its per-call introspection: the fold copies a row and the table
+# per event (see genet_rx/model/replacer.py).
+_row = replacer(Container)
+_table = replacer(ContainerTable)
+
 
 ContainerChange = Event | Snapshot[Container] | Inspected[Container] | Vanished
 
@@ -104,14 +110,15 @@ def needs_inspect(table: ContainerTable, event: Event) -> bool:
 def classify(table: ContainerTable, ev: Event) -> Verdict:
     if ev.type != "container" or not ev.actor_id:
         return Verdict.OTHER
-    if ev.verb not in _FOLDED:
+    verb = ev.verb
+    if verb not in _FOLDED:
         return Verdict.NOISE
     if ev.key in table.seen:
         return Verdict.DUPLICATE
     row = table.rows.get(ev.actor_id)
     if row is not None and row.event_ns is not None and ev.time_nano < row.event_ns:
         return Verdict.OUT_OF_ORDER
-    if ev.actor_id in table.tombstones and ev.verb != "destroy":
+    if ev.actor_id in table.tombstones and verb != "destroy":
         return Verdict.GONE
     return Verdict.FOLDED
 
@@ -128,7 +135,7 @@ def _fold_event(table: ContainerTable, ev: Event, verdict: Verdict) -> Container
     seen = table.seen.set(ev.key, ev.time_nano)
     last_ns = max(table.last_event_ns, ev.time_nano)
     if verdict is Verdict.OUT_OF_ORDER:
-        return dataclasses.replace(table, seen=seen, last_event_ns=last_ns)
+        return _table(table, seen=seen, last_event_ns=last_ns)
     verb = ev.verb
     cid = ev.actor_id
     row = table.rows.get(cid)
@@ -136,12 +143,12 @@ def _fold_event(table: ContainerTable, ev: Event, verdict: Verdict) -> Container
     if verb == "destroy" or verdict is Verdict.GONE:
         rows = table.rows.delete(cid) if row is not None else table.rows
         tombs = table.tombstones.set(cid, max(ev.time_nano, tomb or 0))
-        return dataclasses.replace(
+        return _table(
             table, rows=rows, tombstones=tombs, seen=seen, last_event_ns=last_ns
         )
     attrs = ev.attributes
     if row is None and verb == "kill":
-        return dataclasses.replace(table, seen=seen, last_event_ns=last_ns)
+        return _table(table, seen=seen, last_event_ns=last_ns)
     if row is None:
         labels = MappingProxyType(
             {k: v for k, v in attrs.items() if k not in _NOT_LABELS})
@@ -149,7 +156,7 @@ def _fold_event(table: ContainerTable, ev: Event, verdict: Verdict) -> Container
                         host=table.host, labels=labels)
     new = _event_row(row, ev, verb)
     rows = table.rows.set(cid, new)
-    return dataclasses.replace(table, rows=rows, seen=seen, last_event_ns=last_ns)
+    return _table(table, rows=rows, seen=seen, last_event_ns=last_ns)
 
 
 def attach_network(table: ContainerTable, ev: Event) -> ContainerTable:
@@ -159,8 +166,7 @@ def attach_network(table: ContainerTable, ev: Event) -> ContainerTable:
         return table
     joined = (*row.uses.networks, (ev.actor_id, ev.attributes.get("name", ""), ""))
     uses = dataclasses.replace(row.uses, networks=tuple(sorted(joined, key=_by_name)))
-    return dataclasses.replace(table, rows=table.rows.set(row.id, dataclasses.replace(
-        row, uses=uses)))
+    return _table(table, rows=table.rows.set(row.id, _row(row, uses=uses)))
 
 
 def detach_network(table: ContainerTable, ev: Event) -> ContainerTable:
@@ -170,8 +176,7 @@ def detach_network(table: ContainerTable, ev: Event) -> ContainerTable:
         return table
     left = tuple(net for net in row.uses.networks if net[0] != ev.actor_id)
     uses = dataclasses.replace(row.uses, networks=left)
-    return dataclasses.replace(table, rows=table.rows.set(row.id, dataclasses.replace(
-        row, uses=uses)))
+    return _table(table, rows=table.rows.set(row.id, _row(row, uses=uses)))
 
 
 def _by_name(net: tuple[str, str, str]) -> tuple[str, str]:
@@ -203,7 +208,7 @@ def _event_row(row: Container, ev: Event, verb: str) -> Container:
         elif verb == "die":
             code = attrs.get("exitCode")
             changes["exit_code"] = int(code) if code and code.lstrip("-").isdigit() else None
-    return dataclasses.replace(row, **changes)
+    return _row(row, **changes)
 
 
 def _will_restart(row: Container, exit_code: str | None) -> bool:
@@ -227,7 +232,7 @@ def _merge(old: Container | None, fresh: Container, trust_ns: int,
     decided = (settles_ns is not None and old.event_ns == settles_ns
                and fresh.state in _DECIDED_BY_DIE)
     if decided:
-        fresh = dataclasses.replace(
+        fresh = _row(
             fresh,
             exit_code=old.exit_code if fresh.exit_code is None else fresh.exit_code,
             health=old.health if old.health is not Health.NONE else fresh.health,
@@ -236,7 +241,7 @@ def _merge(old: Container | None, fresh: Container, trust_ns: int,
         )
     elif old.event_ns is not None and old.event_ns > trust_ns:
         # Newer event than the answer can be trusted for: keep what the event set.
-        fresh = dataclasses.replace(
+        fresh = _row(
             fresh,
             state=old.state,
             exit_code=old.exit_code,
@@ -245,8 +250,8 @@ def _merge(old: Container | None, fresh: Container, trust_ns: int,
             state_since_ns=old.state_since_ns,
         )
     if fresh.state_since_ns is None and fresh.state is old.state:
-        fresh = dataclasses.replace(fresh, state_since_ns=old.state_since_ns)
-    fresh = dataclasses.replace(
+        fresh = _row(fresh, state_since_ns=old.state_since_ns)
+    fresh = _row(
         fresh,
         event_ns=old.event_ns,
         restart_policy=fresh.restart_policy or old.restart_policy,
@@ -279,7 +284,7 @@ def apply_snapshot(table: ContainerTable, snap: Snapshot[Container]) -> Containe
     if new_rows == table.rows and table.synced and tombs is table.tombstones \
             and seen is table.seen:
         return table
-    return dataclasses.replace(table, rows=new_rows, tombstones=tombs, seen=seen, synced=True)
+    return _table(table, rows=new_rows, tombstones=tombs, seen=seen, synced=True)
 
 
 def _prune(m: immutables.Map[K, int], before_ns: int) -> immutables.Map[K, int]:
@@ -301,14 +306,14 @@ def apply_inspected(table: ContainerTable, ins: Inspected[Container]) -> Contain
     merged = _merge(old, fresh, ins.trust_ns, ins.settles_ns)
     if merged is old:
         return table
-    return dataclasses.replace(table, rows=table.rows.set(fresh.id, merged))
+    return _table(table, rows=table.rows.set(fresh.id, merged))
 
 
 def apply_vanished(table: ContainerTable, gone: Vanished) -> ContainerTable:
     row = table.rows.get(gone.id)
     if row is None or (row.event_ns is not None and row.event_ns > gone.trust_ns):
         return table
-    return dataclasses.replace(
+    return _table(
         table,
         rows=table.rows.delete(gone.id),
         tombstones=table.tombstones.set(gone.id, gone.trust_ns),
