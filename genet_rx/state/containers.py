@@ -108,41 +108,48 @@ def needs_inspect(table: ContainerTable, event: Event) -> bool:
 
 
 def classify(table: ContainerTable, ev: Event) -> Verdict:
-    if ev.type != "container" or not ev.actor_id:
-        return Verdict.OTHER
-    verb = ev.verb
+    return _classify(table, ev, ev.verb)[0]
+
+
+def _classify(table: ContainerTable, ev: Event,
+              verb: str) -> tuple[Verdict, Container | None]:
+    """The verdict, and the event's row when it was looked up (the fold needs it next)."""
+    cid = ev.actor_id
+    if ev.type != "container" or not cid:
+        return Verdict.OTHER, None
     if verb not in _FOLDED:
-        return Verdict.NOISE
+        return Verdict.NOISE, None
     if ev.key in table.seen:
-        return Verdict.DUPLICATE
-    row = table.rows.get(ev.actor_id)
+        return Verdict.DUPLICATE, None
+    row = table.rows.get(cid)
     if row is not None and row.event_ns is not None and ev.time_nano < row.event_ns:
-        return Verdict.OUT_OF_ORDER
-    if ev.actor_id in table.tombstones and verb != "destroy":
-        return Verdict.GONE
-    return Verdict.FOLDED
+        return Verdict.OUT_OF_ORDER, row
+    if cid in table.tombstones and verb != "destroy":
+        return Verdict.GONE, row
+    return Verdict.FOLDED, row
 
 
 def apply_event(table: ContainerTable, ev: Event) -> tuple[ContainerTable, Verdict]:
     """Fold one container event; also say what the fold made of it (classified once)."""
-    verdict = classify(table, ev)
-    return _fold_event(table, ev, verdict), verdict
+    verb = ev.verb
+    verdict, row = _classify(table, ev, verb)
+    if verdict is Verdict.OTHER or verdict is Verdict.NOISE or verdict is Verdict.DUPLICATE:
+        return table, verdict
+    return _fold_event(table, ev, verdict, verb, row), verdict
 
 
-def _fold_event(table: ContainerTable, ev: Event, verdict: Verdict) -> ContainerTable:
-    if verdict in (Verdict.OTHER, Verdict.NOISE, Verdict.DUPLICATE):
-        return table
-    seen = table.seen.set(ev.key, ev.time_nano)
-    last_ns = max(table.last_event_ns, ev.time_nano)
+def _fold_event(table: ContainerTable, ev: Event, verdict: Verdict, verb: str,
+                row: Container | None) -> ContainerTable:
+    when = ev.time_nano
+    cid = ev.actor_id
+    seen = table.seen.set(ev.key, when)
+    last_ns = when if when > table.last_event_ns else table.last_event_ns
     if verdict is Verdict.OUT_OF_ORDER:
         return _table(table, seen=seen, last_event_ns=last_ns)
-    verb = ev.verb
-    cid = ev.actor_id
-    row = table.rows.get(cid)
-    tomb = table.tombstones.get(cid)
     if verb == "destroy" or verdict is Verdict.GONE:
+        tomb = table.tombstones.get(cid)
         rows = table.rows.delete(cid) if row is not None else table.rows
-        tombs = table.tombstones.set(cid, max(ev.time_nano, tomb or 0))
+        tombs = table.tombstones.set(cid, max(when, tomb or 0))
         return _table(
             table, rows=rows, tombstones=tombs, seen=seen, last_event_ns=last_ns
         )
@@ -155,8 +162,7 @@ def _fold_event(table: ContainerTable, ev: Event, verdict: Verdict) -> Container
         row = Container(id=cid, name=attrs.get("name", ""), image=attrs.get("image", ""),
                         host=table.host, labels=labels)
     new = _event_row(row, ev, verb)
-    rows = table.rows.set(cid, new)
-    return _table(table, rows=rows, seen=seen, last_event_ns=last_ns)
+    return _table(table, rows=table.rows.set(cid, new), seen=seen, last_event_ns=last_ns)
 
 
 def attach_network(table: ContainerTable, ev: Event) -> ContainerTable:
