@@ -166,10 +166,11 @@ def run(runs: int, n: int, rate: int, seconds: float) -> list[Row]:
     ]
 
 
-def memory(n: int, rate: int, seconds: float) -> list[Row]:
+def memory(n: int, rate: int, seconds: float, trace: bool = False) -> list[Row]:
     """Item 8: the app's resident memory over ``seconds`` of churn (``rate`` pause/unpause a
     second over 1,000 containers' running tenth), growth counted after the first third
-    (warm-up), and the tracemalloc sites that grew meanwhile (tracemalloc slows the app)."""
+    (warm-up); with ``trace``, the tracemalloc sites that grew meanwhile (logged; tracemalloc
+    slows the app and inflates its RSS)."""
     global KIVY_HOME
     KIVY_HOME = tempfile.mkdtemp(prefix="genet-bench-kivy-")
     xvfb = Xvfb()
@@ -178,17 +179,18 @@ def memory(n: int, rate: int, seconds: float) -> list[Row]:
         listed = raw_json(full.url, "/containers/json")
         running = [c["Id"] for c in listed] if isinstance(listed, list) else []
         res = launch(xvfb.display, "genet", full.url, n, seconds, running, rate,
-                     {"GENET_BENCH_MEMORY": "1"})
+                     {"GENET_BENCH_MEMORY": "1", "GENET_BENCH_TRACEMALLOC": "1" if trace else ""})
     finally:
         full.close()
         xvfb.close()
         shutil.rmtree(KIVY_HOME, ignore_errors=True)
     warm, end = res["rss_warm_kib"] / 1024, res["rss_end_kib"] / 1024
     minutes = seconds * 2 / 3 / 60
-    top = res["grew"][0] if res["grew"] else None
+    grew = res.get("grew", [])
+    top = grew[0] if grew else None
     log("memory over time: RSS samples (s, KiB): " + ", ".join(
         f"{t:.0f}:{k}" for t, k in res["rss_samples"]))
-    for g in res["grew"]:
+    for g in grew:
         log(f"  grew {g['kib']:+.1f} KiB ({g['count']:+d} blocks) at {' < '.join(g['where'])}")
     note = (f"RSS {warm:.1f} → {end:.1f} MiB over the last {minutes:.1f} min of "
             f"{seconds / 60:.1f}; {res['events_sent'] / seconds:.0f} events/s sent")

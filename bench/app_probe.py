@@ -15,9 +15,11 @@ settings, GenetApp on ``genet_rx.connect``), plus hooks that only read clocks:
 
 Writes a JSON object to OUT and exits.
 
-``GENET_BENCH_MEMORY=1`` (item 8, memory over time): tracemalloc runs from the idle phase on;
-in the events phase VmRSS is sampled every 5 s, and the tracemalloc snapshots taken a third
-of the way in (the end of warm-up) and at the end are diffed: the allocation sites that grew.
+``GENET_BENCH_MEMORY=1`` (item 8, memory over time): in the events phase VmRSS is sampled
+every 5 s, a third of the way in (the end of warm-up) and at the end. With
+``GENET_BENCH_TRACEMALLOC=1`` too, tracemalloc runs from the idle phase on and its snapshots at
+those two moments are diffed: the allocation sites that grew (tracemalloc's own bookkeeping
+then inflates VmRSS, so the RSS row is measured without it).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ PROFILE = os.environ.get("GENET_BENCH_PROFILE")
 PROFILE_PHASE = os.environ.get("GENET_BENCH_PROFILE_PHASE", "events")
 PROFILER = cProfile.Profile()
 MEMORY = os.environ.get("GENET_BENCH_MEMORY") == "1"
+TRACE = MEMORY and os.environ.get("GENET_BENCH_TRACEMALLOC") == "1"
 
 
 def rss_kib() -> int:
@@ -123,7 +126,7 @@ def main() -> None:
 
         def _settled(self, _dt: float) -> None:
             result["rss_kib"] = rss_kib()
-            if MEMORY:
+            if TRACE:
                 tracemalloc.start(8)
             state["phase"] = "idle"
             if PROFILE and PROFILE_PHASE == "idle":
@@ -156,8 +159,9 @@ def main() -> None:
             result["rss_samples"].append((time.perf_counter() - state["wall"], rss_kib()))
 
         def _warmed_up(self, _dt: float) -> None:
-            state["warm"] = tracemalloc.take_snapshot()
             result["rss_warm_kib"] = rss_kib()
+            if TRACE:
+                state["warm"] = tracemalloc.take_snapshot()
 
         def _events_done(self, _dt: float) -> None:
             if PROFILE and PROFILE_PHASE == "events":
@@ -170,6 +174,7 @@ def main() -> None:
                 result["applied_before"]
             if MEMORY:
                 result["rss_end_kib"] = rss_kib()
+            if TRACE:
                 diff = tracemalloc.take_snapshot().compare_to(state["warm"], "traceback")
                 result["grew"] = [
                     {"kib": d.size_diff / 1024, "count": d.count_diff,
