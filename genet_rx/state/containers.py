@@ -48,6 +48,9 @@ _STATE_OF: Mapping[str, State] = {
 #: Verbs the fold looks at; every other action is noise for the table.
 _FOLDED = frozenset({*_STATE_OF, "destroy", "rename", "health_status", "kill"})
 
+#: The verbs' own strings, to share in dedupe keys (equal strings, one copy).
+_SHARED: Mapping[str, str] = {verb: verb for verb in _FOLDED}
+
 #: Event attributes that are not the container's labels.
 _NOT_LABELS = frozenset({"name", "image", "exitCode", "signal", "oldName", "execID"})
 
@@ -142,7 +145,11 @@ def _fold_event(table: ContainerTable, ev: Event, verdict: Verdict, verb: str,
                 row: Container | None) -> ContainerTable:
     when = ev.time_nano
     cid = ev.actor_id
-    seen = table.seen.set(ev.key, when)
+    # Keyed with strings the table holds anyway (the row's id, the verb's own string), not
+    # this event's copies: a key lives five minutes (pruned at snapshots) and at 100 events/s
+    # the keys were what grew most in the app (bench item 8 --trace-memory).
+    key = (when, row.id if row is not None else cid, _SHARED.get(ev.action, ev.action))
+    seen = table.seen.set(key, when)
     last_ns = when if when > table.last_event_ns else table.last_event_ns
     if verdict is Verdict.OUT_OF_ORDER:
         return _table(table, seen=seen, last_event_ns=last_ns)
