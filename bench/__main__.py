@@ -49,13 +49,14 @@ class Config:
     app_seconds: float = 4.0
     load_runs: int = 2
     load_window: float = 30.0
+    memory_seconds: float = 240.0  # item 8; --memory 1800 for the issue's 30 minutes
 
 
 QUICK = Config(latency_runs=1, latency_steps=30, latency_warmup=5, fold_sizes=(100, 10_000),
                fold_events=3_000, fold_runs=2, sync_runs_100=1, sync_runs_1000=1,
                sync_runs_10000=1, sync_big=300, sync_fake=2_000, log_lines=40_000, log_runs=1,
                stats_records=500, stats_runs=1, app_runs=1, app_containers=300, app_seconds=2,
-               load_runs=1, load_window=5.0)
+               load_runs=1, load_window=5.0, memory_seconds=60.0)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--window", type=float, help="item 7's idle window in seconds (default 30)")
     p.add_argument("--slow", action="store_true",
                    help="also docker-py's N+1-request list at 10,000 containers (~45 s a run)")
+    p.add_argument("--memory", type=float, metavar="SECONDS",
+                   help="item 8's churn run (default 240 s; 1800 for 30 minutes)")
+    p.add_argument("--trace-memory", action="store_true",
+                   help="item 8 under tracemalloc: log the allocation sites that grew")
     p.add_argument("--no-write", action="store_true", help="do not write bench/RESULTS.md")
     args = p.parse_args(argv)
     cfg = QUICK if args.quick else Config()
@@ -76,8 +81,10 @@ def main(argv: list[str] | None = None) -> int:
             setattr(cfg, f, args.runs)
     if args.window:
         cfg.load_window = args.window
+    if args.memory:
+        cfg.memory_seconds = args.memory
     cfg.slow = args.slow
-    only = {int(x) for x in args.only.split(",")} if args.only else set(range(1, 8))
+    only = {int(x) for x in args.only.split(",")} if args.only else set(range(1, 9))
     write = not (args.no_write or args.quick or args.only)
 
     started = time.monotonic()
@@ -143,8 +150,10 @@ def main(argv: list[str] | None = None) -> int:
 
         item(6, "the app", lambda: app.run(cfg.app_runs, cfg.app_containers,
                                            cfg.app_events_per_s, cfg.app_seconds))
+        item(8, "memory over time", lambda: app.memory(cfg.app_containers, cfg.app_events_per_s,
+                                                        cfg.memory_seconds, args.trace_memory))
 
-    order = {"1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6}
+    order = {"1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6, "8": 7}
     rows.sort(key=lambda r: order.get(r.item.split(" ", 1)[0], 9))  # stable: groups stay
     finish(rows)
     elapsed = time.monotonic() - started
@@ -189,7 +198,8 @@ Medians over runs, warm-up excluded; "vs Genet" > 1 means Genet is ahead of that
   fold {cfg.fold_runs} runs x {cfg.fold_events:,} events,
   sync {cfg.sync_runs_100}/{cfg.sync_runs_1000}/{cfg.sync_runs_10000} runs,
   logs {cfg.log_runs} runs, stats {cfg.stats_runs} runs x {cfg.stats_records:,} records,
-  app {cfg.app_runs} runs, engine load {cfg.load_runs}x{cfg.load_window:.0f} s
+  app {cfg.app_runs} runs, engine load {cfg.load_runs}x{cfg.load_window:.0f} s,
+  memory over time {cfg.memory_seconds / 60:.0f} min
 
 {table}
 """

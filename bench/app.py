@@ -39,10 +39,12 @@ class Xvfb:
 
 
 def launch(display: str, mode: str, url: str, expected: int, seconds: float,
-           event_ids: list[str] | None = None, rate: int = 100) -> dict[str, Any]:
+           event_ids: list[str] | None = None, rate: int = 100,
+           extra_env: dict[str, str] | None = None) -> dict[str, Any]:
     fd, out = tempfile.mkstemp(prefix="genet-bench-app-", suffix=".json")
     os.close(fd)
-    env = {**os.environ, "DISPLAY": display, "PYTHONPATH": str(ROOT), "KIVY_HOME": KIVY_HOME}
+    env = {**os.environ, "DISPLAY": display, "PYTHONPATH": str(ROOT), "KIVY_HOME": KIVY_HOME,
+           **(extra_env or {})}
     t0 = time.time()
     p = subprocess.Popen([PY, "-m", "bench.app_probe", mode, url, str(expected), str(seconds),
                           out], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
@@ -162,3 +164,38 @@ def run(runs: int, n: int, rate: int, seconds: float) -> list[Row]:
             group=f"CPU idle, {nn}", genet=True, runs=runs,
             note=f"at {rate} events/s: {med('genetN', 'events_cpu_pct'):.0f}% core"),
     ]
+
+
+def memory(n: int, rate: int, seconds: float, trace: bool = False) -> list[Row]:
+    """Item 8: the app's resident memory over ``seconds`` of churn (``rate`` pause/unpause a
+    second over 1,000 containers' running tenth), growth counted after the first third
+    (warm-up); with ``trace``, the tracemalloc sites that grew meanwhile (logged; tracemalloc
+    slows the app and inflates its RSS)."""
+    global KIVY_HOME
+    KIVY_HOME = tempfile.mkdtemp(prefix="genet-bench-kivy-")
+    xvfb = Xvfb()
+    full = FakeServer(n)
+    try:
+        listed = raw_json(full.url, "/containers/json")
+        running = [c["Id"] for c in listed] if isinstance(listed, list) else []
+        res = launch(xvfb.display, "genet", full.url, n, seconds, running, rate,
+                     {"GENET_BENCH_MEMORY": "1", "GENET_BENCH_TRACEMALLOC": "1" if trace else ""})
+    finally:
+        full.close()
+        xvfb.close()
+        shutil.rmtree(KIVY_HOME, ignore_errors=True)
+    warm, end = res["rss_warm_kib"] / 1024, res["rss_end_kib"] / 1024
+    minutes = seconds * 2 / 3 / 60
+    grew = res.get("grew", [])
+    top = grew[0] if grew else None
+    log("memory over time: RSS samples (s, KiB): " + ", ".join(
+        f"{t:.0f}:{k}" for t, k in res["rss_samples"]))
+    for g in grew:
+        log(f"  grew {g['kib']:+.1f} KiB ({g['count']:+d} blocks) at {' < '.join(g['where'])}")
+    note = (f"RSS {warm:.1f} → {end:.1f} MiB over the last {minutes:.1f} min of "
+            f"{seconds / 60:.1f}; {res['events_sent'] / seconds:.0f} events/s sent")
+    if top:
+        note += f"; most grown: {top['where'][0]} {top['kib']:+.0f} KiB"
+    return [Row("8 memory over time", "Genet", end - warm, "MiB",
+                group=f"RSS growth after warm-up, {n:,} ctrs, {rate} events/s", genet=True,
+                runs=1, note=note)]

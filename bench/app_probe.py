@@ -14,6 +14,12 @@ settings, GenetApp on ``genet_rx.connect``), plus hooks that only read clocks:
    frame intervals (Clock ticks, every frame) and CPU time meanwhile.
 
 Writes a JSON object to OUT and exits.
+
+``GENET_BENCH_MEMORY=1`` (item 8, memory over time): in the events phase VmRSS is sampled
+every 5 s, a third of the way in (the end of warm-up) and at the end. With
+``GENET_BENCH_TRACEMALLOC=1`` too, tracemalloc runs from the idle phase on and its snapshots at
+those two moments are diffed: the allocation sites that grew (tracemalloc's own bookkeeping
+then inflates VmRSS, so the RSS row is measured without it).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import os
 import sys
 import tempfile
 import time
+import tracemalloc
 from typing import Any
 
 os.environ["KIVY_NO_ARGS"] = "1"
@@ -37,6 +44,8 @@ if "KIVY_HOME" not in os.environ:  # bench/app.py passes one; by hand, a fresh t
 PROFILE = os.environ.get("GENET_BENCH_PROFILE")
 PROFILE_PHASE = os.environ.get("GENET_BENCH_PROFILE_PHASE", "events")
 PROFILER = cProfile.Profile()
+MEMORY = os.environ.get("GENET_BENCH_MEMORY") == "1"
+TRACE = MEMORY and os.environ.get("GENET_BENCH_TRACEMALLOC") == "1"
 
 
 def rss_kib() -> int:
@@ -91,7 +100,7 @@ def main() -> None:
         def on_start(self) -> None:
             super().on_start()
             Window.bind(on_flip=self._flipped)
-            Clock.schedule_interval(self._tick, 0)
+            Clock.schedule_interval(self._probe_tick, 0)
             if mode == "bare-busy":
                 Clock.schedule_interval(self.busy, 0.01)
 
@@ -109,7 +118,7 @@ def main() -> None:
                 state["phase"] = "settle"
                 Clock.schedule_once(self._settled, 1.0)
 
-        def _tick(self, _dt: float) -> None:
+        def _probe_tick(self, _dt: float) -> None:
             now = time.perf_counter()
             if state["phase"] in ("idle", "events") and state["last"]:
                 frames.append((now - state["last"]) * 1000)
@@ -117,6 +126,8 @@ def main() -> None:
 
         def _settled(self, _dt: float) -> None:
             result["rss_kib"] = rss_kib()
+            if TRACE:
+                tracemalloc.start(8)
             state["phase"] = "idle"
             if PROFILE and PROFILE_PHASE == "idle":
                 PROFILER.enable()
@@ -139,6 +150,18 @@ def main() -> None:
                 PROFILER.enable()
             print("EVENTS", flush=True)
             Clock.schedule_once(self._events_done, seconds)
+            if MEMORY:
+                result["rss_samples"] = [(0.0, rss_kib())]
+                Clock.schedule_interval(self._sample_rss, 5.0)
+                Clock.schedule_once(self._warmed_up, seconds / 3)
+
+        def _sample_rss(self, _dt: float) -> None:
+            result["rss_samples"].append((time.perf_counter() - state["wall"], rss_kib()))
+
+        def _warmed_up(self, _dt: float) -> None:
+            result["rss_warm_kib"] = rss_kib()
+            if TRACE:
+                state["warm"] = tracemalloc.take_snapshot()
 
         def _events_done(self, _dt: float) -> None:
             if PROFILE and PROFILE_PHASE == "events":
@@ -149,6 +172,15 @@ def main() -> None:
             result["events_frames_ms"] = list(frames)
             result["tables_applied"] = getattr(self, "tables_applied", 0) - \
                 result["applied_before"]
+            if MEMORY:
+                result["rss_end_kib"] = rss_kib()
+            if TRACE:
+                diff = tracemalloc.take_snapshot().compare_to(state["warm"], "traceback")
+                result["grew"] = [
+                    {"kib": d.size_diff / 1024, "count": d.count_diff,
+                     "where": [f"{'/'.join(f.filename.rsplit('/', 2)[-2:])}:{f.lineno}"
+                               for f in d.traceback][:8]}
+                    for d in diff[:12]]
             with open(out, "w") as f:
                 json.dump(result, f)
             self.stop()

@@ -5,7 +5,7 @@ The stream: real ``/containers/{id}/stats`` records recorded on Debian's 20.10 e
 line each, delivered one record per chunk as the engine sends them. In this process, CPU time
 (``time.process_time``) over the whole stream:
 
-- Genet: ``LineSplitter`` + ``json.loads`` + ``parse_stats`` → a ``Stats`` value with CPU %,
+- Genet: ``LineSplitter`` + ``decode_stats_line`` (msgspec, typed) → a ``Stats`` value with CPU %,
   memory used/%, network and block I/O worked out as ``docker stats`` does.
 - docker-py: ``stats(decode=True)``'s decoder, ``docker.utils.json_stream.json_stream`` →
   plain dicts (no numbers worked out).
@@ -21,7 +21,7 @@ import json
 import time
 from typing import Any
 
-from genet_rx.model.stats import parse_stats
+from genet_rx.model.stats import decode_stats_line
 from genet_rx.wire.ndjson import LineSplitter
 
 from .common import TESTS, Row, median
@@ -49,7 +49,7 @@ def genet(chunks: list[bytes]) -> int:
     n = 0
     for chunk in chunks:
         for line in splitter.feed(chunk):
-            parse_stats(json.loads(line))
+            decode_stats_line(line)
             n += 1
     return n
 
@@ -92,7 +92,7 @@ def run(records: int, runs: int) -> list[Row]:
     chunks = make(records)
     contenders = {
         "floor": ("json.loads per line (floor)", floor),
-        "genet": ("Genet split + parse_stats → Stats", genet),
+        "genet": ("Genet split + decode_stats_line → Stats", genet),
         "dockerpy": ("docker-py stats(decode=True) decoder → dicts", dockerpy),
         "dockerpy-numbers": ("docker-py dicts + CPU%/mem by hand", dockerpy_numbers),
     }

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from genet_rx.api.client import EngineClient
 from genet_rx.api.stats import stats
 from genet_rx.errors import NotFound
-from genet_rx.model.stats import Stats, StatsDecodeError, parse_stats
+from genet_rx.model.stats import Stats, StatsDecodeError, decode_stats_line, parse_stats
 
 DATA = Path(__file__).parent / "data"
 REAL_V1 = sorted(p.name for p in DATA.glob("stats_real_v1_*.json"))
@@ -244,6 +244,23 @@ JSON = st.recursive(
 def test_any_dict_decodes_without_raising(record: dict[str, Any]) -> None:
     s = parse_stats(record)
     assert math.isfinite(s.cpu_percent) and math.isfinite(s.mem_percent)
+
+
+@given(st.dictionaries(st.sampled_from(TOP), JSON))
+def test_a_line_decodes_as_parse_stats_says(record: dict[str, Any]) -> None:
+    assert decode_stats_line(json.dumps(record).encode()) == parse_stats(record)
+
+
+@pytest.mark.parametrize("name", [*REAL_V1, "stats_hand_v1.json", "stats_hand_v2.json"])
+def test_a_recorded_line_decodes_as_parse_stats_says(name: str) -> None:
+    line = (DATA / name).read_bytes()
+    assert decode_stats_line(line) == parse_stats(json.loads(line))
+
+
+@pytest.mark.parametrize("line", [b"[]", b"3", b'"x"', b"null"])
+def test_a_line_not_an_object_is_a_decode_error(line: bytes) -> None:
+    with pytest.raises(StatsDecodeError):
+        decode_stats_line(line)
 
 
 # -- against the private daemon ---------------------------------------------------------------

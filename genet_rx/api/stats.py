@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import logging
 
 import reactivex
 from reactivex import Observable
 
 from genet_rx.api.client import EngineClient, segment
-from genet_rx.model.stats import Stats, parse_stats
+from genet_rx.model.stats import Stats, decode_stats_line
 from genet_rx.wire.ndjson import LineSplitter
 from genet_rx.wire.streams import observe_stream
 
@@ -35,7 +34,7 @@ def stats(client: EngineClient, container_id: str) -> Observable[Stats]:
             out: list[Stats] = []
             for line in lines:
                 try:
-                    out.append(parse_stats(json.loads(line)))
+                    out.append(decode_stats_line(line))
                 except (ValueError, RecursionError) as exc:  # not JSON, too deep, not stats
                     log.warning("skipped a stats line (%d bytes): %s", len(line), exc)
             return out

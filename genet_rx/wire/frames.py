@@ -111,9 +111,8 @@ class LogDemuxer:
             return out
         view = memoryview(data)
         pos, end = 0, len(data)
-        fast = not self._timestamps
         while pos < end:
-            if fast and not self._owed and not self._header:
+            if not self._owed and not self._header:
                 pos = self._whole_frames(data, pos, end, out)
                 if pos == end:
                     break
@@ -151,20 +150,32 @@ class LogDemuxer:
         stream with no partial line pending. Emits their lines and returns where the first
         frame it did not take starts (``pos`` when it took none); the state machine takes
         every other frame. The engine sends one such frame per line: most of a log's bytes.
+        With ``timestamps=1`` each frame must start with a valid stamp (as
+        :meth:`_take_frame_stamp` reads it), which its lines carry.
         """
         cap, bufs, times, cut, append = self._cap, self._bufs, self._times, self._cut, out.append
+        stamped = self._timestamps
+        time_ns: int | None = None
         while pos + _HEADER_SIZE <= end:
             kind, pad, size = _HEADER.unpack_from(data, pos)
             stream = _STREAMS.get(kind)
-            stop: int = pos + _HEADER_SIZE + size
+            body = pos + _HEADER_SIZE
+            stop: int = body + size
             if (stream is None or pad != b"\0\0\0" or not size or size > cap or stop > end
                     or data[stop - 1] != 0x0A or bufs.get(stream)
                     or stream in times or stream in cut):
                 break
-            for line in data[pos + _HEADER_SIZE : stop - 1].split(b"\n"):
+            if stamped:
+                space = data.find(b" ", body, min(body + _STAMP_ROOM, stop))
+                m = RFC3339.fullmatch(data, body, space) if space >= 0 else None
+                time_ns = stamp_ns(m) if m else None
+                if time_ns is None:
+                    break  # no stamp (a daemon error): the state machine keeps the text
+                body = space + 1
+            for line in data[body : stop - 1].split(b"\n"):
                 if line.endswith(b"\r"):  # a TTY ends lines with \r\n
                     line = line[:-1]
-                append(LogLine(stream, line.decode("utf-8", "replace"), None))
+                append(LogLine(stream, line.decode("utf-8", "replace"), time_ns))
             pos = stop
         return pos
 
