@@ -150,3 +150,13 @@ def task_from_list(entry: Mapping[str, Any]) -> Task:
 def tasks_from_answer(answer: object) -> tuple[Task, ...]:
     rows = (task_from_list(e) for e in entries(answer))
     return tuple(r for r in rows if r.id)
+
+
+@dataclass(frozen=True, slots=True)
+class SwarmTasks:
+    """The tasks as last asked for (``/tasks``: the engine sends no task events), when
+    (``time_ns``, this machine's clock), or why they could not be had (``error``)."""
+
+    tasks: tuple[Task, ...] = ()
+    time_ns: int = 0
+    error: str = ""
