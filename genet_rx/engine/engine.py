@@ -33,7 +33,7 @@ from genet_rx.engine.answers import READERS
 from genet_rx.engine.bulk import execute_many
 from genet_rx.engine.commands import Command, CommandResult, run_command
 from genet_rx.engine.sync import Backoff, live_state
-from genet_rx.errors import GenetError
+from genet_rx.errors import GenetError, NotFound
 from genet_rx.model.connection import Connection, Link
 from genet_rx.model.disk import DiskUsage, disk_usage_from_answer
 from genet_rx.model.events import Event
@@ -43,7 +43,7 @@ from genet_rx.model.networks import Network
 from genet_rx.model.pull import PullProgress
 from genet_rx.model.service_logs import ServiceLogLine
 from genet_rx.model.stats import Stats
-from genet_rx.model.swarm import SwarmTasks, Task, tasks_from_answer
+from genet_rx.model.swarm import Node, Service, SwarmTasks, Task, tasks_from_answer
 from genet_rx.model.volumes import Volume
 from genet_rx.state.alerts import Alert, AlertRules, AlertState, step
 from genet_rx.state.containers import ContainerTable
@@ -118,6 +118,17 @@ class Engine:
         """The live network table (keyed by id); the latest is replayed."""
         return self._table_of(lambda s: s.networks)
 
+    @property
+    def services(self) -> Observable[Table[Service]]:
+        """The live swarm services (keyed by id; ``unavailable`` says why not, such as not a
+        swarm manager); the latest is replayed."""
+        return self._table_of(lambda s: s.services)
+
+    @property
+    def nodes(self) -> Observable[Table[Node]]:
+        """The live swarm nodes (keyed by id), as ``services``; the latest is replayed."""
+        return self._table_of(lambda s: s.nodes)
+
     def _table_of(self, part: Callable[[EngineState], T]) -> Observable[T]:
         return self._state.pipe(ops.map(part), ops.distinct_until_changed(comparer=operator.is_))
 
@@ -153,10 +164,10 @@ class Engine:
     def inspect(self, id: str, kind: str = "container") -> Observable[dict[str, Any]]:
         """The full inspect document of one object (one value, or a GenetError).
 
-        ``kind`` is ``container``, ``image``, ``volume`` or ``network``.
+        ``kind`` is ``container``, ``image``, ``volume``, ``network``, ``service`` or ``node``.
         """
         reader = READERS[kind]
-        return self._call(lambda: dict(reader.inspect(self.client, id).json()))
+        return self._call(lambda: _document(reader.inspect(self.client, id).json(), kind, id))
 
     def image_history(self, image_id: str) -> Observable[tuple[ImageLayer, ...]]:
         """An image's layers, newest first (one value)."""
@@ -286,6 +297,16 @@ class Engine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _document(answer: Any, kind: str, key: str) -> dict[str, Any]:
+    """An inspect answer as a document; a service's is a list of one (its counts come only
+    with the list)."""
+    if isinstance(answer, list):
+        if not answer:
+            raise NotFound(404, f"service {key} not found")
+        answer = answer[0]
+    return dict(answer)
 
 
 def _raised(acc: tuple[AlertState, Alert | None]) -> Alert | None:

@@ -70,6 +70,7 @@ class Task:
     error: str = ""  # the engine's reason: "No such image: …", "no suitable node (…)"
     container_id: str = ""
     since_ns: int | None = None
+    image: str = ""  # the image its spec names (without the pinned digest)
 
 
 def service_from_list(entry: Mapping[str, Any], host: str = "") -> Service:
@@ -144,6 +145,7 @@ def task_from_list(entry: Mapping[str, Any]) -> Task:
         error=text(status.get("Err")),
         container_id=text(obj(status, "ContainerStatus").get("ContainerID")),
         since_ns=parse_time_ns(status.get("Timestamp")),
+        image=text(obj(obj(entry, "Spec"), "ContainerSpec").get("Image")).split("@", 1)[0],
     )
 
 
