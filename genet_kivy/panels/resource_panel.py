@@ -139,7 +139,10 @@ class ResourcePanel:
             detail.chip_text = ""
             noun = self.spec.noun
             article = "an" if noun[0] in "aeiou" else "a"
-            detail.placeholder = (f"This {noun} no longer exists." if self.selected is not None
+            unavailable = self.spec.table(self.app.feed.state).unavailable
+            detail.placeholder = (self.spec.unavailable or unavailable if unavailable
+                                  else f"This {noun} no longer exists."
+                                  if self.selected is not None
                                   else f"Select {article} {noun} to see its details.")
             detail.set_actions([], self.app.live, None, "")
             detail.set_fields([])

@@ -65,6 +65,16 @@ def swarm_engine(swarm: PrivateDaemon) -> Iterator[Any]:
     engine.close()
 
 
+def scroll_to_sections(panel: Any, frames: Any) -> None:
+    """Scroll a detail's Overview down to its sections (the tasks), as a finger would."""
+    from kivy.uix.scrollview import ScrollView
+
+    scroller = next(w for w in panel.detail.ids.overview.children if isinstance(w, ScrollView))
+    frames.step(3)
+    scroller.scroll_to(panel.detail.ids.sections, padding=0, animate=False)
+    frames.step(3)
+
+
 def shown_replicas(app: Any) -> dict[str, str]:
     return {r["title"]: r["aside"] for r in app.root.panes("services")[0].ids.rv.data}
 
@@ -107,6 +117,7 @@ def test_services_equal_the_engines_and_a_service_shows_its_tasks_by_node(
         "web.1  running", "web.2  running", "web.3  running"]
     assert f"Tasks on {host} (3 running)" in [s.title for s in panel.detail._sections]
     assert check_touch_sizes(kivy_window) == []
+    scroll_to_sections(panel, frames)
     save_shot(kivy_window, frames, f"service-tasks-{w}x{h}")
 
 
@@ -138,6 +149,7 @@ def test_nodes_view_shows_the_manager_and_the_tasks_on_it(
     assert panel.detail.field("role") == "manager (leader)"
     assert panel.detail.buttons["activate"].disabled  # it is active already
     assert check_touch_sizes(kivy_window) == []
+    scroll_to_sections(panel, frames)
     save_shot(kivy_window, frames, "nodes-800x480")
 
 
@@ -211,4 +223,5 @@ def test_an_engine_that_is_no_manager_says_so_in_one_line(
     assert app.dialog is None
     assert app.root.notice is None
     assert app.root.nav.button("services").count == "\u2013"
+    assert app.panels["services"].detail.placeholder == NOT_MANAGER
     save_shot(kivy_window, frames, "services-not-manager-800x480")
