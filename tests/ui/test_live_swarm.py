@@ -11,16 +11,21 @@ import subprocess
 from collections.abc import Iterator
 from typing import Any
 
+import immutables
 import pytest
 from dockerd import IMAGE, PrivateDaemon, docker_cli
+from engine_double import EngineDouble
 from test_kinds import answer_yes, go, open_item, titles
 from test_layouts import check_touch_sizes
 from ui_harness import save_shot, tap
 
 from genet_kivy.kinds.services import NOT_MANAGER
+from genet_rx.engine.commands import CommandResult, Outcome, ScaleService
 from genet_rx.model.connection import Link
+from genet_rx.model.swarm import Service
+from genet_rx.state.resources import Table
 
-pytestmark = [pytest.mark.ui, pytest.mark.engine]
+pytestmark = pytest.mark.ui
 
 
 class Swarm:
@@ -87,6 +92,7 @@ def three_services(cli: Swarm) -> str:
     return web
 
 
+@pytest.mark.engine
 @pytest.mark.parametrize("size", [(1280, 800), (800, 480)])
 def test_services_equal_the_engines_and_a_service_shows_its_tasks_by_node(
         make_app, frames, kivy_window, swarm_engine, cli, size):
@@ -121,6 +127,7 @@ def test_services_equal_the_engines_and_a_service_shows_its_tasks_by_node(
     save_shot(kivy_window, frames, f"service-tasks-{w}x{h}")
 
 
+@pytest.mark.engine
 def test_a_service_whose_image_is_missing_says_so_in_plain_words(
         make_app, frames, swarm_engine, cli):
     cli.service("broken", "no-such/image:1")
@@ -135,6 +142,7 @@ def test_a_service_whose_image_is_missing_says_so_in_plain_words(
     assert "rejected" in link.title
 
 
+@pytest.mark.engine
 def test_nodes_view_shows_the_manager_and_the_tasks_on_it(
         make_app, frames, kivy_window, swarm_engine, cli):
     cli.service("web", "--replicas", "2", IMAGE, "sleep", "300")
@@ -153,6 +161,7 @@ def test_nodes_view_shows_the_manager_and_the_tasks_on_it(
     save_shot(kivy_window, frames, "nodes-800x480")
 
 
+@pytest.mark.engine
 def test_the_slow_refresh_runs_only_while_a_swarm_view_is_shown(
         make_app, frames, swarm_engine, cli):
     app = make_app(swarm_engine, (1280, 800))
@@ -168,6 +177,7 @@ def test_the_slow_refresh_runs_only_while_a_swarm_view_is_shown(
     assert not panel.polling
 
 
+@pytest.mark.engine
 def test_scale_with_the_stepper_then_remove(make_app, frames, kivy_window, swarm_engine, cli):
     sid = cli.service("api", "--replicas", "1", IMAGE, "sleep", "300")
     app = make_app(swarm_engine, (800, 480))
@@ -193,6 +203,7 @@ def test_scale_with_the_stepper_then_remove(make_app, frames, kivy_window, swarm
     assert sid not in cli("service", "ls", "-q")
 
 
+@pytest.mark.engine
 def test_a_services_logs_mark_each_line_with_its_task_and_node(
         make_app, frames, swarm_engine, cli):
     cli.service("talker", "--replicas", "2", IMAGE, "sh", "-c",
@@ -213,6 +224,7 @@ def test_a_services_logs_mark_each_line_with_its_task_and_node(
     assert not view.streaming
 
 
+@pytest.mark.engine
 def test_an_engine_that_is_no_manager_says_so_in_one_line(
         make_app, frames, kivy_window, real_engine):
     app = make_app(real_engine, (800, 480))
@@ -225,3 +237,27 @@ def test_an_engine_that_is_no_manager_says_so_in_one_line(
     assert app.root.nav.button("services").count == "\u2013"
     assert app.panels["services"].detail.placeholder == NOT_MANAGER
     save_shot(kivy_window, frames, "services-not-manager-800x480")
+
+
+def test_an_out_of_sequence_scale_shows_the_engines_words_and_a_retry(
+        make_app, frames, kivy_window):
+    engine = EngineDouble()
+    api = Service("s1", name="api", image="app:1", mode="replicated", replicas=1, running=1,
+                  desired=1)
+    engine.push_kind("services", Table(rows=immutables.Map({"s1": api}), synced=True))
+    refusal = "rpc error: code = Unknown desc = update out of sequence"
+    answers = iter([CommandResult(ScaleService("s1", 2), Outcome.FAILED, refusal)])
+    engine.answer = lambda c: next(answers, CommandResult(c, Outcome.DONE))
+    engine.link(Link.CONNECTED)
+    app = make_app(engine, (800, 480))
+    go(app, frames, "services")
+    panel = open_item(app, frames, "services", "api")
+    tap(panel.detail.buttons["scale"], frames)
+    dialog = frames.until(lambda: app.dialog, what="the stepper")
+    frames.step(3)
+    tap(dialog.ids.plus, frames)
+    tap(dialog.ids.yes, frames)
+    asked = answer_yes(app, frames, kivy_window, "Retry")
+    assert refusal in asked.text
+    frames.until(lambda: len(engine.commands) == 2, what="the scale sent again")
+    assert engine.commands == [ScaleService("s1", 2), ScaleService("s1", 2)]
