@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from kivy.properties import NumericProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.modalview import ModalView
 
 from genet_rx.engine.commands import ScaleService, UpdateServiceImage
@@ -50,14 +50,18 @@ class ImageDialog(ModalView):
 
     title = StringProperty("")
     image = StringProperty("")
+    ready = BooleanProperty(False)  # a reference other than the current one is typed
 
     def __init__(self, on_update: Callable[[str], None], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._on_update = on_update
 
+    def typed(self, text: str) -> None:
+        self.ready = bool(text.strip()) and text.strip() != self.image
+
     def update(self) -> None:
-        image = self.ids.image.text.strip()
-        if not image:
+        image = self.ids.reference.text.strip()
+        if not self.ready:
             return
         self.dismiss()
         self._on_update(image)

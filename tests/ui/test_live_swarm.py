@@ -261,3 +261,38 @@ def test_an_out_of_sequence_scale_shows_the_engines_words_and_a_retry(
     assert refusal in asked.text
     frames.until(lambda: len(engine.commands) == 2, what="the scale sent again")
     assert engine.commands == [ScaleService("s1", 2), ScaleService("s1", 2)]
+
+
+@pytest.mark.engine
+def test_update_the_image_shows_the_rolling_progress_then_rollback(
+        make_app, frames, kivy_window, swarm_engine, cli):
+    cli("tag", IMAGE, "genet-test/busybox:v2")
+    sid = cli.service("roll", "--replicas", "2", "--update-delay", "1s", IMAGE, "sleep", "300")
+    app = make_app(swarm_engine, (1280, 800))
+    frames.until(lambda: app.connection.state is Link.CONNECTED, timeout=30, what="connected")
+    go(app, frames, "services")
+    panel = open_item(app, frames, "services", "roll")
+    frames.until(lambda: shown_replicas(app).get("roll") == "2/2", timeout=60, what="2/2")
+    tap(panel.detail.buttons["update_image"], frames)
+    dialog = frames.until(lambda: app.dialog, what="the image form")
+    frames.step(3)
+    dialog.ids.reference.text = "genet-test/busybox:v2"
+    tap(dialog.ids.yes, frames)
+
+    def progress() -> tuple[str, ...]:
+        return next((s.lines for s in panel.detail._sections if s.key == "update"), ())
+
+    try:
+        frames.until(lambda: progress() and progress()[0] == (
+            "updated: 2 of 2 tasks run genet-test/busybox:v2"), timeout=120,
+            what="the rolling update done on both tasks")
+    except AssertionError:
+        notice = app.root.notice
+        raise AssertionError(f"progress {progress()} notice {notice and notice.text} dialog "
+                             f"{app.dialog} disabled {dialog.ids.yes.disabled}") from None
+    assert "genet-test/busybox:v2" in cli("service", "inspect", "--format",
+                                          "{{.Spec.TaskTemplate.ContainerSpec.Image}}", sid)
+    tap(panel.detail.buttons["rollback"], frames)
+    answer_yes(app, frames, kivy_window, "Rollback")
+    frames.until(lambda: panel.detail.field("image") == IMAGE + ":latest", timeout=120,
+                 what="the image rolled back")
