@@ -78,6 +78,7 @@ KV_FILES = (
     "resource_list.kv",
     "resource_detail.kv",
     "pick_dialog.kv",
+    "swarm_forms.kv",
     "disk_view.kv",
     "nav_bar.kv",
     "connection_banner.kv",
@@ -179,6 +180,8 @@ class GenetApp(App):
             self._refresh_trigger.cancel()
         if self.root is not None:
             self.root.ids.detail.leave()  # the live tab's stream, if one is open
+        for panel in self.panels.values():
+            panel.on_screen(False)  # the slow swarm refresh and a service's logs
         self.containers.stop()
         self.feed.stop()
         self.calls.dispose()
@@ -267,6 +270,8 @@ class GenetApp(App):
                 shell.ids.detail.leave()  # a live tab's stream goes with the pane
             shell.show_detail = False
             shell.kind = kind
+            for name, panel in self.panels.items():
+                panel.on_screen(name == kind)
         elif not shell.wide:
             shell.show_detail = False  # tapping the current kind again: back to its list
         self.refresh()

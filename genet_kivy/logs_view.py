@@ -37,6 +37,7 @@ from kivy.properties import (
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.modalview import ModalView
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
+from reactivex import Observable
 from reactivex import operators as ops
 from reactivex.abc import DisposableBase
 from reactivex.scheduler import NewThreadScheduler
@@ -182,12 +183,16 @@ class LogsView(LiveView):
         self._error = ""
         self._set_paused(False)
         self._redraw()
-        source = self.app.engine.logs(
-            c.id, follow=True, tail=self.model.capacity, timestamps=self.timestamps
-        )
-        return source.pipe(batched_on(self.app.scheduler, self.model.capacity)).subscribe(
+        return self.source(c).pipe(batched_on(self.app.scheduler, self.model.capacity)).subscribe(
             on_next=self._on_lines, on_error=self._on_error, on_completed=self._on_end
         )
+
+    def source(self, c: Container) -> Observable[LogLine]:
+        """The lines this tab follows (a swarm service's tab follows the service's)."""
+        logs: Observable[LogLine] = self.app.engine.logs(
+            c.id, follow=True, tail=self.model.capacity, timestamps=self.timestamps
+        )
+        return logs
 
     def reset(self, c: Container | None) -> None:
         if c is None:

@@ -8,6 +8,9 @@ Rules:
   such test, and stopped at the end of the session, on failure and on Ctrl-C too).
 - If the daemon cannot be had, engine tests skip with the reason, unless
   GENET_REQUIRE_ENGINE=1 (CI): then they fail, and any skip of an engine test is a failure.
+- A test that asks for `swarm` gets a second private daemon made a single-node swarm (started
+  on first use, left and stopped at the end of the session): one swarm per machine at a time
+  (the gossip port is fixed), so it waits a while for another session's swarm to go.
 - `docker` drives the daemon from outside the app (docker CLI, test setup only) and removes
   every container it made.
 
@@ -24,6 +27,7 @@ import signal
 import socket
 import subprocess
 import threading
+import time
 from collections.abc import Generator, Iterator
 from types import FrameType
 
@@ -38,6 +42,7 @@ from dockerd import (
     PrivateDaemon,
     TlsDaemon,
     build_busybox_image,
+    docker_cli,
 )
 from registry import LocalRegistry, RegistryUnavailable
 from sshd import PrivateSshd, SshdUnavailable
@@ -151,6 +156,53 @@ def tls_daemon(request: pytest.FixtureRequest,
         _unavailable(str(exc), "TLS daemon")
     yield TlsDaemon(second, f"tcp://127.0.0.1:{port}", certs,
                     client_folder(certs / "client-path", certs))
+
+
+#: A swarm's fixed gossip port: while another session's swarm holds it, none can be made.
+GOSSIP_PORT = 7946
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+@pytest.fixture(scope="session")
+def swarm(request: pytest.FixtureRequest) -> Iterator[PrivateDaemon]:
+    """A private daemon of its own made a single-node swarm with the busybox image."""
+    try:
+        node = PrivateDaemon()
+    except OSError as exc:
+        _unavailable(f"cannot make its temp dir: {exc}", "private swarm")
+    env = {**os.environ, "DOCKER_HOST": node.url}
+
+    def leave() -> None:
+        if node.running:
+            subprocess.run([docker_cli(), "swarm", "leave", "--force"], env=env,
+                           capture_output=True, timeout=120, check=False)
+        node.cleanup()
+
+    atexit.register(leave)
+    request.addfinalizer(leave)
+    _interrupt_on_sigterm()
+    deadline = time.monotonic() + 300
+    while not _port_free(GOSSIP_PORT) and time.monotonic() < deadline:
+        time.sleep(2)  # another session's swarm: they go at the end of their session
+    try:
+        node.start()
+        build_busybox_image(node.url)
+        subprocess.run([docker_cli(), "swarm", "init", "--advertise-addr", "127.0.0.1",
+                        "--listen-addr", "127.0.0.1:2377"], env=env, check=True,
+                       capture_output=True, timeout=120)
+    except (DaemonUnavailable, OSError, subprocess.SubprocessError) as exc:
+        leave()
+        detail = getattr(exc, "stderr", None) or ""
+        _unavailable(f"{type(exc).__name__}: {exc} {detail!s}", "private swarm")
+    yield node
 
 
 @pytest.fixture

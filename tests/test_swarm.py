@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from types import MappingProxyType
 
 import pytest
-from dockerd import IMAGE, DaemonUnavailable, PrivateDaemon, build_busybox_image, docker_cli
+from dockerd import IMAGE, PrivateDaemon, docker_cli
 from engine_helpers import Watch, wait_for
+from fake_engine import FakeEngine
+from reactivex.testing import TestScheduler
 
 from genet_rx import Engine, connect
 from genet_rx.engine.commands import (
@@ -26,7 +27,12 @@ from genet_rx.engine.commands import (
     UpdateServiceImage,
 )
 from genet_rx.model.events import Event
-from genet_rx.model.swarm import node_from_list, services_from_answer, tasks_from_answer
+from genet_rx.model.swarm import (
+    SwarmTasks,
+    node_from_list,
+    services_from_answer,
+    tasks_from_answer,
+)
 from genet_rx.state.changes import Snapshot
 from genet_rx.state.engine_state import also_inspect, apply, initial
 
@@ -77,27 +83,6 @@ def test_a_task_container_starting_asks_for_its_services_counts() -> None:
 def test_a_plain_container_asks_for_no_service() -> None:
     state = apply(initial("x"), Snapshot((), 0, "service"))
     assert also_inspect(state, Event("container", "start", "c1", 5)) is None
-
-
-@pytest.fixture(scope="module")
-def swarm() -> Iterator[PrivateDaemon]:
-    """A private daemon of its own made a single-node swarm (one swarm per machine at a time:
-    the gossip port is fixed), left and cleaned up after."""
-    daemon = PrivateDaemon()
-    try:
-        daemon.start()
-        build_busybox_image(daemon.url)
-        env = {**os.environ, "DOCKER_HOST": daemon.url}
-        subprocess.run([docker_cli(), "swarm", "init", "--advertise-addr", "127.0.0.1",
-                        "--listen-addr", "127.0.0.1:2377"], env=env, check=True,
-                       capture_output=True, timeout=120)
-    except (DaemonUnavailable, OSError, subprocess.SubprocessError) as exc:
-        daemon.cleanup()
-        pytest.skip(f"a private swarm could not be had: {exc}")  # CI fails any skip
-    yield daemon
-    subprocess.run([docker_cli(), "swarm", "leave", "--force"], capture_output=True,
-                   env={**os.environ, "DOCKER_HOST": daemon.url}, timeout=120, check=False)
-    daemon.cleanup()
 
 
 @pytest.mark.engine
@@ -237,4 +222,49 @@ def test_the_swarm_view_and_watch_equal_the_engines_lists(swarm: PrivateDaemon) 
         all_equal("all removed")
     finally:
         assert watch.stop() == 0
+        engine.close()
+
+
+def test_the_slow_refresh_asks_only_while_subscribed() -> None:
+    clock = TestScheduler()
+    with FakeEngine() as fake:
+        engine = connect(fake.url, reconcile_every=3600.0)
+        try:
+            def asked() -> int:
+                return sum(1 for r in fake.requests if r.route == "/tasks")
+
+            got: list[SwarmTasks] = []
+            shown = engine.swarm_tasks(every=5.0, scheduler=clock).subscribe(got.append)
+            clock.advance_by(11.0)  # at once, at 5 s and at 10 s
+            assert asked() == 3
+            shown.dispose()
+            clock.advance_by(60.0)
+            assert asked() == 3
+            assert "not a swarm manager" in got[-1].error
+        finally:
+            engine.close()
+
+
+@pytest.mark.engine
+def test_the_slow_refresh_brings_counts_no_event_announces(swarm: PrivateDaemon) -> None:
+    env = {**os.environ, "DOCKER_HOST": swarm.url}
+    sid = subprocess.run([docker_cli(), "service", "create", "--detach", "--name", "slow",
+                          "--replicas", "2", IMAGE, "sleep", "300"], env=env, check=True,
+                         capture_output=True, text=True, timeout=120).stdout.strip()
+    engine = connect(swarm.url, reconcile_every=3600.0)
+    try:
+        wait_for(lambda: sid in engine.latest.services.rows, what="the service listed")
+        got: list[SwarmTasks] = []
+        shown = engine.swarm_tasks(sid, every=0.5).subscribe(got.append)
+        try:
+            wait_for(lambda: got and len([t for t in got[-1].tasks if t.state == "running"]
+                                         ) == 2, timeout=60, what="two running tasks")
+            wait_for(lambda: engine.latest.services.rows[sid].running == 2, timeout=60,
+                     what="the counts brought by the refresh")
+        finally:
+            shown.dispose()
+        assert {t.service_id for t in got[-1].tasks} == {sid}
+    finally:
+        subprocess.run([docker_cli(), "service", "rm", sid], env=env, capture_output=True,
+                       timeout=120, check=False)
         engine.close()

@@ -1,10 +1,10 @@
 """The engine's live tables and connection, moved onto the Kivy main thread, one state a frame.
 
-Each table stream (containers, images, volumes, networks) is ``observe_on`` the Kivy
-scheduler; the newest table of each kind waits in ``pending`` and one Clock trigger (timeout
--1: after the frame's drain, before its draw) folds them all into :attr:`Feed.state` at once,
-so the widgets see at most one state a frame however fast events come. An engine without a
-kind's stream (an older double) simply never fills that table.
+Each table stream (containers, images, volumes, networks, services, nodes) is ``observe_on``
+the Kivy scheduler; the newest table of each kind waits in ``pending`` and one Clock trigger
+(timeout -1: after the frame's drain, before its draw) folds them all into :attr:`Feed.state`
+at once, so the widgets see at most one state a frame however fast events come. An engine
+without a kind's stream (an older double) simply never fills that table.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from genet_rx.model.connection import Connection, Link
 from genet_rx.state.engine_state import EngineState
 
 #: The table streams an engine offers, by EngineState field.
-TABLES = ("containers", "images", "volumes", "networks")
+TABLES = ("containers", "images", "volumes", "networks", "services", "nodes")
 
 
 class Feed:

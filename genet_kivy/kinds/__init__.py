@@ -7,10 +7,12 @@ from typing import Any
 from .base import Spec
 from .images import SPEC as IMAGES
 from .networks import SPEC as NETWORKS
+from .nodes import SPEC as NODES
+from .services import SPEC as SERVICES
 from .volumes import SPEC as VOLUMES
 
 #: The kinds with a generic resource panel, in the order of the navigation.
-SPECS: dict[str, Spec[Any]] = {s.kind: s for s in (IMAGES, VOLUMES, NETWORKS)}
+SPECS: dict[str, Spec[Any]] = {s.kind: s for s in (IMAGES, VOLUMES, NETWORKS, SERVICES, NODES)}
 
 #: Every kind the navigation offers, in order, with its title.
 KINDS: tuple[tuple[str, str], ...] = (
@@ -18,4 +20,6 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("images", "Images"),
     ("volumes", "Volumes"),
     ("networks", "Networks"),
+    ("services", "Services"),
+    ("nodes", "Nodes"),
 )

@@ -31,7 +31,7 @@ from ..describe import Field, Rgba, state_color, state_word
 T = TypeVar("T", bound=Keyed)
 
 ROW = "ResourceRow"
-ROW_KEYS = ("key", "title", "subtitle", "aside", "badge", "badge_color")
+ROW_KEYS = ("key", "title", "subtitle", "aside", "badge", "badge_color", "bar", "bar_color")
 
 BADGE_DIM: Rgba = (0.62, 0.64, 0.68, 1)
 BADGE_WARN: Rgba = (0.95, 0.73, 0.25, 1)
@@ -43,7 +43,9 @@ Row = dict[str, Any]
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    """How one object reads in its list: title, subtitle, a right-hand figure, a badge."""
+    """How one object reads in its list: title, subtitle, a right-hand figure, a badge, and
+    a bar under the figure filled ``bar`` of the way (a service's running of desired; < 0
+    for none)."""
 
     key: str
     title: str
@@ -51,6 +53,8 @@ class Line:
     aside: str = ""
     badge: str = ""
     badge_color: Rgba = BADGE_DIM
+    bar: float = -1.0
+    bar_color: Rgba = BADGE_DIM
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +137,13 @@ class Spec(Generic[T]):
     choices: Mapping[str, tuple[str, tuple[tuple[str, str], ...]]] = field(default_factory=dict)
     empty: str = "Nothing here yet."
     chip: Callable[[T, EngineState], tuple[str, Rgba]] = lambda _i, _s: ("", BADGE_DIM)
+    #: What the list says when the engine cannot list this kind (swarm kinds, not a manager).
+    unavailable: str = ""
+    #: Asks the engine again every few seconds while on screen (``engine.swarm_tasks``); the
+    #: latest answer reaches ``sections`` in place of what a detail fetched once.
+    polled: bool = False
+    #: The detail has a Logs tab (``engine.service_logs``).
+    logs: bool = False
 
     def table(self, state: EngineState) -> Table[T]:
         table: Table[T] = getattr(state, self.kind)
@@ -165,6 +176,8 @@ def present(
             "aside": line.aside,
             "badge": line.badge,
             "badge_color": line.badge_color,
+            "bar": line.bar,
+            "bar_color": line.bar_color,
             "selected": line.key == selected,
         })
     return rows
@@ -173,6 +186,8 @@ def present(
 def empty_text(spec: Spec[T], state: EngineState, query: str, live: bool) -> str:
     """What an empty list says: nothing matches, nothing yet, or none at all."""
     table = spec.table(state)
+    if table.unavailable and not table.rows:
+        return spec.unavailable or table.unavailable
     if query.strip() and table.rows:
         return f"Nothing matches “{query.strip()}”."
     if not live and not table.rows:
@@ -181,7 +196,10 @@ def empty_text(spec: Spec[T], state: EngineState, query: str, live: bool) -> str
 
 
 def count_text(table: Table[Any] | ContainerTable) -> str:
-    """A tab's count: the number of rows once the first list has come, else a dash."""
+    """A tab's count: the number of rows once the first list has come, else a dash (also for
+    a kind the engine cannot list, such as services on an engine that is no swarm manager)."""
+    if getattr(table, "unavailable", "") and not table.rows:
+        return "\u2013"
     return str(len(table.rows)) if table.synced or table.rows else "\u2013"
 
 
@@ -190,6 +208,22 @@ def container_link(c: Container, detail: str = "", action: str = "",
     """A container in a detail section: its name, state word (or ``detail``) and colour."""
     return Link(c.id, c.name or c.short_id, detail or state_word(c), state_color(c), action,
                 action_label)
+
+
+def out_of_sequence(message: str) -> bool:
+    """The engine refused an update made against an older version of the spec (someone else
+    changed the service meanwhile): asking again reads the current version."""
+    return "out of sequence" in message.lower()
+
+
+def retry_question(name: str, message: str) -> Question:
+    """An update refused as out of sequence: the engine's words, and a retry."""
+    return Question(
+        f"{name} changed meanwhile",
+        f"{message}\n\nIt was changed by someone else while this was sent. "
+        "Try again on its current version?",
+        "Retry",
+    )
 
 
 def plural(n: int, noun: str) -> str:

@@ -8,27 +8,43 @@ the kind's search text and selection, and acts on taps:
   the engine's own words, and offers the verb's ``force`` command when it has one.
 * an action named in the spec's ``hooks`` opens that dialog of :mod:`genet_kivy.dialogs` (the
   package may not exist yet: then a notice says so);
+* an action whose hook is a dotted path (``genet_kivy.panels.swarm_forms.open_scale``) opens
+  that form, which sends its command back through :meth:`ResourcePanel.send_command`;
 * ``connect`` opens a picker of containers, ``disk`` the disk usage view;
 * a related container (a link) goes to that container; its button (Disconnect) acts on it.
 
 What only a call can tell (an image's history, an inspect document) is fetched once per
-selected object, when it is first shown.
+selected object, when it is first shown. A ``polled`` kind (swarm services and nodes: the
+engine sends no task events) asks ``engine.swarm_tasks`` again every few seconds, only while
+the kind is on screen (:meth:`ResourcePanel.on_screen`); a kind with ``logs`` has a Logs tab
+whose stream is open only while that tab is shown.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import time
 from collections.abc import Callable
 from typing import Any
 
 from kivy.metrics import dp
+from reactivex.disposable import SerialDisposable
 
 from genet_rx.engine.commands import Command, CommandResult, Outcome
 
 from .. import theme
 from ..kinds import networks
-from ..kinds.base import Spec, Verb, count_text, empty_text, present
+from ..kinds.base import (
+    Spec,
+    Verb,
+    count_text,
+    empty_text,
+    out_of_sequence,
+    present,
+    retry_question,
+)
+from ..kinds.services import task_labels
 from .disk_view import DiskView
 from .picker import PickDialog
 
@@ -49,8 +65,18 @@ class ResourcePanel:
         self.working: dict[str, str] = {}  # target → action id with a command on its way
         self.loaded: dict[str, Any] = {}  # key → what its detail fetched (an image's history)
         self.inspected: dict[str, Any] = {}  # key → inspect document (or the error)
+        self.polled: Any = None  # the slow refresh's latest answer (polled kinds)
+        self.polls = 0  # answers of the slow refresh so far (tests, diagnostics)
+        self._polling = SerialDisposable()
+        self._forms: dict[str, Verb[Any]] = {}  # action → the verb a form sent
+        self.logs_view: Any = None
         list_widget.panel = self
         detail.panel = self
+        if spec.logs:
+            from .service_logs_view import ServiceLogsView
+
+            self.logs_view = ServiceLogsView()
+            detail.add_page("logs", "Logs", self.logs_view)
 
     @property
     def kind(self) -> str:
@@ -63,6 +89,31 @@ class ResourcePanel:
         if self.selected is None:
             return None
         return self.spec.table(self.app.feed.state).get(self.selected)
+
+    # -- on screen or not -----------------------------------------------------------------
+
+    def on_screen(self, shown: bool) -> None:
+        """The kind came on screen (or left it): a polled kind's slow refresh and the Logs
+        tab's stream run only while it is shown."""
+        if not shown:
+            self._polling.disposable = None  # disposes the refresh: no more asks
+            if self.logs_view is not None:
+                self.logs_view.leave()
+            return
+        poll = getattr(self.app.engine, "swarm_tasks", None)
+        if self.spec.polled and poll is not None and self._polling.disposable is None:
+            self._polling.disposable = self.app.on_main(poll()).subscribe(
+                on_next=self._on_polled)
+
+    @property
+    def polling(self) -> bool:
+        return self._polling.disposable is not None
+
+    def _on_polled(self, value: Any) -> None:
+        self.polled = value
+        self.polls += 1
+        if self.app.root is not None and self.app.root.kind == self.kind:
+            self.show_detail()
 
     # -- presenting -----------------------------------------------------------------------
 
@@ -82,11 +133,16 @@ class ResourcePanel:
         detail = self.detail
         detail.has_item = item is not None
         if item is None:
+            if self.logs_view is not None:
+                self.logs_view.leave()
             detail.title = ""
             detail.chip_text = ""
             noun = self.spec.noun
             article = "an" if noun[0] in "aeiou" else "a"
-            detail.placeholder = (f"This {noun} no longer exists." if self.selected is not None
+            unavailable = self.spec.table(self.app.feed.state).unavailable
+            detail.placeholder = (self.spec.unavailable or unavailable if unavailable
+                                  else f"This {noun} no longer exists."
+                                  if self.selected is not None
                                   else f"Select {article} {noun} to see its details.")
             detail.set_actions([], self.app.live, None, "")
             detail.set_fields([])
@@ -97,11 +153,21 @@ class ResourcePanel:
         detail.title = self.spec.name(item)
         detail.chip_text, detail.chip_color = self.spec.chip(item, state)
         working = self.working.get(key)
-        verb = self.spec.verbs.get(working or "")
+        verb = self.spec.verbs.get(working or "") or self._forms.get(working or "")
         detail.set_actions(self.spec.actions(item, state), self.app.live, working,
                            verb.working if verb else "")
         detail.set_fields(self.spec.fields(item, state, time.time_ns()))
-        detail.set_sections(self.spec.sections(item, state, self.loaded.get(key)))
+        extra = self.polled if self.spec.polled else self.loaded.get(key)
+        detail.set_sections(self.spec.sections(item, state, extra))
+        if self.logs_view is not None:
+            self._show_logs(item)
+
+    def _show_logs(self, item: Any) -> None:
+        if self.detail.tab != "logs":
+            self.logs_view.leave()
+            return
+        tasks = getattr(self.polled, "tasks", ())
+        self.logs_view.show_service(item, task_labels(item, tasks, self.app.feed.state))
 
     # -- taps -----------------------------------------------------------------------------
 
@@ -121,6 +187,8 @@ class ResourcePanel:
     def tab_shown(self, name: str) -> None:
         if name == "inspect" and self.selected is not None:
             self._inspect(self.selected)
+        if self.logs_view is not None:
+            self.show_detail()
 
     def press(self, action: str) -> None:
         """A button of the list or the detail was tapped."""
@@ -161,8 +229,9 @@ class ResourcePanel:
             self.app.notices.ask(question, lambda: self._send(action, verb, target))
 
     def follow(self, container_id: str) -> None:
-        """A related container was tapped: go to it."""
-        self.app.show_container(container_id)
+        """A related container was tapped: go to it (a task with no container here: nothing)."""
+        if container_id:
+            self.app.show_container(container_id)
 
     def link_action(self, action: str, container_id: str) -> None:
         item = self.current()
@@ -175,6 +244,18 @@ class ResourcePanel:
         doc = self.inspected.get(self.selected or "")
         if isinstance(doc, dict):
             self.app.copy_text(json.dumps(doc, indent=2), what="the inspect document")
+
+    def send_command(self, action: str, command: Command, item: Any, working: str,
+                     done: str) -> None:
+        """A form's command (a service's scale): sent like a verb's; an update refused as out
+        of sequence offers to send it again (the engine reads the current version then)."""
+        if not self.app.live or self.spec.key(item) in self.working:
+            return
+        verb: Verb[Any] = Verb(working, lambda _i: command, force=lambda _i: command,
+                               refused=lambda i, m: retry_question(self.spec.name(i), m),
+                               force_helps=out_of_sequence, done=lambda _i, _m: done)
+        self._forms[action] = verb
+        self._send(action, verb, item)
 
     # -- commands -------------------------------------------------------------------------
 
@@ -195,12 +276,12 @@ class ResourcePanel:
             if r.ok and action == "remove" and key and self.selected == key:
                 self.selected = None  # it is gone: back to the list, nothing selected
                 self.app.back()
-            self._on_result(r, done, verb, item)
+            self._on_result(r, action, done, verb, item)
             self.refresh()
 
         self.app.commands.send(command, result)
 
-    def _on_result(self, r: CommandResult, done: Callable[[CommandResult], str],
+    def _on_result(self, r: CommandResult, action: str, done: Callable[[CommandResult], str],
                    verb: Verb[Any] | None, item: Any) -> None:
         if r.outcome is Outcome.FAILED:
             force, refused = (verb.force, verb.refused) if verb is not None else (None, None)
@@ -208,7 +289,7 @@ class ResourcePanel:
             if force is not None and refused is not None and helps:
                 key = self.spec.key(item)
                 self.app.notices.ask(refused(item, r.message),
-                                     lambda: self._run(force(item), "remove", key, done))
+                                     lambda: self._run(force(item), action, key, done))
                 return
             name = self.spec.name(item) if item is not None else self.spec.title.lower()
             self.app.notify(f"Could not {_verb_word(r)} {name}: {r.message}", "error")
@@ -231,6 +312,10 @@ class ResourcePanel:
             empty="Every container is already attached."))
 
     def _open_hook(self, name: str, item: Any) -> None:
+        if "." in name:  # a form of the panels package: it sends through send_command
+            module, function = name.rsplit(".", 1)
+            getattr(importlib.import_module(module), function)(self, item)
+            return
         try:
             from genet_kivy import dialogs  # type: ignore[attr-defined]
         except ImportError:
@@ -290,7 +375,11 @@ class ResourcePanel:
 def _verb_word(r: CommandResult) -> str:
     """``remove``, ``prune``, ``connect`` … from the command's class name."""
     name = type(r.command).__name__
-    for prefix in ("Remove", "Prune", "Create", "Connect", "Disconnect"):
+    for prefix in ("Remove", "Prune", "Create", "Connect", "Disconnect", "Scale", "Update"):
         if name.startswith(prefix):
             return prefix.lower()
+    if name.startswith("Rollback"):
+        return "roll back"
+    if name == "SetNodeAvailability":
+        return "change the availability of"
     return "do that to"

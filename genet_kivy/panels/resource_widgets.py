@@ -13,8 +13,8 @@ from kivy.metrics import dp
 from kivy.properties import (
     BooleanProperty,
     ColorProperty,
+    NumericProperty,
     ObjectProperty,
-    OptionProperty,
     StringProperty,
 )
 from kivy.uix.behaviors import ButtonBehavior
@@ -22,7 +22,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
-from ..buttons import FlatButton
+from ..buttons import FlatButton, TabButton
 from ..describe import Field
 from ..detail import FieldRows
 from ..kinds.base import Action, Link, Section
@@ -45,6 +45,8 @@ class ResourceRow(RecycleDataViewBehavior, ButtonBehavior, BoxLayout):
     aside = StringProperty("")
     badge = StringProperty("")
     badge_color = ColorProperty((1, 1, 1, 1))
+    bar = NumericProperty(-1.0)  # < 0: no bar
+    bar_color = ColorProperty((1, 1, 1, 1))
     selected = BooleanProperty(False)
 
     def on_release(self) -> None:
@@ -136,7 +138,7 @@ class ResourceDetail(BoxLayout):
     has_item = BooleanProperty(False)
     narrow = BooleanProperty(False)
     reason = StringProperty("")
-    tab = OptionProperty("overview", options=TABS)
+    tab = StringProperty("overview")  # one of TABS, or a page added with add_page
     inspect_status = StringProperty("")
 
     def __init__(self, **kwargs: Any) -> None:
@@ -166,6 +168,15 @@ class ResourceDetail(BoxLayout):
             head.add_widget(back, index=len(head.children))
         elif not self.narrow and back.parent is not None:
             head.remove_widget(back)
+
+    def add_page(self, name: str, title: str, page: Any) -> None:
+        """A tab of one kind's own (a service's Logs), after Overview and Inspect."""
+        tab = TabButton(text=title, tab=name, size_hint_x=None, width=dp(88))
+        tab.bind(on_release=lambda *_: self.select_tab(name))
+        self.bind(tab=lambda _w, current: setattr(tab, "current", current == name))
+        bar = self.ids.tabbar
+        bar.add_widget(tab, index=1)  # before the filler
+        self._pages[name] = page
 
     def select_tab(self, name: str) -> None:
         self.tab = name
@@ -229,7 +240,8 @@ class ResourceDetail(BoxLayout):
         box.clear_widgets()
         self.links = []
         for s in sections:
-            box.add_widget(SectionTitle(text=s.title))
+            if s.title:
+                box.add_widget(SectionTitle(text=s.title))
             if not s.links and not s.lines:
                 box.add_widget(PlainLine(text=s.empty))
             for link in s.links:

@@ -32,7 +32,10 @@ def node_response(client: EngineClient, node_id: str) -> Response:
     return client.request("GET", f"/nodes/{segment(node_id)}")
 
 
-def tasks(client: EngineClient, service_id: str) -> Any:
+def tasks(client: EngineClient, service_id: str | None = None) -> Any:
+    """One service's tasks, or every task of the swarm (``service_id`` None)."""
+    if service_id is None:
+        return client.request("GET", "/tasks").json()
     return client.request("GET", "/tasks", {
         "filters": json.dumps({"service": [service_id]})}).json()
 

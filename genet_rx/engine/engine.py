@@ -16,22 +16,24 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar, cast
 
 import reactivex
-from reactivex import Observable
+from reactivex import Observable, abc
 from reactivex import operators as ops
 from reactivex.disposable import Disposable
-from reactivex.scheduler import EventLoopScheduler, ThreadPoolScheduler
+from reactivex.scheduler import EventLoopScheduler, NewThreadScheduler, ThreadPoolScheduler
 from reactivex.subject import Subject
 
-from genet_rx.api import images, logs, stats, system
+from genet_rx.api import images, logs, stats, swarm, system
 from genet_rx.api.auth import registry_auth_for
 from genet_rx.api.client import EngineClient, since_arg
 from genet_rx.api.events import events
 from genet_rx.api.exec import Env, ExecSession, open_exec
 from genet_rx.api.pull import pull
+from genet_rx.api.service_logs import service_logs
 from genet_rx.engine.answers import READERS
 from genet_rx.engine.bulk import execute_many
 from genet_rx.engine.commands import Command, CommandResult, run_command
 from genet_rx.engine.sync import Backoff, live_state
+from genet_rx.errors import GenetError, NotFound
 from genet_rx.model.connection import Connection, Link
 from genet_rx.model.disk import DiskUsage, disk_usage_from_answer
 from genet_rx.model.events import Event
@@ -39,7 +41,9 @@ from genet_rx.model.images import Image, ImageLayer, history_from_answer
 from genet_rx.model.logs import LogLine
 from genet_rx.model.networks import Network
 from genet_rx.model.pull import PullProgress
+from genet_rx.model.service_logs import ServiceLogLine
 from genet_rx.model.stats import Stats
+from genet_rx.model.swarm import Node, Service, SwarmTasks, Task, tasks_from_answer
 from genet_rx.model.volumes import Volume
 from genet_rx.state.alerts import Alert, AlertRules, AlertState, step
 from genet_rx.state.containers import ContainerTable
@@ -70,12 +74,13 @@ class Engine:
         self._latest = initial(self.host)
         self._counts: Counter[str] = Counter()
         self._closing: Subject[bool] = Subject()
+        self._asks: Subject[str] = Subject()  # kinds a view wants listed again (swarm_tasks)
         self._closed = threading.Event()
         closed = Connection(self.host, Link.DISCONNECTED, message="closed")
         changes = live_state(self.client, self._latest, lambda: self._latest,
                              pool=self._pool, fold=self._fold,
                              reconcile_every=reconcile_every, backoff=backoff,
-                             max_pending=max_pending_events)
+                             max_pending=max_pending_events, asks=self._asks)
         self._state = reactivex.concat(
             changes.pipe(ops.take_until(self._closing)),
             reactivex.defer(lambda _: reactivex.just(apply(self._latest, closed))),
@@ -113,6 +118,17 @@ class Engine:
         """The live network table (keyed by id); the latest is replayed."""
         return self._table_of(lambda s: s.networks)
 
+    @property
+    def services(self) -> Observable[Table[Service]]:
+        """The live swarm services (keyed by id; ``unavailable`` says why not, such as not a
+        swarm manager); the latest is replayed."""
+        return self._table_of(lambda s: s.services)
+
+    @property
+    def nodes(self) -> Observable[Table[Node]]:
+        """The live swarm nodes (keyed by id), as ``services``; the latest is replayed."""
+        return self._table_of(lambda s: s.nodes)
+
     def _table_of(self, part: Callable[[EngineState], T]) -> Observable[T]:
         return self._state.pipe(ops.map(part), ops.distinct_until_changed(comparer=operator.is_))
 
@@ -148,10 +164,10 @@ class Engine:
     def inspect(self, id: str, kind: str = "container") -> Observable[dict[str, Any]]:
         """The full inspect document of one object (one value, or a GenetError).
 
-        ``kind`` is ``container``, ``image``, ``volume`` or ``network``.
+        ``kind`` is ``container``, ``image``, ``volume``, ``network``, ``service`` or ``node``.
         """
         reader = READERS[kind]
-        return self._call(lambda: dict(reader.inspect(self.client, id).json()))
+        return self._call(lambda: _document(reader.inspect(self.client, id).json(), kind, id))
 
     def image_history(self, image_id: str) -> Observable[tuple[ImageLayer, ...]]:
         """An image's layers, newest first (one value)."""
@@ -180,6 +196,35 @@ class Engine:
         """A container's log lines (stream, text, time), followed live by default."""
         return logs.logs(self.client, container_id, follow=follow, tail=tail,
                          timestamps=timestamps)
+
+    def service_logs(self, service_id: str, follow: bool = True, tail: int | None = 10_000,
+                     timestamps: bool = False) -> Observable[ServiceLogLine]:
+        """Every task's log lines of a swarm service, each marked with its task and node,
+        followed live by default (``tail`` lines per task to start with)."""
+        return service_logs(self.client, service_id, follow=follow, tail=tail,
+                            timestamps=timestamps)
+
+    def tasks(self, service_id: str | None = None) -> Observable[tuple[Task, ...]]:
+        """A service's tasks (every task of the swarm: ``None``), one value."""
+        return self._call(lambda: tasks_from_answer(swarm.tasks(self.client, service_id)))
+
+    def swarm_tasks(self, service_id: str | None = None, every: float = 5.0,
+                    scheduler: abc.SchedulerBase | None = None) -> Observable[SwarmTasks]:
+        """The slow refresh a swarm view needs while it is on screen (the engine sends no task
+        events): at once and every ``every`` seconds, the services are listed again into the
+        state (their running/desired counts) and the tasks (of ``service_id``, else all) are
+        emitted; a failed ask emits its reason and the next one tries again. It runs only
+        while subscribed: disposing stops it."""
+        def ask(_tick: int) -> SwarmTasks:
+            self._asks.on_next("service")
+            try:
+                answer = swarm.tasks(self.client, service_id)
+            except (GenetError, OSError) as exc:
+                return SwarmTasks((), time.time_ns(), str(exc))
+            return SwarmTasks(tasks_from_answer(answer), time.time_ns())
+
+        ticks = reactivex.timer(0.0, every, scheduler=scheduler or NewThreadScheduler())
+        return ticks.pipe(ops.map(ask))
 
     def stats(self, container_id: str) -> Observable[Stats]:
         """A container's resource use, about one value a second, until it stops."""
@@ -252,6 +297,16 @@ class Engine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _document(answer: Any, kind: str, key: str) -> dict[str, Any]:
+    """An inspect answer as a document; a service's is a list of one (its counts come only
+    with the list)."""
+    if isinstance(answer, list):
+        if not answer:
+            raise NotFound(404, f"service {key} not found")
+        answer = answer[0]
+    return dict(answer)
 
 
 def _raised(acc: tuple[AlertState, Alert | None]) -> Alert | None:

@@ -93,14 +93,16 @@ def live_state(
     reconcile_every: float = 60.0,
     backoff: Backoff | None = None,
     max_pending: int = 100_000,
+    asks: Observable[str] | None = None,
 ) -> Observable[EngineState]:
     """One engine's state, kept live: socket → events → session → ``scan(apply)``.
 
     ``latest`` reads the newest state folded (the engine keeps it): a resume starts after its
     newest event, and an event's inspect is decided on it. ``pool`` runs blocking calls,
     ``fold`` is the one thread every change is folded on; at most ``max_pending`` events wait
-    for it (past that, the session resyncs). Cold: each subscription runs its own sessions;
-    disposing it closes every connection.
+    for it (past that, the session resyncs). Each kind ``asks`` names (``"service"``) is
+    listed again while a session is live (a view asking for fresher counts). Cold: each
+    subscription runs its own sessions; disposing it closes every connection.
     """
     backoff = backoff or Backoff()
     host = client.host
@@ -129,6 +131,9 @@ def live_state(
     def lists(*kinds: str) -> Observable[Change]:
         return reactivex.merge(*(blocking(partial(snapshot, client, kind))
                                  for kind in kinds or READERS))
+
+    def relist(kind: str) -> Observable[Change]:
+        return lists(kind)
 
     def connected_then_lists(opened: _Opened) -> Observable[Change]:
         # All lists are asked for at once; the containers' comes first, just after
@@ -195,10 +200,13 @@ def live_state(
     def follow(opened: _Opened) -> Observable[Change]:
         reconcile: Observable[Change] = reactivex.interval(reconcile_every).pipe(
             ops.flat_map(lambda _: lists()))
+        wanted: Observable[str] = asks if asks is not None else reactivex.never()
+        asked: Observable[Change] = wanted.pipe(ops.flat_map(relist))
         return reactivex.merge(
             concat_eager(connected_then_lists(opened), engine_events(opened)).pipe(
                 ops.flat_map(with_inspect)),
             reconcile,
+            asked,
         )
 
     def disconnected(exc: Exception, _: Observable[Change]) -> Observable[Change]:

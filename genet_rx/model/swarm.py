@@ -70,6 +70,7 @@ class Task:
     error: str = ""  # the engine's reason: "No such image: …", "no suitable node (…)"
     container_id: str = ""
     since_ns: int | None = None
+    image: str = ""  # the image its spec names (without the pinned digest)
 
 
 def service_from_list(entry: Mapping[str, Any], host: str = "") -> Service:
@@ -144,9 +145,20 @@ def task_from_list(entry: Mapping[str, Any]) -> Task:
         error=text(status.get("Err")),
         container_id=text(obj(status, "ContainerStatus").get("ContainerID")),
         since_ns=parse_time_ns(status.get("Timestamp")),
+        image=text(obj(obj(entry, "Spec"), "ContainerSpec").get("Image")).split("@", 1)[0],
     )
 
 
 def tasks_from_answer(answer: object) -> tuple[Task, ...]:
     rows = (task_from_list(e) for e in entries(answer))
     return tuple(r for r in rows if r.id)
+
+
+@dataclass(frozen=True, slots=True)
+class SwarmTasks:
+    """The tasks as last asked for (``/tasks``: the engine sends no task events), when
+    (``time_ns``, this machine's clock), or why they could not be had (``error``)."""
+
+    tasks: tuple[Task, ...] = ()
+    time_ns: int = 0
+    error: str = ""

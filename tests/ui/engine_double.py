@@ -30,7 +30,7 @@ from genet_rx.state.containers import ContainerTable
 from genet_rx.state.engine_state import EngineState
 from genet_rx.state.resources import Table
 
-KINDS = ("images", "volumes", "networks")
+KINDS = ("images", "volumes", "networks", "services", "nodes")
 
 
 class EngineDouble:
@@ -72,8 +72,17 @@ class EngineDouble:
     def networks(self) -> Observable[Table[Any]]:
         return self.kind_tables["networks"]
 
+    @property
+    def services(self) -> Observable[Table[Any]]:
+        return self.kind_tables["services"]
+
+    @property
+    def nodes(self) -> Observable[Table[Any]]:
+        return self.kind_tables["nodes"]
+
     def push_kind(self, kind: str, table: Table[Any]) -> None:
-        """Push an image, volume or network table (``kind`` is the EngineState field)."""
+        """Push an image, volume, network, service or node table (``kind`` is the
+        EngineState field)."""
         self._set(**{kind: table})
         self.kind_tables[kind].on_next(table)
 

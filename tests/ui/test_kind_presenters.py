@@ -60,8 +60,9 @@ def fields(spec, key):
 
 
 def test_navigation_lists_every_kind_in_order():
-    assert [k for k, _ in KINDS] == ["containers", "images", "volumes", "networks"]
-    assert list(SPECS) == ["images", "volumes", "networks"]
+    assert [k for k, _ in KINDS] == ["containers", "images", "volumes", "networks", "services",
+                                     "nodes"]
+    assert list(SPECS) == ["images", "volumes", "networks", "services", "nodes"]
 
 
 # -- images ------------------------------------------------------------------------------
