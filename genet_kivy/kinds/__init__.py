@@ -18,4 +18,5 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("images", "Images"),
     ("volumes", "Volumes"),
     ("networks", "Networks"),
+    ("activity", "Activity"),
 )
