@@ -8,6 +8,7 @@ import time
 
 import pytest
 from engine_double import EngineDouble
+from test_desktop_notify import Recorder, session_bus  # noqa: F401 - a fixture
 from test_layouts import check_touch_sizes, sample_rows
 from ui_harness import find_row, save_shot, tap
 
@@ -138,3 +139,29 @@ def test_the_history_tab_joins_what_genet_saw_and_what_the_engine_keeps(make_app
     assert view.ids.rv.data[-1]["gap"]  # no create known: earlier events may be missing
     assert check_touch_sizes(kivy_window) == []
     save_shot(kivy_window, frames, "history-tab-800x480")
+
+
+def test_an_alert_goes_to_the_desktop_notification_service_when_one_runs(
+        make_app, frames, tmp_path, session_bus, monkeypatch):
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", session_bus)
+    service = Recorder(session_bus)
+    try:
+        engine, app, _ = started(make_app, frames, (1280, 800), tmp_path)
+        engine.alert_stream.on_next(Alert("e5" * 32, "worker", AlertKind.OOM, T0))
+        frames.until(lambda: app.activity.desktop_shown == 1, what="the desktop took it")
+    finally:
+        service.close()
+    assert service.calls[0][3] == "worker was killed for lack of memory"
+    assert app.activity.banner is not None  # in the app too
+
+
+def test_with_no_notification_service_the_alert_is_in_the_app_only(
+        make_app, frames, tmp_path, session_bus, monkeypatch):
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", session_bus)  # a bus, nobody serving
+    engine, app, _ = started(make_app, frames, (1280, 800), tmp_path)
+    engine.alert_stream.on_next(Alert("e5" * 32, "worker", AlertKind.UNHEALTHY, T0))
+    banner = frames.until(lambda: app.activity.banner, what="the alert strip")
+    frames.step(10)
+    assert banner.text == "Alert: worker turned unhealthy"
+    assert app.activity.desktop_shown == 0
+    assert app.root.notice is None  # no error to tell
