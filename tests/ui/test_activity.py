@@ -7,8 +7,8 @@ import json
 import time
 
 import pytest
+import test_desktop_notify
 from engine_double import EngineDouble
-from test_desktop_notify import Recorder, session_bus  # noqa: F401 - a fixture
 from test_layouts import check_touch_sizes, sample_rows
 from ui_harness import find_row, save_shot, tap
 
@@ -19,6 +19,9 @@ from genet_rx.state.alerts import Alert, AlertKind
 from genet_rx.state.containers import from_rows
 
 pytestmark = pytest.mark.ui
+
+Recorder = test_desktop_notify.Recorder
+session_bus = test_desktop_notify.session_bus  # the fixture: a private session bus
 
 T0 = time.time_ns() - 600 * 10**9
 WEB = "a1" * 32
