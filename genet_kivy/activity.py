@@ -113,6 +113,14 @@ class ActivityLog:
         self._add(entry)
         return entry
 
+    def add_gap(self, engine: str, time_ns: int) -> Entry:
+        """The events stream broke: what happened until it is followed again may be missing
+        here (the History tab asks the engine again)."""
+        entry = Entry(engine, "gap", "", "", _with_time(
+            "The engine's events stopped arriving; some may be missing here", time_ns), time_ns)
+        self._add(entry)
+        return entry
+
     def _add(self, entry: Entry) -> None:
         self.entries.append(entry)
         self.added += 1

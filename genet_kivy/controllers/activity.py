@@ -12,6 +12,7 @@ service on a worker thread; with none running, the alert shows in the app only.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -73,8 +74,15 @@ class ActivityFeed:
         if self._stopped or not hasattr(self.app.engine, "events"):
             return
         self._events.disposable = self.app.on_main(self.app.engine.events()).subscribe(
-            on_next=self._on_event, on_error=lambda _e: self._again(self._follow_events),
-            on_completed=lambda: self._again(self._follow_events))
+            on_next=self._on_event, on_error=lambda _e: self._broke(),
+            on_completed=self._broke)
+
+    def _broke(self) -> None:
+        if self._stopped:
+            return
+        self.log.add_gap(self.host, time.time_ns())
+        self._trigger()
+        self._again(self._follow_events)
 
     def _follow_alerts(self) -> None:
         if self._stopped or not hasattr(self.app.engine, "alerts"):

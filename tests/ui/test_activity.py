@@ -168,3 +168,12 @@ def test_with_no_notification_service_the_alert_is_in_the_app_only(
     assert banner.text == "Alert: worker turned unhealthy"
     assert app.activity.desktop_shown == 0
     assert app.root.notice is None  # no error to tell
+
+
+def test_a_broken_events_stream_is_marked_and_followed_again(make_app, frames, tmp_path):
+    engine, app, _ = started(make_app, frames, (1280, 800), tmp_path)
+    engine.event_stream.on_error(ConnectionError("engine went away"))
+    app.show_kind("activity")
+    view = app.root.ids.activity_list
+    frames.until(lambda: view.shown == 1, what="the gap entry")
+    assert view.ids.rv.data[0]["text"].startswith("The engine's events stopped arriving")

@@ -75,3 +75,11 @@ def test_history_without_the_create_is_marked_as_maybe_missing_earlier_events() 
 def test_history_says_when_the_engines_record_could_not_be_read() -> None:
     rows = history_rows([ev("create", 0)], [], engine_read=False)
     assert rows[0] == {"text": UNREAD_GAP, "gap": True}
+
+
+def test_a_broken_stream_leaves_a_gap_entry_in_the_activity() -> None:
+    log = ActivityLog()
+    log.add_event(ev("start"), "local")
+    log.add_gap("local", T + 5)
+    assert log.rows()[0].kind == "gap"
+    assert log.rows()[0].text.startswith("The engine's events stopped arriving")
