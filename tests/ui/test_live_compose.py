@@ -88,3 +88,36 @@ def test_a_selection_of_five_one_already_stopped_one_removed_meanwhile(
     assert "No such container" in notice.text
     frames.until(lambda: all(find_row(app, n) and find_row(app, n).state_word.startswith(
         "exited") for n in names[:4]), timeout=30, what="the list following the events")
+
+
+def test_a_container_exiting_3_by_itself_raises_an_alert_in_the_app(
+        make_app, frames, real_engine, docker, unique_name, tmp_path):
+    from genet_rx.settings import SettingsStore
+
+    app = make_app(real_engine, (1280, 800), settings=SettingsStore(tmp_path / "s.json"))
+    frames.until(lambda: app.connection.state is Link.CONNECTED, timeout=30, what="connected")
+    docker.run_detached(IMAGE, "sh", "-c", "sleep 1; exit 3", name=unique_name)
+    banner = frames.until(lambda: app.activity.banner, timeout=30, what="the alert")
+    assert banner.text == f"Alert: {unique_name} died unexpectedly (exit 3)"
+    app.show_kind("activity")
+    view = app.root.ids.activity_list
+    frames.until(lambda: any(r["text"].startswith(f"{unique_name} stopped (exit 3)")
+                             for r in view.ids.rv.data), timeout=20, what="the die in Activity")
+
+
+def test_the_history_tab_reads_what_the_engine_keeps(make_app, frames, real_engine, docker,
+                                                     unique_name):
+    docker("create", "--name", unique_name, IMAGE, "sleep", "300")
+    docker("start", unique_name)
+    app = make_app(real_engine, (1280, 800))  # started after the events: only the engine knows
+    frames.until(lambda: app.connection.state is Link.CONNECTED, timeout=30, what="connected")
+    row = frames.until(lambda: find_row(app, unique_name), timeout=20, what="the row")
+    tap(row, frames)
+    detail = app.root.ids.detail
+    frames.until(lambda: detail.title == unique_name, what="the detail")
+    tap(detail.ids.tab_history, frames)
+    view = detail.views["history"]
+    frames.until(lambda: len(view.ids.rv.data) >= 2, timeout=20, what="the engine's record")
+    texts = [r["text"].split(" · ")[0] for r in view.ids.rv.data]
+    assert texts[:2] == [f"{unique_name} started", f"{unique_name} created"]
+    assert not any(r["gap"] for r in view.ids.rv.data)  # the create is kept: no gap
