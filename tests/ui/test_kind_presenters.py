@@ -60,7 +60,7 @@ def fields(spec, key):
 
 
 def test_navigation_lists_every_kind_in_order():
-    assert [k for k, _ in KINDS] == ["containers", "images", "volumes", "networks"]
+    assert [k for k, _ in KINDS] == ["containers", "images", "volumes", "networks", "activity"]
     assert list(SPECS) == ["images", "volumes", "networks"]
 
 
