@@ -30,7 +30,9 @@ from genet_rx.model.containers import Container
 from genet_rx.state.containers import ContainerTable
 
 from . import theme
+from .activity_view import ActivityView, AlertsPane
 from .buttons import FlatButton
+from .controllers.activity import ActivityFeed
 from .controllers.calls import Calls
 from .controllers.commands import Commands
 from .controllers.feed import Feed
@@ -50,7 +52,7 @@ from .sidebar import Sidebar
 
 #: Widget classes kv refers to by name (importing them registers them with Kivy's Factory).
 WIDGETS = (FlatButton, Sidebar, DetailPane, Shell, NavBar, ResourceList, ResourceDetail,
-           PickDialog, DiskView)
+           PickDialog, DiskView, ActivityView, AlertsPane)
 
 log = logging.getLogger("genet.app")
 
@@ -80,6 +82,7 @@ KV_FILES = (
     "pick_dialog.kv",
     "swarm_forms.kv",
     "disk_view.kv",
+    "activity_view.kv",
     "nav_bar.kv",
     "connection_banner.kv",
     "notice.kv",
@@ -133,7 +136,8 @@ class GenetApp(App):
 
     title = "Genet"
 
-    def __init__(self, engine: Any, log_lines: int | None = None, **kwargs: Any) -> None:
+    def __init__(self, engine: Any, log_lines: int | None = None, settings: Any = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.engine = engine
         self.log_lines = log_lines  # the Logs tab's ring size (None: its default, 10,000)
@@ -144,6 +148,7 @@ class GenetApp(App):
         self.commands = Commands(engine, self.calls)
         self.notices = Notices(lambda: self.root)
         self.containers = ContainerPanel(self)
+        self.activity = ActivityFeed(self, settings)  # events, alerts, the alert rules
         self.panels: dict[str, ResourcePanel] = {}
         self._refresh_trigger: Any = None
         self._ticker: Any = None
@@ -169,6 +174,7 @@ class GenetApp(App):
             self.panels[kind] = ResourcePanel(self, spec, lst, detail)
         self.containers.start()
         self.feed.start()
+        self.activity.start()
         self._ticker = Clock.schedule_interval(lambda _dt: self._tick(), 1.0)
         Window.bind(on_keyboard=self._on_keyboard)
         self._on_connection(self.feed.state.connection)
@@ -184,6 +190,7 @@ class GenetApp(App):
             panel.on_screen(False)  # the slow swarm refresh and a service's logs
         self.containers.stop()
         self.feed.stop()
+        self.activity.stop()
         self.calls.dispose()
         self.notices.stop()
         if self._ticker is not None:
@@ -254,6 +261,8 @@ class GenetApp(App):
         panel = self.panels.get(shell.kind)
         if panel is not None:
             panel.refresh()
+        if shell.kind == "activity":
+            self.activity.refresh()
 
     def _tick(self) -> None:
         """Once a second: times ("up 5 min") move on."""

@@ -1,6 +1,7 @@
 """The detail pane: one container's facts and its controls, and its live tabs.
 
-Tabs: Overview (facts and controls), Logs, Stats, Inspect. Only the tab on screen holds a
+Tabs: Overview (facts and controls), Logs, Stats, Inspect, History (the container's events),
+Terminal. Only the tab on screen holds a
 stream (see :mod:`genet_kivy.live_view`): switching tab, selecting another container, the
 container leaving, or the app stopping lets it go. On a short screen (``compact``) the
 controls show on the Overview tab only, so the live tabs keep room for their content.
@@ -23,6 +24,7 @@ from kivy.uix.widget import Widget
 from genet_rx.model.containers import Container, State
 
 from .actions import LABEL, WORKING, Control, enabled, pause_control
+from .activity_view import HistoryView
 from .buttons import FlatButton
 from .describe import Field, detail_fields, state_color, state_word
 from .inspect_view import InspectView
@@ -31,11 +33,11 @@ from .logs_view import LogsView
 from .stats_view import StatsView
 from .terminal_view import TerminalView
 
-TABS = ("overview", "logs", "stats", "inspect", "terminal")
-LIVE_TABS = ("logs", "stats", "inspect", "terminal")
+TABS = ("overview", "logs", "stats", "inspect", "history", "terminal")
+LIVE_TABS = ("logs", "stats", "inspect", "history", "terminal")
 COMPACT_BELOW = 560  # dp of detail height: below it, controls show on Overview only
 #: Widget classes kv names inside the detail pane (imported to register them).
-VIEWS = (LogsView, StatsView, InspectView, TerminalView)
+VIEWS = (LogsView, StatsView, InspectView, TerminalView, HistoryView)
 
 
 class FieldRow(BoxLayout):

@@ -3,9 +3,12 @@
 Pure: no Kivy. ``SidebarRows.present`` returns the list of dicts a RecycleView takes as ``data``
 (group headers and container rows, told apart by ``viewclass``).
 
-* Groups, in this order: Running, Paused, Restarting, Exited, Created, Dead. A container in
-  the short-lived ``removing`` state is shown under **Exited** with the word "removing": it no
-  longer runs and is about to disappear. Empty groups are left out.
+* Groups as the chosen :class:`~genet_kivy.grouping.Grouping` says (by state: Running, Paused,
+  Restarting, Exited, Created, Dead; a container in the short-lived ``removing`` state is shown
+  under **Exited** with the word "removing"; by compose project: one header per project with
+  its services, running/total, config files and working directory). Empty groups are left out.
+* In select mode every row shows a checkbox (``selecting``), ticked when its id is in
+  ``checked``.
 * Each header carries its count (of the rows the search lets through); a collapsed group keeps
   its header and count and hides its rows.
 * Search: every whitespace-separated term must occur (case-insensitively) in the name, the
@@ -20,37 +23,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from genet_rx.model.containers import Container, State
 from genet_rx.state.containers import ContainerTable
 
 from .describe import state_color, state_word
-
-
-class Group(StrEnum):
-    RUNNING = "running"
-    PAUSED = "paused"
-    RESTARTING = "restarting"
-    EXITED = "exited"
-    CREATED = "created"
-    DEAD = "dead"
-
-
-GROUP_ORDER: tuple[Group, ...] = tuple(Group)
-
-GROUP_OF: dict[State, Group] = {
-    State.RUNNING: Group.RUNNING,
-    State.PAUSED: Group.PAUSED,
-    State.RESTARTING: Group.RESTARTING,
-    State.EXITED: Group.EXITED,
-    State.REMOVING: Group.EXITED,
-    State.CREATED: Group.CREATED,
-    State.DEAD: Group.DEAD,
-}
-
-TITLE: dict[Group, str] = {g: g.value.capitalize() for g in Group}
+from .grouping import BY_STATE, GROUPINGS, Grouping, project_facts, project_of
+from .grouping import Group as Group  # the state groups, where tests and panels knew them
 
 HEADER = "GroupHeader"
 ROW = "ContainerRow"
@@ -88,18 +68,39 @@ def row_of(c: Container, height: float = 60) -> Row:
         "state_color": state_color(c),
         "selected": False,
         "usage": "",
+        "selecting": False,
+        "checked": False,
     }
 
 
-def header_of(group: Group, count: int, collapsed: bool, height: float = 48) -> Row:
+def header_of(group: str, count: int, collapsed: bool, height: float = 48,
+              grouping: Grouping = BY_STATE) -> Row:
     return {
-        "viewclass": HEADER,
+        "viewclass": grouping.header,
         "height": height,
-        "group": group.value,
-        "title": TITLE[group],
+        "group": group,
+        "title": grouping.title(group),
         "count": count,
         "collapsed": collapsed,
     }
+
+
+#: A project header's extra lines and its row of buttons, in dp beyond a plain header.
+PROJECT_EXTRA = 118
+
+
+def project_header_of(group: str, members: list[Container], count: int, collapsed: bool,
+                      height: float = 48, extra: float = PROJECT_EXTRA) -> Row:
+    """A compose project's header: services and running/total, config files, working
+    directory, and (for a real project) its Start/Stop/Restart/Remove buttons."""
+    row = header_of(group, count, collapsed, height, GROUPINGS["project"])
+    project = project_of(group)
+    facts = project_facts(members)
+    where = " · in ".join(x for x in (facts.config_files, facts.working_dir) if x)
+    row.update(project=project, facts=facts.line if project else "",
+               where=where if project else "",
+               height=height + extra if project else height)
+    return row
 
 
 @dataclass(slots=True)
@@ -120,18 +121,25 @@ class SidebarRows:
 
     row_height: float = 60
     header_height: float = 48
+    project_extra: float = PROJECT_EXTRA
     _cache: dict[str, _Cached] = field(default_factory=dict)
 
     def present(
         self,
         table: ContainerTable,
         query: str = "",
-        collapsed: frozenset[Group] = frozenset(),
+        collapsed: frozenset[str] = frozenset(),
         selected: str | None = None,
+        group_by: str = "state",
+        checked: frozenset[str] | None = None,
     ) -> list[Row]:
-        """The RecycleView data for this table, search text, collapsed groups and selection."""
+        """The RecycleView data for this table, search text, collapsed groups and selection.
+
+        ``checked`` is None outside select mode; in select mode, the ids ticked."""
+        grouping = GROUPINGS[group_by]
         terms = search_terms(query)
-        buckets: dict[Group, list[_Cached]] = {g: [] for g in GROUP_ORDER}
+        buckets: dict[str, list[_Cached]] = {}
+        everyone: dict[str, list[Container]] = {}
         cache = self._cache
         fresh: dict[str, _Cached] = {}
         for cid, c in table.rows.items():
@@ -139,27 +147,40 @@ class SidebarRows:
             if hit is None or hit.container is not c:
                 hit = _Cached(c, row_of(c, self.row_height), (c.name.lower(), c.id), haystack(c))
             fresh[cid] = hit
+            group = grouping.key(c)
+            everyone.setdefault(group, []).append(c)
             if all(t in hit.text for t in terms):
-                buckets[GROUP_OF[c.state]].append(hit)
+                buckets.setdefault(group, []).append(hit)
         self._cache = fresh  # forget removed containers
         out: list[Row] = []
-        for group in GROUP_ORDER:
+        for group in sorted(buckets, key=grouping.order):
             members = buckets[group]
-            if not members:
-                continue
             folded = group in collapsed
-            out.append(header_of(group, len(members), folded, self.header_height))
+            if grouping.header == "ProjectHeader":
+                out.append(project_header_of(group, everyone[group], len(members), folded,
+                                             self.header_height, self.project_extra))
+            else:
+                out.append(header_of(group, len(members), folded, self.header_height, grouping))
             if folded:
                 continue
             members.sort(key=lambda h: h.key)
             for h in members:
-                out.append({**h.row, "selected": True} if h.container.id == selected else h.row)
+                row = h.row
+                if h.container.id == selected:
+                    row = {**row, "selected": True}
+                if checked is not None:
+                    row = {**row, "selecting": True, "checked": h.container.id in checked}
+                out.append(row)
         return out
 
+    def ids_in_order(self, rows: list[Row]) -> list[str]:
+        """The container ids of presented rows, top to bottom (for shift-click ranges)."""
+        return [r["cid"] for r in rows if r["viewclass"] == ROW]
 
-def counts(rows: list[Row]) -> dict[Group, int]:
+
+def counts(rows: list[Row]) -> dict[str, int]:
     """Per-group counts read back from presented rows (headers carry them)."""
-    return {Group(r["group"]): r["count"] for r in rows if r["viewclass"] == HEADER}
+    return {r["group"]: r["count"] for r in rows if r["viewclass"] != ROW}
 
 
 def summary(table: ContainerTable) -> str:

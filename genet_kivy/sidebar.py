@@ -21,8 +21,12 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
 
-class GroupHeader(RecycleDataViewBehavior, ButtonBehavior, BoxLayout):
-    """``Running  3`` with a fold marker; tapping it collapses or expands the group."""
+def _panel() -> Any:
+    return App.get_running_app().containers
+
+
+class Header(RecycleDataViewBehavior, ButtonBehavior, BoxLayout):
+    """What every group header holds; tapping it collapses or expands the group."""
 
     group = StringProperty("")
     title = StringProperty("")
@@ -33,8 +37,25 @@ class GroupHeader(RecycleDataViewBehavior, ButtonBehavior, BoxLayout):
         App.get_running_app().toggle_group(self.group)
 
 
+class GroupHeader(Header):
+    """``Running  3`` with a fold marker."""
+
+
+class ProjectHeader(Header):
+    """A compose project: its services and running/total, where its compose files are, and
+    Start, Stop, Restart, Remove for all its containers (Genet acts on containers only)."""
+
+    project = StringProperty("")
+    facts = StringProperty("")
+    where = StringProperty("")
+
+    def act(self, control: str) -> None:
+        _panel().act_on_project(self.project, control)
+
+
 class ContainerRow(RecycleDataViewBehavior, ButtonBehavior, BoxLayout):
-    """One container: name, image (and compose project), state word beside its colour."""
+    """One container: name, image (and compose project), state word beside its colour; in
+    select mode, a checkbox (the whole row toggles it)."""
 
     cid = StringProperty("")
     name = StringProperty("")
@@ -43,9 +64,20 @@ class ContainerRow(RecycleDataViewBehavior, ButtonBehavior, BoxLayout):
     state_color = ColorProperty((1, 1, 1, 1))
     selected = BooleanProperty(False)
     usage = StringProperty("")  # CPU and memory while the row is on screen and running
+    selecting = BooleanProperty(False)
+    checked = BooleanProperty(False)
+    _modifiers: frozenset[str] = frozenset()
+
+    def on_touch_down(self, touch: Any) -> bool:
+        if self.collide_point(*touch.pos):
+            from kivy.core.window import Window
+
+            self._modifiers = frozenset(getattr(Window, "modifiers", ()) or ())
+        return bool(super().on_touch_down(touch))
 
     def on_release(self) -> None:
-        App.get_running_app().select(self.cid)
+        modifiers, self._modifiers = self._modifiers, frozenset()
+        _panel().tap_row(self.cid, modifiers)
 
 
 class Sidebar(BoxLayout):
@@ -53,7 +85,25 @@ class Sidebar(BoxLayout):
 
     stale = BooleanProperty(False)
     empty_text = StringProperty("")
+    grouping_label = StringProperty("By state")
+    selecting = BooleanProperty(False)  # select mode: checkboxes and the bar of actions
+    ticked = NumericProperty(0)
     rv = ObjectProperty(None)
+
+    def on_kv_post(self, base_widget: Any) -> None:
+        self._bar = self.ids.selection_bar.__self__  # a strong reference: it leaves the tree
+        self.on_selecting()
+
+    def on_selecting(self, *_: Any) -> None:
+        """Select mode's bar is in the tree only in select mode (an invisible bar would still
+        take touches meant for the rows above it)."""
+        bar = getattr(self, "_bar", None)
+        if bar is None:
+            return
+        if self.selecting and bar.parent is None:
+            self.add_widget(bar)
+        elif not self.selecting and bar.parent is not None:
+            self.remove_widget(bar)
 
     def show(self, data: list[dict[str, Any]], empty_text: str) -> None:
         self.ids.rv.data = data

@@ -22,4 +22,5 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("networks", "Networks"),
     ("services", "Services"),
     ("nodes", "Nodes"),
+    ("activity", "Activity"),
 )

@@ -1,9 +1,12 @@
 """The container panel's controller: the grouped sidebar and the detail pane with its tabs.
 
-It presents the feed's container table (grouped, searched, collapsed groups, selection),
+It presents the feed's container table (grouped as the person chose — by state or by compose
+project, see :mod:`genet_kivy.grouping` — searched, collapsed groups, selection, select mode),
 inspects a selected container once for the times a list answer lacks, keeps CPU and memory
 streams open for the running rows on screen (at most eight, see :mod:`genet_kivy.row_stats`),
-and sends the detail's controls' commands (Kill and Remove ask first).
+and sends the detail's controls' commands (Kill and Remove ask first). A project header's
+buttons and select mode's bar act on many containers at once through
+:class:`~genet_kivy.controllers.bulk.Bulk` (one question, one summary).
 """
 
 from __future__ import annotations
@@ -15,25 +18,34 @@ from typing import Any
 from kivy.clock import Clock
 from kivy.metrics import dp
 
+from genet_rx.engine.bulk import project_containers
 from genet_rx.engine.commands import Command, CommandResult, Outcome, Remove
 from genet_rx.model.containers import Container, State, container_from_inspect
 from genet_rx.state.containers import ContainerTable
 
 from .. import theme
 from ..actions import LABEL, Control, command_for, confirmation, control_of
-from ..presenters import Group, SidebarRows, summary
+from ..controllers.bulk import Bulk, many
+from ..grouping import GROUPINGS, next_grouping
+from ..presenters import PROJECT_EXTRA, SidebarRows, summary
 from ..row_stats import RowStats
+from ..selection import Selection
 
 
 class ContainerPanel:
     def __init__(self, app: Any) -> None:
         self.app = app
         self.query = ""
-        self.collapsed: frozenset[Group] = frozenset()
+        self.collapsed: frozenset[str] = frozenset()
+        self.group_by = "state"
+        self.selection = Selection()
+        self.bulk = Bulk(app)
+        self._order: list[str] = []  # listed container ids, top to bottom (shift-click)
         self.selected: str | None = None
         self.working: dict[str, Control] = {}
         self.row_stats: RowStats | None = None
-        self._rows = SidebarRows(row_height=dp(theme.ROW), header_height=dp(theme.HEADER))
+        self._rows = SidebarRows(row_height=dp(theme.ROW), header_height=dp(theme.HEADER),
+                                 project_extra=dp(PROJECT_EXTRA))
         self._inspected: dict[str, Container] = {}
         self._asked: set[tuple[str, str]] = set()
         self._row_stats_trigger: Any = lambda: None
@@ -67,13 +79,19 @@ class ContainerPanel:
     def refresh(self) -> None:
         shell = self.app.root
         table, live = self.table, self.app.live
-        data = self._rows.present(table, self.query, self.collapsed, self.selected)
+        self.selection.refresh(dict(table.rows.items()))
+        data = self._rows.present(table, self.query, self.collapsed, self.selected,
+                                  self.group_by, self.selection.checked)
+        self._order = self._rows.ids_in_order(data)
         usage = self.row_stats.usage if self.row_stats is not None else {}
         if usage:
             data = [{**r, "usage": usage[r["cid"]]} if r.get("cid") in usage else r for r in data]
         sidebar = shell.ids.sidebar
         sidebar.stale = not live and bool(table.rows)
         sidebar.show(data, self._empty_text())
+        sidebar.grouping_label = GROUPINGS[self.group_by].label
+        sidebar.selecting = self.selection.active
+        sidebar.ticked = len(self.selection.ticked)
         shell.ids.topbar.summary = summary(table) if table.synced or table.rows else ""
         self.show_detail()
         self._row_stats_trigger()
@@ -151,8 +169,55 @@ class ContainerPanel:
         self.refresh()
 
     def toggle_group(self, group: str) -> None:
-        self.collapsed = self.collapsed ^ {Group(group)}
+        self.collapsed = self.collapsed ^ {group}
         self.refresh()
+
+    def cycle_grouping(self) -> None:
+        """The sidebar's grouping button: the next way to group (state, project, …)."""
+        self.group_by = next_grouping(self.group_by)
+        self.refresh()
+
+    # -- many at once: select mode and compose projects -----------------------------------
+
+    def tap_row(self, cid: str, modifiers: frozenset[str] = frozenset()) -> None:
+        """A row was tapped: select it, or tick it in select mode. Ctrl/shift-click enter
+        select mode on a desktop; shift ticks the range from the last row tapped."""
+        c = self.table.get(cid)
+        if c is None:
+            return
+        if not self.selection.active and not modifiers & {"ctrl", "shift", "meta"}:
+            self.select(cid)
+            return
+        self.selection.begin()
+        if "shift" in modifiers:
+            self.selection.extend(c, self._order, dict(self.table.rows.items()))
+        else:
+            self.selection.toggle(c)
+        self.refresh()
+
+    def begin_select(self) -> None:
+        self.selection.begin()
+        self.refresh()
+
+    def end_select(self) -> None:
+        self.selection.end()
+        self.refresh()
+
+    def act_on_selection(self, control: str) -> None:
+        """Select mode's bar: one control for every ticked container, asked once."""
+        chosen = self.selection.containers()
+        self.bulk.act(Control(control), chosen, ask=True,
+                      done=lambda _said: self.end_select())
+
+    def act_on_project(self, project: str, control: str) -> None:
+        """A project header's button: every container of the project (Remove asks first)."""
+        ctl = Control(control)
+        members = project_containers(self.table, project)
+        self.bulk.act(ctl, members, ask=ctl is Control.REMOVE, what=f"project {project}")
+
+    @property
+    def ticked_text(self) -> str:
+        return f"{many(len(self.selection.ticked))} selected"
 
     def press(self, control: str) -> None:
         """A control was tapped: confirm if it must, then send its command."""

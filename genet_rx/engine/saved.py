@@ -1,21 +1,17 @@
 """The engines a person saved in Genet, in ``$XDG_CONFIG_HOME/genet/engines.json``.
 
-Written atomically (a temporary file in the same folder, then a rename), so a crash mid-write
-never leaves half a file. A file that cannot be read as engines is never overwritten and never
-lost: it is moved aside (``engines.json.corrupt-<time>``) and the error says where it went.
+Read and written by :mod:`genet_rx.config_file`: atomically, and a file that cannot be read as
+engines is moved aside (``engines.json.corrupt-<time>``), never lost.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
-import tempfile
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
+from genet_rx.config_file import config_path, read_json, write_json
 from genet_rx.errors import GenetError
 
 
@@ -37,49 +33,23 @@ class SavedEngine:
 
 
 def engines_file(env: Mapping[str, str] | None = None) -> Path:
-    env = os.environ if env is None else env
-    base = env.get("XDG_CONFIG_HOME") or str(Path(env.get("HOME") or Path.home()) / ".config")
-    return Path(base) / "genet" / "engines.json"
+    return config_path("engines.json", env)
 
 
 def load(path: Path) -> list[SavedEngine]:
     """The saved engines (none when the file does not exist yet)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return []
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SavedEnginesError(f"cannot read {path}: {type(exc).__name__}") from None
-    try:
-        doc = json.loads(text)
-        return [_engine(entry) for entry in doc["engines"]]
-    except (ValueError, RecursionError, KeyError, TypeError) as exc:
-        aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
-        try:
-            path.rename(aside)
-        except OSError:
-            raise SavedEnginesError(f"{path} is not a list of engines ({type(exc).__name__}) "
-                                    "and could not be moved aside") from None
-        raise SavedEnginesError(
-            f"{path} is not a list of engines ({type(exc).__name__}); it was kept as "
-            f"{aside} and Genet starts with no saved engines") from None
+    found = read_json(path, _engines, "a list of engines", "no saved engines",
+                      SavedEnginesError)
+    return found if found is not None else []
 
 
 def save(path: Path, engines: Sequence[SavedEngine]) -> None:
     """Write the saved engines atomically (0600: hosts can name private machines)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    body = json.dumps({"engines": [asdict(e) for e in engines]}, indent=2) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(body)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise SavedEnginesError(f"cannot write {path}: {exc.strerror or exc}") from None
+    write_json(path, {"engines": [asdict(e) for e in engines]}, SavedEnginesError)
+
+
+def _engines(doc: Any) -> list[SavedEngine]:
+    return [_engine(entry) for entry in doc["engines"]]
 
 
 def _engine(entry: object) -> SavedEngine:

@@ -30,6 +30,7 @@ from typing import TypeVar
 import immutables
 
 from genet_rx.model.events import Event
+from genet_rx.settings import Settings
 
 
 class AlertKind(StrEnum):
@@ -126,3 +127,30 @@ V = TypeVar("V")
 
 def _without(m: immutables.Map[str, V], key: str) -> immutables.Map[str, V]:
     return m.delete(key) if key in m else m
+
+
+#: The settings section that holds a person's alert rules.
+SECTION = "alerts"
+
+
+def rules_from(settings: Settings) -> AlertRules:
+    """The alert rules saved in the settings' "alerts" section (defaults where unset)."""
+    default = AlertRules()
+    kinds = settings.get_strs(SECTION, "kinds", tuple(k.value for k in AlertKind))
+    return AlertRules(
+        kinds=frozenset(AlertKind(k) for k in kinds if k in {a.value for a in AlertKind}),
+        name_pattern=settings.get_str(SECTION, "name_pattern", default.name_pattern),
+        label=settings.get_str(SECTION, "label", default.label),
+        cooldown_ns=settings.get_int(SECTION, "cooldown_s", default.cooldown_ns // 10**9)
+        * 10**9,
+    )
+
+
+def rules_section(rules: AlertRules) -> dict[str, object]:
+    """The "alerts" section that saves ``rules`` (read back by :func:`rules_from`)."""
+    return {
+        "kinds": sorted(k.value for k in rules.kinds),
+        "name_pattern": rules.name_pattern,
+        "label": rules.label,
+        "cooldown_s": rules.cooldown_ns // 10**9,
+    }

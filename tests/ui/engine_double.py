@@ -165,6 +165,33 @@ class EngineDouble:
     def close(self) -> None:
         self.closed = True
 
+    # -- events, alerts, a container's history -----------------------------------
+
+    @property
+    def event_stream(self) -> Subject[Any]:
+        """Raw events pushed by the test (``engine.events()``)."""
+        if not hasattr(self, "_events"):
+            self._events: Subject[Any] = Subject()
+            self._alerts: Subject[Any] = Subject()
+            self.kept: dict[str, list[Any]] = {}  # what ``history`` answers, per container
+        return self._events
+
+    @property
+    def alert_stream(self) -> Subject[Any]:
+        """Alerts pushed by the test (``engine.alerts(rules)``, whatever the rules)."""
+        _ = self.event_stream
+        return self._alerts
+
+    def events(self) -> Observable[Any]:
+        return self.event_stream
+
+    def alerts(self, rules: Any = None) -> Observable[Any]:
+        return self.alert_stream
+
+    def history(self, container_id: str) -> Observable[Any]:
+        _ = self.event_stream
+        return reactivex.from_iterable(list(self.kept.get(container_id, [])))
+
     # -- dialogs: pulls --------------------------------------------
 
     @property

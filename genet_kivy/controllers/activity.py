@@ -1,0 +1,177 @@
+"""The app's record of what happened: engine events and alerts into the Activity log, alerts
+shown in a strip under the top bar and on the desktop, and the person's alert rules.
+
+It follows ``engine.events()`` (every kind) and ``engine.alerts(rules)``, both on the main
+thread through ``app.on_main``; a stream that fails is followed again a few seconds later (a
+gap row marks it). The rules come from the settings' "alerts" section
+(``$XDG_CONFIG_HOME/genet/settings.json``); changing them saves the section and follows
+alerts again with the new rules. A desktop notification goes through the freedesktop
+service on a worker thread; with none running, the alert shows in the app only.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from kivy.clock import Clock
+from reactivex.disposable import SerialDisposable
+
+from genet_rx.settings import SettingsStore, settings_file
+from genet_rx.state.alerts import SECTION, Alert, AlertKind, AlertRules, rules_from, rules_section
+from genet_rx.wire.desktop_notify import notify
+
+from ..activity import ActivityLog, Entry, alert_text
+
+RETRY_S = 3.0
+KINDS = ("died", "unhealthy", "oom", "restart_loop")
+
+
+def row_of(e: Entry) -> dict[str, Any]:
+    return {"text": e.text, "meta": f"{e.kind} · {e.engine}", "alert": e.kind == "alert"}
+
+
+class ActivityFeed:
+    def __init__(self, app: Any, store: SettingsStore | None = None,
+                 desktop: Callable[[str, str], bool] = notify) -> None:
+        self.app = app
+        self.log = ActivityLog()
+        self.store = store or SettingsStore(settings_file())
+        self.rules = AlertRules()
+        self.desktop = desktop
+        self.desktop_shown = 0  # notifications the desktop service took (tests, diagnostics)
+        self._events = SerialDisposable()
+        self._alerts = SerialDisposable()
+        self._trigger: Any = None
+        self._banner: Any = None
+        self._stopped = False
+
+    # -- life cycle -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._trigger = Clock.create_trigger(lambda _dt: self.refresh(), 0.1)
+        self.rules = rules_from(self.store.load())
+        if self.store.problem:
+            self.app.notify(self.store.problem, "error")
+        self._follow_events()
+        self._follow_alerts()
+        self._show_rules()
+
+    def stop(self) -> None:
+        self._stopped = True
+        self._events.dispose()
+        self._alerts.dispose()
+        if self._trigger is not None:
+            self._trigger.cancel()
+
+    @property
+    def host(self) -> str:
+        return str(getattr(self.app.engine, "host", ""))
+
+    def _follow_events(self) -> None:
+        if self._stopped or not hasattr(self.app.engine, "events"):
+            return
+        self._events.disposable = self.app.on_main(self.app.engine.events()).subscribe(
+            on_next=self._on_event, on_error=lambda _e: self._broke(),
+            on_completed=self._broke)
+
+    def _broke(self) -> None:
+        if self._stopped:
+            return
+        self.log.add_gap(self.host, time.time_ns())
+        self._trigger()
+        self._again(self._follow_events)
+
+    def _follow_alerts(self) -> None:
+        if self._stopped or not hasattr(self.app.engine, "alerts"):
+            return
+        self._alerts.disposable = self.app.on_main(self.app.engine.alerts(self.rules)).subscribe(
+            on_next=self.on_alert, on_error=lambda _e: self._again(self._follow_alerts))
+
+    def _again(self, follow: Callable[[], None]) -> None:
+        if not self._stopped:
+            Clock.schedule_once(lambda _dt: follow(), RETRY_S)
+
+    # -- what arrives -----------------------------------------------------------------------
+
+    def _on_event(self, ev: Any) -> None:
+        self.log.add_event(ev, self.host)
+        self._trigger()
+
+    def on_alert(self, alert: Alert) -> None:
+        """An alert: into the log, the strip under the top bar, and the desktop."""
+        self.log.add_alert(alert, self.host)
+        text = alert_text(alert)
+        self._show_banner(text)
+        threading.Thread(target=self._to_desktop, args=(text,), daemon=True).start()
+        self._trigger()
+
+    def _to_desktop(self, text: str) -> None:
+        if self.desktop(text, f"on {self.host}"):
+            self.desktop_shown += 1
+
+    # -- the views --------------------------------------------------------------------------
+
+    def _pane(self, name: str) -> Any:
+        root = self.app.root
+        return root.ids[name] if root is not None and name in root.ids else None
+
+    def refresh(self) -> None:
+        view, pane = self._pane("activity_list"), self._pane("activity_detail")
+        if view is not None:
+            view.show([row_of(e) for e in self.log.rows(view.kind, view.container)])
+        if pane is not None:
+            pane.show([row_of(e) for e in self.log.alerts()])
+
+    def _show_banner(self, text: str) -> None:
+        from ..activity_view import AlertBanner
+
+        root = self.app.root
+        if root is None:
+            return
+        if self._banner is None:
+            self._banner = AlertBanner()
+        self._banner.text = f"Alert: {text}"
+        column = root.ids.column
+        if self._banner.parent is None:
+            column.add_widget(self._banner, index=len(column.children) - 1)  # under the top bar
+
+    @property
+    def banner(self) -> Any:
+        b = self._banner
+        return b if b is not None and b.parent is not None else None
+
+    def dismiss_banner(self) -> None:
+        if self.banner is not None:
+            self._banner.parent.remove_widget(self._banner)
+
+    def open_alerts(self) -> None:
+        """The Activity view with its Alerts pane (the list of recent alerts)."""
+        self.dismiss_banner()
+        self.app.show_kind("activity")
+        self.app.root.show_detail = True
+        self.refresh()
+
+    # -- rules ------------------------------------------------------------------------------
+
+    def _show_rules(self) -> None:
+        pane = self._pane("activity_detail")
+        if pane is None:
+            return
+        for kind in KINDS:
+            setattr(pane, kind, AlertKind(kind) in self.rules.kinds)
+        pane.name_pattern = self.rules.name_pattern
+        pane.label = self.rules.label
+        pane.problem = self.store.problem
+
+    def save_rules(self, pane: Any) -> None:
+        """The Alerts pane changed: save the "alerts" section, follow alerts anew."""
+        self.rules = AlertRules(
+            kinds=frozenset(AlertKind(k) for k in KINDS if getattr(pane, k)),
+            name_pattern=pane.name_pattern.strip(), label=pane.label.strip(),
+            cooldown_ns=self.rules.cooldown_ns)
+        self.store.save_section(SECTION, rules_section(self.rules))
+        pane.problem = self.store.problem
+        self._follow_alerts()

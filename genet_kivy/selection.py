@@ -1,0 +1,61 @@
+"""Select mode: which containers are ticked, in the order they were ticked. Pure: no Kivy.
+
+A tap toggles one row; a shift-click ticks every row between the last one tapped (the
+anchor) and this one, in the list's order; a ctrl-click toggles one row like a tap. The last
+known value of each ticked container is kept: a container removed meanwhile stays in the
+selection, so acting on it reports what the engine says ("No such container") instead of
+dropping it silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from genet_rx.model.containers import Container
+
+
+class Selection:
+    def __init__(self) -> None:
+        self.active = False
+        self.ticked: dict[str, Container] = {}
+        self.anchor: str | None = None
+
+    def begin(self) -> None:
+        self.active = True
+
+    def end(self) -> None:
+        self.active = False
+        self.ticked = {}
+        self.anchor = None
+
+    @property
+    def checked(self) -> frozenset[str] | None:
+        """The ticked ids in select mode; None outside it (the presenter's convention)."""
+        return frozenset(self.ticked) if self.active else None
+
+    def toggle(self, c: Container) -> None:
+        if c.id in self.ticked:
+            del self.ticked[c.id]
+        else:
+            self.ticked[c.id] = c
+        self.anchor = c.id
+
+    def extend(self, c: Container, order: Sequence[str], known: dict[str, Container]) -> None:
+        """Tick every row from the anchor to ``c`` (``order``: ids as listed, top to bottom)."""
+        if self.anchor is None or self.anchor not in order or c.id not in order:
+            self.toggle(c)
+            return
+        a, b = sorted((order.index(self.anchor), order.index(c.id)))
+        for cid in order[a:b + 1]:
+            if cid in known:
+                self.ticked[cid] = known[cid]
+        self.anchor = c.id
+
+    def refresh(self, rows: dict[str, Container]) -> None:
+        """Keep the latest value of each ticked container that still exists."""
+        for cid in self.ticked:
+            if cid in rows:
+                self.ticked[cid] = rows[cid]
+
+    def containers(self) -> list[Container]:
+        return list(self.ticked.values())
