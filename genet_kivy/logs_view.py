@@ -115,6 +115,11 @@ class LineViewer(ModalView):
         App.get_running_app().copy_text(self.line.text, what="the line")
 
 
+def rows_height(count: int) -> float:
+    """The height of ``count`` log rows in the list (24 dp each, 4 dp above and below)."""
+    return count * dp(24) + dp(8)
+
+
 def default_save_path(name: str) -> str:
     """``~/genet-<name>.log`` (the home folder when it exists, else the current one)."""
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", name) or "container"
@@ -229,8 +234,7 @@ class LogsView(LiveView):
             rv = self.ids.rv
             rv.data = self.model.data()
             # The bottom; a log shorter than the view starts at its top instead.
-            rows_height = len(rv.data) * dp(24) + dp(8)
-            rv.scroll_y = 0 if rows_height > rv.height else 1
+            rv.scroll_y = 0 if rows_height(len(rv.data)) > rv.height else 1
             effect = rv.effect_y
             if effect is not None:  # stop a fling still under way from carrying it back up
                 effect.velocity = 0
@@ -264,8 +268,10 @@ class LogsView(LiveView):
     # -- auto-scroll -----------------------------------------------------------------------
 
     def distance_from_bottom(self) -> float:
+        """How far above the bottom the view sits, by the rows it is given (the layout's own
+        height lags a frame behind: right after a reopen it is still the old log's)."""
         rv = self.ids.rv
-        content = rv.children[0].height if rv.children else 0
+        content = rows_height(len(rv.data))
         if content <= rv.height:
             return 0.0  # it all fits: always at the bottom
         return (content - rv.height) * rv.scroll_y

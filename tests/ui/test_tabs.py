@@ -235,6 +235,18 @@ def test_timestamps_reopen_the_stream_and_show_times(make_app, frames):
     assert looks(view.ids.rv)[0]["stamp"] == "2027-01-15 08:00:00.250"
 
 
+def test_a_long_log_reopened_by_time_shows_its_lines_and_keeps_following(make_app, frames):
+    engine, _app, detail = logs_open(make_app, frames)
+    view = detail.views["logs"]
+    fill_logs(engine, frames, view)
+    tap(view.ids.time_toggle, frames)
+    frames.until(lambda: len(engine.log_streams.opened) == 2, what="stream reopened")
+    fill_logs(engine, frames, view)
+    assert not view.paused
+    assert len(view.ids.rv.data) == 300
+    assert "paused" not in view.status
+
+
 def test_a_bad_path_says_the_save_failed(make_app, frames, tmp_path):
     _engine, app, detail = logs_open(make_app, frames)
     view = detail.views["logs"]
