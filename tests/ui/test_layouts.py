@@ -236,6 +236,39 @@ def test_controls_follow_state_and_confirmations_are_touch_sized(make_app, frame
     assert engine.commands == []
 
 
+def press_key(window, key):
+    """A key pressed on the keyboard, as the window hands it to its listeners."""
+    window.dispatch("on_keyboard", key, 0, None, [])
+
+
+def test_esc_over_a_confirmation_in_the_narrow_layout_cancels_it_and_stays(
+    make_app, frames, kivy_window
+):
+    engine = live_engine()
+    app = make_app(engine, (480, 800))
+    ids = open_detail(app, frames, "web")
+    tap(ids.detail.ids.controls.ids.ctl_kill, frames)
+    frames.until(lambda: app.dialog is not None, what="confirmation")
+    press_key(kivy_window, 27)
+    frames.until(lambda: app.dialog is None, what="the confirmation gone")
+    assert shown(app) == [ids.detail]
+    assert engine.commands == []
+
+
+def test_enter_over_a_confirmation_confirms(make_app, frames, kivy_window):
+    from genet_rx.engine.commands import Kill
+
+    engine = live_engine()
+    app = make_app(engine, (480, 800))
+    ids = open_detail(app, frames, "web")
+    tap(ids.detail.ids.controls.ids.ctl_kill, frames)
+    frames.until(lambda: app.dialog is not None, what="confirmation")
+    press_key(kivy_window, 13)
+    frames.until(lambda: engine.commands, what="the kill sent")
+    assert isinstance(engine.commands[0], Kill)
+    assert app.dialog is None
+
+
 def test_a_pressed_control_shows_it_is_working_until_the_result(make_app, frames):
     from genet_rx.engine.commands import CommandResult, Outcome, Stop
 
