@@ -114,16 +114,25 @@ def test_narrow_layout_has_the_tabs_too(make_app, frames, kivy_window):
     frames.until(lambda: shown(app) == [ids.sidebar])
 
 
-def test_short_screens_keep_the_controls_on_overview_only(make_app, frames, kivy_window):
-    app = make_app(live_engine(), (800, 480))
+def test_short_screens_keep_the_actions_on_every_tab_in_one_row(make_app, frames, kivy_window):
+    from kivy.metrics import dp
+
+    from genet_rx.engine.commands import Stop
+
+    engine = live_engine()
+    app = make_app(engine, (800, 480))
     detail = opened(app, frames)
-    assert detail.compact and detail.ids.controls.parent is not None
+    assert detail.compact
+    for tab in ("logs", "stats", "inspect", "terminal", "overview"):
+        show_tab(detail, frames, tab)
+        assert detail.ids.controls.parent == detail, tab
+        assert detail.ids.controls.height <= dp(60), tab
     show_tab(detail, frames, "logs")
-    frames.step(2)
-    assert detail._controls.parent is None
-    show_tab(detail, frames, "overview")
-    frames.step(2)
-    assert detail._controls.parent is not None
+    assert check_touch_sizes(kivy_window) == []
+    save_shot(kivy_window, frames, "actions-on-logs-800x480")
+    tap(detail.ids.controls.ids.ctl_stop, frames)
+    frames.until(lambda: engine.commands, what="the stop sent from the Logs tab")
+    assert isinstance(engine.commands[0], Stop)
 
 
 def test_logs_flow_into_rows_with_markers_search_and_pause(make_app, frames, kivy_window):
