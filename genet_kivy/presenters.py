@@ -12,13 +12,17 @@ Pure: no Kivy. ``SidebarRows.present`` returns the list of dicts a RecycleView t
   image or the compose project.
 * Order inside a group is by name, then id: stable, so rows never jump while their state does
   not change.
+* A restart loop does not move rows: a container seen restarting stays under **Restarting**
+  (its word says "running") until it has been running for :data:`RESTART_HOLD` seconds, so
+  a container the engine restarts every few seconds does not shift every row below it.
 * Row dicts are cached per container value: a container whose row object did not change (the
   table is persistent) costs one identity check, so 1,000+ rows stay cheap per frame.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -51,6 +55,8 @@ GROUP_OF: dict[State, Group] = {
 }
 
 TITLE: dict[Group, str] = {g: g.value.capitalize() for g in Group}
+
+RESTART_HOLD = 60.0  # seconds a container seen restarting stays in the Restarting group
 
 HEADER = "GroupHeader"
 ROW = "ContainerRow"
@@ -120,7 +126,19 @@ class SidebarRows:
 
     row_height: float = 60
     header_height: float = 48
+    clock: Callable[[], float] = time.monotonic  # seconds, for the restart hold
     _cache: dict[str, _Cached] = field(default_factory=dict)
+    _restarting: dict[str, float] = field(default_factory=dict)  # id -> when last seen so
+
+    def group_of(self, c: Container, now: float) -> Group:
+        """The container's group, holding a restart loop under Restarting (see above)."""
+        if c.state is State.RESTARTING:
+            self._restarting[c.id] = now
+        elif c.state is State.RUNNING:
+            seen = self._restarting.get(c.id)
+            if seen is not None and now - seen < RESTART_HOLD:
+                return Group.RESTARTING
+        return GROUP_OF[c.state]
 
     def present(
         self,
@@ -134,13 +152,19 @@ class SidebarRows:
         buckets: dict[Group, list[_Cached]] = {g: [] for g in GROUP_ORDER}
         cache = self._cache
         fresh: dict[str, _Cached] = {}
+        now = self.clock()
+        self._restarting = {
+            cid: t for cid, t in self._restarting.items()
+            if cid in table.rows and now - t < RESTART_HOLD
+        }
         for cid, c in table.rows.items():
             hit = cache.get(cid)
             if hit is None or hit.container is not c:
                 hit = _Cached(c, row_of(c, self.row_height), (c.name.lower(), c.id), haystack(c))
             fresh[cid] = hit
+            group = self.group_of(c, now)
             if all(t in hit.text for t in terms):
-                buckets[GROUP_OF[c.state]].append(hit)
+                buckets[group].append(hit)
         self._cache = fresh  # forget removed containers
         out: list[Row] = []
         for group in GROUP_ORDER:

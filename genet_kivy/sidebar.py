@@ -20,6 +20,8 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
+from .scroll_anchor import anchor, scroll_keeping
+
 
 class GroupHeader(RecycleDataViewBehavior, ButtonBehavior, BoxLayout):
     """``Running  3`` with a fold marker; tapping it collapses or expands the group."""
@@ -56,7 +58,11 @@ class Sidebar(BoxLayout):
     rv = ObjectProperty(None)
 
     def show(self, data: list[dict[str, Any]], empty_text: str) -> None:
-        self.ids.rv.data = data
+        """New rows; the selected row (else the top row) stays where it was on screen."""
+        rv = self.ids.rv
+        kept = anchor(rv.data, rv.height, rv.scroll_y)
+        rv.data = data
+        rv.scroll_y = scroll_keeping(data, rv.height, kept, rv.scroll_y)
         self.empty_text = empty_text if not data else ""
 
     def clear_search(self) -> None:

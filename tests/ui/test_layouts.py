@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import pytest
 from engine_double import EngineDouble
+from kivy.metrics import dp
 from ui_harness import find_row, group_of, resize, save_shot, tap, walk
 
 from genet_rx.model.connection import Link
@@ -267,6 +269,72 @@ def test_enter_over_a_confirmation_confirms(make_app, frames, kivy_window):
     frames.until(lambda: engine.commands, what="the kill sent")
     assert isinstance(engine.commands[0], Kill)
     assert app.dialog is None
+
+
+def many_running(n=30, exited=()):
+    return [
+        Container(id=f"{i:064x}", name=f"svc-{i:02}", image="busybox",
+                  state=State.EXITED if i in exited else State.RUNNING)
+        for i in range(n)
+    ]
+
+
+def window_y(app, name):
+    row = find_row(app, name)
+    return row.to_window(row.x, row.y)[1] if row is not None else None
+
+
+def row_fully_shown(app, name):
+    rv = app.root.ids.sidebar.ids.rv
+    y = window_y(app, name)
+    bottom = rv.to_window(rv.x, rv.y)[1]
+    return y is not None and y >= bottom - 1 and y + dp(60) <= bottom + rv.height + 1
+
+
+def test_the_selected_row_holds_still_when_rows_above_it_change_group(make_app, frames):
+    engine = live_engine(many_running())
+    app = make_app(engine, (1280, 800))
+    rv = app.root.ids.sidebar.ids.rv
+    frames.until(lambda: find_row(app, "svc-00"))
+    rv.scroll_y = 0.5
+    frames.until(lambda: find_row(app, "svc-16"), what="scrolled to the middle")
+    app.select(f"{16:064x}")
+    frames.step(3)
+    before = window_y(app, "svc-16")
+    engine.push(from_rows(many_running(exited=(0, 1, 2, 3, 4))))
+    frames.until(lambda: group_of(app, "svc-00") == "exited", what="five rows moved down")
+    frames.step(3)
+    assert window_y(app, "svc-16") == pytest.approx(before, abs=1)
+
+
+def test_the_selected_row_stays_on_screen_when_it_changes_group(make_app, frames):
+    engine = live_engine(many_running())
+    app = make_app(engine, (1280, 800))
+    rv = app.root.ids.sidebar.ids.rv
+    frames.until(lambda: find_row(app, "svc-00"))
+    rv.scroll_y = 0.5
+    frames.until(lambda: find_row(app, "svc-16"), what="scrolled to the middle")
+    app.select(f"{16:064x}")
+    frames.step(3)
+    engine.push(from_rows(many_running(exited=(16,))))
+    frames.until(lambda: group_of(app, "svc-16") == "exited", what="the selected row moved")
+    frames.step(3)
+    assert row_fully_shown(app, "svc-16")
+
+
+def test_a_restart_loop_does_not_shift_the_rows_below_it(make_app, frames):
+    rows = sample_rows()
+    engine = live_engine(rows)
+    app = make_app(engine, (1280, 800))
+    frames.until(lambda: find_row(app, "migrate"))
+    before = window_y(app, "migrate")
+    running = [dataclasses.replace(c, state=State.RUNNING) if c.name == "flaky" else c
+               for c in rows]
+    engine.push(from_rows(running))
+    frames.until(lambda: find_row(app, "flaky").state_word == "running", what="flaky running")
+    frames.step(3)
+    assert group_of(app, "flaky") == "restarting"
+    assert window_y(app, "migrate") == pytest.approx(before, abs=1)
 
 
 def test_a_pressed_control_shows_it_is_working_until_the_result(make_app, frames):
