@@ -31,6 +31,7 @@ from genet_rx.model.containers import Container, State
 from genet_rx.state.containers import ContainerTable
 
 from .describe import state_color, state_word
+from .row_stats import PLACEHOLDER
 
 
 class Group(StrEnum):
@@ -93,7 +94,7 @@ def row_of(c: Container, height: float = 60) -> Row:
         "state_word": state_word(c),
         "state_color": state_color(c),
         "selected": False,
-        "usage": "",
+        "usage": PLACEHOLDER if c.state is State.RUNNING else "",
     }
 
 

@@ -350,8 +350,8 @@ def test_visible_running_rows_show_cpu_and_memory_with_bounded_streams(
     first = {cid for cid, _ in streams.opened}
     assert f"{0:064x}" in first and "e" * 64 not in first
     streams.subject(f"{0:064x}").on_next(sample(cpu=42.0))
-    row = frames.until(lambda: find_row(app, "svc-000").usage and find_row(app, "svc-000"))
-    assert row.usage == "42.0 % · 50.0 MiB"
+    frames.until(lambda: find_row(app, "svc-000").usage == "42.0 % · 50.0 MiB",
+                 what="the row's figures")
     save_shot(kivy_window, frames, "row-stats")
 
     rv = app.root.ids.sidebar.ids.rv
@@ -363,6 +363,31 @@ def test_visible_running_rows_show_cpu_and_memory_with_bounded_streams(
     assert app.row_stats.usage == {}
     app.dispatch("on_stop")
     assert streams.live == 0
+
+
+def test_row_figures_have_a_placeholder_and_come_back_at_once_after_a_search(make_app, frames):
+    from genet_kivy.row_stats import PLACEHOLDER
+    from genet_rx.model.containers import Container, State
+
+    rows = [
+        Container(id=f"{i:064x}", name=f"svc-{i:03}", image="busybox", state=State.RUNNING)
+        for i in range(12)
+    ]
+    engine = live_engine(rows)
+    app = make_app(engine, (1280, 800))
+    streams = engine.stats_streams
+    frames.until(lambda: streams.live == 8, what="eight row streams")
+    assert find_row(app, "svc-000").usage == PLACEHOLDER  # waiting for its first sample
+    assert find_row(app, "svc-009").usage == PLACEHOLDER  # past the bound
+    streams.subject(f"{1:064x}").on_next(sample(cpu=42.0))
+    frames.until(lambda: find_row(app, "svc-001").usage == "42.0 % · 50.0 MiB")
+    search = app.root.ids.sidebar.ids.search
+    search.text = "svc-000"
+    frames.until(lambda: find_row(app, "svc-001") is None, what="searched away")
+    search.text = ""
+    frames.until(lambda: find_row(app, "svc-001"), what="back")
+    frames.step(3)
+    assert find_row(app, "svc-001").usage == "42.0 % · 50.0 MiB"
 
 
 def test_losing_the_engine_lets_the_stream_go_and_reopens_it_when_back(make_app, frames):
