@@ -631,3 +631,28 @@ def test_the_overview_masks_the_command_until_tapped(make_app, frames, kivy_wind
     save_shot(kivy_window, frames, "overview-masked")
     tap(detail._fields.rows["command"].ids.show, frames)
     assert detail.field("command") == "app --password=hunter2 --token tok123"
+
+
+def test_the_command_reads_the_same_from_the_list_after_an_event_and_in_inspect(make_app, frames):
+    from genet_rx.model.containers import container_from_inspect, container_from_list
+    from genet_rx.state.containers import from_rows
+
+    loop = "while true; do date; sleep 1; done"
+    entry = {"Id": WEB, "Names": ["/web"], "Image": "busybox", "State": "running",
+             "Command": f"sh -c '{loop}'"}  # the engine's list quotes words with spaces so
+    doc = {"Id": WEB, "Name": "/web", "Path": "sh", "Args": ["-c", loop],
+           "State": {"Status": "running", "Running": True},
+           "Config": {"Image": "busybox", "Cmd": ["sh", "-c", loop]}}
+    engine = live_engine([container_from_list(entry)])
+    engine.inspected[WEB] = doc
+    app = make_app(engine, (1280, 800))
+    detail = opened(app, frames)
+    wanted = f"sh -c '{loop}'"
+    assert detail.field("command") == wanted
+    engine.push(from_rows([container_from_inspect(doc)]))  # as an event's inspect fills it
+    frames.step(3)
+    assert detail.field("command") == wanted
+    show_tab(detail, frames, "inspect")
+    view = detail.views["inspect"]
+    frames.until(lambda: view.loaded, what="the document")
+    assert inspect_data(view, "config:Command")["value"] == wanted
