@@ -89,6 +89,14 @@ def since_text(c: Container, now_ns: int) -> str:
             return "being removed"
 
 
+def with_name(message: str, cid: str, name: str) -> str:
+    """An engine message about a container with its id (whole, or its first 12 characters)
+    put as its name: "Cannot restart container web", not a 64-character id."""
+    if not name or not cid:
+        return message
+    return message.replace(cid, name).replace(cid[:12], name)
+
+
 def when(unix_s: int, now_ns: int) -> str:
     """A creation time: ``2026-11-28 23:17 UTC (5 min ago)``."""
     if unix_s <= 0:

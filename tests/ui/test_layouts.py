@@ -337,6 +337,25 @@ def test_a_restart_loop_does_not_shift_the_rows_below_it(make_app, frames):
     assert window_y(app, "migrate") == pytest.approx(before, abs=1)
 
 
+def test_a_refused_command_names_the_container_not_its_id(make_app, frames):
+    from genet_rx.engine.commands import CommandResult, Outcome
+
+    web = "a1" * 32
+    engine = live_engine()
+    engine.answer = lambda c: CommandResult(
+        c, Outcome.FAILED, f"Cannot restart container {web}: cannot join network of {web[:12]}"
+    )
+    app = make_app(engine, (1280, 800))
+    frames.until(lambda: find_row(app, "web"))
+    app.select(web)
+    frames.step(2)
+    tap(app.root.ids.detail.ids.controls.ids.ctl_restart, frames)
+    notice = frames.until(lambda: app.root.notice.text and app.root.notice, what="the error")
+    assert notice.text == (
+        "Restart web failed: Cannot restart container web: cannot join network of web"
+    )
+
+
 def test_a_pressed_control_shows_it_is_working_until_the_result(make_app, frames):
     from genet_rx.engine.commands import CommandResult, Outcome, Stop
 
