@@ -43,6 +43,7 @@ LIVE_TABS = ("logs", "stats", "inspect", "terminal")
 COMPACT_BELOW = 560  # dp of detail height: below it, the controls shrink to one row
 #: Widget classes kv names inside the detail pane (imported to register them).
 VIEWS = (LogsView, StatsView, InspectView, TerminalView)
+STALE_COLOR = (0.62, 0.64, 0.68, 1)  # the state chip while the engine is not reachable
 
 
 class FieldRow(BoxLayout):
@@ -227,8 +228,9 @@ class DetailPane(BoxLayout):
             self._set_fields([])
             return
         self.title = c.name or c.short_id
-        self.state_text = state_word(c)
-        self.state_color = state_color(c)
+        # Offline the state is only the last one known: said so, and not in its live colour.
+        self.state_text = state_word(c) if live else f"last known: {state_word(c)}"
+        self.state_color = state_color(c) if live else STALE_COLOR
         self._set_fields(detail_fields(c, now_ns))
 
     def field(self, key: str) -> str:

@@ -440,6 +440,24 @@ def test_no_engine_at_all_starts_usable_and_says_what_to_do(make_app, frames, ki
     save_shot(kivy_window, frames, "no-engine")
 
 
+def test_offline_the_detail_chip_is_not_green_and_says_last_known(make_app, frames):
+    from genet_kivy.describe import state_color
+
+    engine = live_engine()
+    app = make_app(engine, (1280, 800))
+    frames.until(lambda: find_row(app, "web"))
+    app.select("a1" * 32)
+    frames.step(2)
+    detail = app.root.ids.detail
+    green = state_color(sample_rows()[0])
+    assert tuple(detail.state_color) == tuple(green)
+    engine.link(Link.DISCONNECTED, "gone")
+    frames.until(lambda: not app.live, what="offline")
+    frames.step(2)
+    assert tuple(detail.state_color) != tuple(green)
+    assert detail.state_text == "last known: running"
+
+
 def test_losing_the_engine_keeps_the_table_marked_stale(make_app, frames, kivy_window):
     engine = live_engine()
     app = make_app(engine, (1280, 800))
