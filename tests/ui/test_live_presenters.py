@@ -340,7 +340,7 @@ def test_sections_in_order_with_their_facts():
     state = dict((e.label, e.value) for e in secs["state"].entries)
     assert state["Status"] == "running" and state["PID"] == "42" and "Finished" not in state
     config = dict((e.label, e.value) for e in secs["config"].entries)
-    assert config["Command"] == 'nginx -g "daemon off;"' and config["Name"] == "web"
+    assert config["Command"] == "nginx -g 'daemon off;'" and config["Name"] == "web"
     assert [e.label for e in secs["env"].entries] == ["PATH", "DB_PASSWORD", "EMPTY", "NOEQUALS"]
     assert [e.secret for e in secs["env"].entries] == [False, True, False, False]
     assert secs["mounts"].entries[0].value == "volume data (read-only)"
