@@ -34,18 +34,30 @@ HEALTH_COLOR: dict[Health, Rgba] = {
 }
 
 
+#: A running container's word when it has a health check: good news is said too.
+HEALTH_WORD: dict[Health, str] = {
+    Health.STARTING: "health starting",
+    Health.HEALTHY: "healthy",
+    Health.UNHEALTHY: "unhealthy",
+}
+FAILED_EXIT_COLOR: Rgba = (0.96, 0.55, 0.30, 1)  # exited with a non-zero code: stands out
+
+
 def state_word(c: Container) -> str:
-    """The word shown beside the colour: the state, with an exit code when it is not 0."""
+    """The word shown beside the colour: the state, with an exit code when it is not 0; a
+    running container with a health check says its health (healthy, starting, unhealthy)."""
     if c.state is State.EXITED and c.exit_code not in (None, 0):
         return f"exited ({c.exit_code})"
-    if c.health is Health.UNHEALTHY and c.state is State.RUNNING:
-        return "unhealthy"
+    if c.state is State.RUNNING and c.health in HEALTH_WORD:
+        return HEALTH_WORD[c.health]
     return c.state.value
 
 
 def state_color(c: Container) -> Rgba:
-    if c.health is Health.UNHEALTHY and c.state is State.RUNNING:
-        return HEALTH_COLOR[Health.UNHEALTHY]
+    if c.state is State.RUNNING and c.health in HEALTH_WORD:
+        return HEALTH_COLOR[c.health]
+    if c.state is State.EXITED and c.exit_code not in (None, 0):
+        return FAILED_EXIT_COLOR
     return STATE_COLOR[c.state]
 
 

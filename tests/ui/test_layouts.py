@@ -445,17 +445,30 @@ def test_offline_the_detail_chip_is_not_green_and_says_last_known(make_app, fram
 
     engine = live_engine()
     app = make_app(engine, (1280, 800))
-    frames.until(lambda: find_row(app, "web"))
-    app.select("a1" * 32)
+    frames.until(lambda: find_row(app, "db"))
+    app.select("b2" * 32)
     frames.step(2)
     detail = app.root.ids.detail
-    green = state_color(sample_rows()[0])
+    green = state_color(sample_rows()[1])
     assert tuple(detail.state_color) == tuple(green)
     engine.link(Link.DISCONNECTED, "gone")
     frames.until(lambda: not app.live, what="offline")
     frames.step(2)
     assert tuple(detail.state_color) != tuple(green)
     assert detail.state_text == "last known: running"
+
+
+def test_rows_show_health_good_or_bad_and_a_failed_exit_stands_out(make_app, frames):
+    rows = [*sample_rows(),
+            Container(id="b8" * 32, name="booting", image="busybox", state=State.RUNNING,
+                      health=Health.STARTING)]
+    app = make_app(live_engine(rows), (1280, 800))
+    frames.until(lambda: find_row(app, "worker"))
+    assert find_row(app, "web").state_word == "healthy"
+    assert find_row(app, "booting").state_word == "health starting"
+    assert find_row(app, "db").state_word == "running"  # no health check: nothing to say
+    assert find_row(app, "worker").state_word == "exited (137)"
+    assert tuple(find_row(app, "worker").state_color) != tuple(find_row(app, "migrate").state_color)
 
 
 def test_losing_the_engine_keeps_the_table_marked_stale(make_app, frames, kivy_window):
