@@ -43,12 +43,13 @@ HEALTH_WORD: dict[Health, str] = {
 FAILED_EXIT_COLOR: Rgba = (0.96, 0.55, 0.30, 1)  # exited with a non-zero code: stands out
 
 
-def state_word(c: Container) -> str:
+def state_word(c: Container, health: bool = True) -> str:
     """The word shown beside the colour: the state, with an exit code when it is not 0; a
-    running container with a health check says its health (healthy, starting, unhealthy)."""
+    running container with a health check says its health (healthy, starting, unhealthy)
+    unless ``health`` is False (where the health has a line of its own)."""
     if c.state is State.EXITED and c.exit_code not in (None, 0):
         return f"exited ({c.exit_code})"
-    if c.state is State.RUNNING and c.health in HEALTH_WORD:
+    if health and c.state is State.RUNNING and c.health in HEALTH_WORD:
         return HEALTH_WORD[c.health]
     return c.state.value
 
@@ -141,7 +142,7 @@ def detail_fields(c: Container, now_ns: int) -> list[Field]:
     fields = [
         Field("image", "Image", c.image),
         Field("id", "ID", c.short_id, copyable=True),
-        Field("state", "State", state_word(c)),
+        Field("state", "State", state_word(c, health=False)),
         Field("health", "Health", health),
         Field("since", "Status", since_text(c, now_ns)),
         _masked_field("command", "Command", c.command, mask_command(c.command)),
