@@ -140,6 +140,7 @@ def detail_fields(c: Container, now_ns: int) -> list[Field]:
     labels = "\n".join(f"{k}={v}" for k, v in sorted(c.labels.items()))
     shown_labels = "\n".join(f"{k}={mask_value(k, v)}" for k, v in sorted(c.labels.items()))
     fields = [
+        Field("name", "Name", c.name, copyable=True),  # whole: the title may be cut
         Field("image", "Image", c.image),
         Field("id", "ID", c.short_id, copyable=True),
         Field("state", "State", state_word(c, health=False)),

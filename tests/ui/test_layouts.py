@@ -471,6 +471,17 @@ def test_rows_show_health_good_or_bad_and_a_failed_exit_stands_out(make_app, fra
     assert tuple(find_row(app, "worker").state_color) != tuple(find_row(app, "migrate").state_color)
 
 
+def test_a_long_name_is_whole_in_the_detail(make_app, frames, kivy_window):
+    name = "shop-payments-reconciliation-worker-with-a-long-name-1"
+    rows = [Container(id="b9" * 32, name=name, image="busybox", state=State.RUNNING)]
+    app = make_app(live_engine(rows), (800, 480))
+    frames.until(lambda: find_row(app, name))
+    app.select("b9" * 32)
+    frames.step(3)
+    assert app.root.ids.detail.field("name") == name
+    save_shot(kivy_window, frames, "long-name-800x480")
+
+
 def test_losing_the_engine_keeps_the_table_marked_stale(make_app, frames, kivy_window):
     engine = live_engine()
     app = make_app(engine, (1280, 800))
