@@ -56,6 +56,7 @@ log = logging.getLogger("genet.app")
 
 #: One kv file per widget class, layout only; loaded in build(), in dependency order.
 KV_FILES = (
+    "scrolling.kv",
     "flat_button.kv",
     "group_header.kv",
     "container_row.kv",

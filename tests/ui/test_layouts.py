@@ -356,6 +356,31 @@ def test_a_refused_command_names_the_container_not_its_id(make_app, frames):
     )
 
 
+def wheel(widget, frames, notches, button="scrollup"):
+    """Mouse-wheel notches over ``widget`` (Kivy names them scrollup / scrolldown)."""
+    from kivy.tests.common import UnitTestTouch
+
+    x, y = widget.to_window(*widget.center)
+    for _ in range(notches):
+        touch = UnitTestTouch(x, y)
+        touch.profile.append("button")
+        touch.button = button
+        touch.touch_down()
+        touch.touch_up()
+        frames.step(1)
+    frames.step(5)
+
+
+def test_ten_wheel_notches_scroll_the_list_more_than_a_screenful_of_rows(make_app, frames):
+    app = make_app(live_engine(many_running(60)), (1280, 800))
+    rv = app.root.ids.sidebar.ids.rv
+    frames.until(lambda: find_row(app, "svc-00"))
+    room = rv.children[0].height - rv.height
+    wheel(rv, frames, 10)
+    moved = (1 - rv.scroll_y) * room
+    assert moved >= 8 * dp(60)  # eight rows or more: about a row a notch at least
+
+
 def test_a_pressed_control_shows_it_is_working_until_the_result(make_app, frames):
     from genet_rx.engine.commands import CommandResult, Outcome, Stop
 
