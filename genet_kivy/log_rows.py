@@ -130,15 +130,17 @@ def view_attrs(row: Row) -> Row:
 
 
 def saved_text(lines: Iterable[LogLine], timestamps: bool = False) -> str:
-    """The lines as a file holds them: one a line, stamped (RFC 3339, UTC) when asked."""
+    """The lines as a file holds them: one a line, each after its stream's marker as the rows
+    show it (``out``, ``err``, ``eng``), stamped (RFC 3339, UTC) first when asked."""
     out: list[str] = []
     for line in lines:
+        text = f"{MARKER.get(line.stream, MARKER['stdout'])} {line.text}"
         if timestamps and line.time_ns is not None:
             dt = datetime.fromtimestamp(line.time_ns // 10**9, UTC)
             frac = f"{line.time_ns % 10**9:09d}"
-            out.append(f"{dt.strftime('%Y-%m-%dT%H:%M:%S')}.{frac}Z {line.text}")
+            out.append(f"{dt.strftime('%Y-%m-%dT%H:%M:%S')}.{frac}Z {text}")
         else:
-            out.append(line.text)
+            out.append(text)
     return "".join(f"{text}\n" for text in out)
 
 

@@ -259,10 +259,10 @@ class LogsView(LiveView):
             parts.append(self._error)
         elif self._eof and c is not None:
             parts.append("output ended" if c.state is State.RUNNING else "not running")
-        elif self.streaming:
-            parts.append("following")
-        if self.paused:
+        if self.paused:  # never "following" beside it: the rows on screen hold still
             parts.append(f"paused · {self.waiting:,} new")
+        elif self.streaming and not self._error and not self._eof:
+            parts.append("following")
         self.status = "  ·  ".join(parts)
 
     # -- auto-scroll -----------------------------------------------------------------------
@@ -293,6 +293,7 @@ class LogsView(LiveView):
             overlay.add_widget(self._jump)
         elif not paused and self._jump.parent is not None:
             overlay.remove_widget(self._jump)
+        self._set_status()
 
     def jump_to_bottom(self) -> None:
         self._set_paused(False)

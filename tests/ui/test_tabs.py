@@ -256,6 +256,30 @@ def test_a_long_log_reopened_by_time_shows_its_lines_and_keeps_following(make_ap
     assert "paused" not in view.status
 
 
+def test_a_paused_log_says_paused_and_not_following(make_app, frames):
+    engine, _app, detail = logs_open(make_app, frames)
+    view = detail.views["logs"]
+    fill_logs(engine, frames, view)
+    assert "following" in view.status
+    drag(view.ids.rv, frames, -400)
+    frames.until(lambda: view.paused, what="paused by scrolling up")
+    assert "paused" in view.status
+    assert "following" not in view.status
+
+
+def test_a_saved_log_keeps_each_lines_stream_marker(make_app, frames, tmp_path):
+    engine, _app, detail = logs_open(make_app, frames)
+    view = detail.views["logs"]
+    subject = engine.log_streams.subject(WEB)
+    subject.on_next(LogLine("stdout", "GET / 200"))
+    subject.on_next(LogLine("stderr", "warning: slow"))
+    frames.until(lambda: len(view.model) == 2)
+    target = tmp_path / "web.log"
+    save_to(view, frames, target)
+    frames.until(target.exists, what="saved")
+    assert target.read_text() == "out GET / 200\nerr warning: slow\n"
+
+
 def test_a_bad_path_says_the_save_failed(make_app, frames, tmp_path):
     _engine, app, detail = logs_open(make_app, frames)
     view = detail.views["logs"]
@@ -501,7 +525,8 @@ def test_replacing_is_done_when_confirmed(make_app, frames, tmp_path):
     frames.until(lambda: view.replace_path, what="asked to replace")
     assert view.ids.save_ok.text == "Replace"
     tap(view.ids.save_ok, frames)
-    frames.until(lambda: target.read_text() == "line 0\nline 1\nline 2\n", what="replaced")
+    frames.until(lambda: target.read_text() == "out line 0\nout line 1\nout line 2\n",
+                 what="replaced")
 
 
 def test_saving_over_a_link_does_not_write_its_target(make_app, frames, tmp_path):
