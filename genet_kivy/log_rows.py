@@ -164,6 +164,7 @@ class LogModel:
         self.generation = 0  # bumps with every new search; older results are ignored
         self.version = 0  # bumps on every change (views redraw when it moved)
         self.skipped = 0  # lines of huge batches that never entered the ring
+        self.only_hits = False  # while a search is on: rows of matching lines only
         self._compiled: Pattern | None = None
 
     @property
@@ -258,6 +259,9 @@ class LogModel:
         return True
 
     def data(self) -> list[Row]:
+        """The rows to show: every line's, or only the matching lines' (``only_hits``)."""
+        if self.only_hits and self.pattern:
+            return [r for r in self.rows if r["hit"]]
         return list(self.rows)
 
     def lines(self) -> tuple[LogLine, ...]:

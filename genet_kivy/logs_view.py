@@ -142,6 +142,10 @@ class LogsView(LiveView):
     capacity = NumericProperty(DEFAULT_RING_CAPACITY)
     max_bytes = NumericProperty(DEFAULT_RING_BYTES)  # the ring's bound in bytes
     redraws = NumericProperty(0)  # how many times rows reached the RecycleView
+    search_on = BooleanProperty(False)  # a search is typed: its bar (Prev, Next, Only) shows
+    only_hits = BooleanProperty(False)  # show the matching lines only
+    match = NumericProperty(-1)  # which match Prev/Next went to (-1: none yet)
+    match_text = StringProperty("")  # "3 of 12"
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -328,8 +332,36 @@ class LogsView(LiveView):
         job = self.model.search(text, regex)
         if job is None:
             self.searcher.cancel()
+        self.search_on = bool(text)
+        self.match, self.match_text = -1, ""
         self._submit(job)
         self.redraw()
+
+    def toggle_only_hits(self) -> None:
+        """Show only the matching lines, or every line again (either way from the bottom)."""
+        self.only_hits = self.model.only_hits = not self.only_hits
+        self.match, self.match_text = -1, ""
+        self.jump_to_bottom()
+
+    def go_to_match(self, step: int) -> None:
+        """Next (``step`` 1) or previous (-1) matching line, wrapping round: the list pauses
+        and scrolls so that line is in its middle. The first Next goes to the first match,
+        the first Previous to the last."""
+        rv = self.ids.rv
+        hits = [i for i, r in enumerate(rv.data) if r["hit"]]
+        if not hits:
+            self.match_text = "no matches" if self.model.pattern else ""
+            return
+        if 0 <= self.match < len(hits):
+            self.match = (self.match + step) % len(hits)
+        else:
+            self.match = 0 if step > 0 else len(hits) - 1
+        self.match_text = f"{self.match + 1:,} of {len(hits):,}"
+        self._set_paused(True)
+        room = rows_height(len(rv.data)) - rv.height
+        if room > 0:
+            top = hits[self.match] * dp(24) + dp(4) - (rv.height - dp(24)) / 2
+            rv.scroll_y = min(1.0, max(0.0, 1 - top / room))
 
     def _submit(self, job: SearchJob | None) -> None:
         if job is not None:

@@ -280,6 +280,46 @@ def test_a_saved_log_keeps_each_lines_stream_marker(make_app, frames, tmp_path):
     assert target.read_text() == "out GET / 200\nerr warning: slow\n"
 
 
+def shown_texts(view):
+    """The texts of the log lines whose rows are on screen now."""
+    rv = view.ids.rv
+    bottom, top = rv.to_window(rv.x, rv.y)[1], rv.to_window(rv.x, rv.top)[1]
+    return {
+        v.line.text for v in rv.layout_manager.children
+        if v.line is not None and bottom <= v.to_window(v.x, v.y)[1] < top
+    }
+
+
+def test_search_goes_from_match_to_match_and_can_show_matching_lines_only(
+    make_app, frames, kivy_window
+):
+    engine, _app, detail = logs_open(make_app, frames)
+    view = detail.views["logs"]
+    subject = engine.log_streams.subject(WEB)
+    for i in range(300):
+        subject.on_next(LogLine("stderr", f"warning {i}") if i % 50 == 0
+                        else LogLine("stdout", f"line {i}"))
+    frames.until(lambda: len(view.ids.rv.data) == 300, what="rows")
+    view.ids.search.text = "warning"
+    frames.until(lambda: view.model.hits == 6, what="six matches")
+    frames.step(3)
+    assert check_touch_sizes(kivy_window) == []
+    tap(view.ids.next_match, frames)
+    assert view.match_text == "1 of 6"
+    frames.until(lambda: "warning 0" in shown_texts(view), what="the first match on screen")
+    tap(view.ids.next_match, frames)
+    frames.until(lambda: "warning 50" in shown_texts(view), what="the second match on screen")
+    tap(view.ids.prev_match, frames)
+    tap(view.ids.prev_match, frames)
+    assert view.match_text == "6 of 6"  # round to the last
+    save_shot(kivy_window, frames, "logs-search-matches")
+    tap(view.ids.only_hits, frames)
+    frames.until(lambda: len(view.ids.rv.data) == 6, what="matching lines only")
+    assert [r["line"].text for r in view.ids.rv.data][:2] == ["warning 0", "warning 50"]
+    tap(view.ids.only_hits, frames)
+    frames.until(lambda: len(view.ids.rv.data) == 300, what="every line again")
+
+
 def test_a_bad_path_says_the_save_failed(make_app, frames, tmp_path):
     _engine, app, detail = logs_open(make_app, frames)
     view = detail.views["logs"]
