@@ -10,8 +10,12 @@ R              Restart
 P              Pause / Unpause
 K              Kill (asks first)
 Delete         Remove (asks first)
+Tab            next region (list, detail tabs); Left / Right switch tab in the tabs
 ?              show these keys
 =============  ============================================================================
+
+Tab moves the keyboard between the regions of the screen — the list, then the detail's
+tabs (where Left / Right switch tab) — and a frame in the accent colour shows which has it.
 
 Keys reach the map only when no text field (or the terminal) has the keyboard and no dialog
 is open; a dialog's own Esc and Enter come first (see :mod:`genet_kivy.dialogs.base`). The
@@ -22,15 +26,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from kivy.core.window import Window
+from kivy.graphics import Color, Line
+from kivy.metrics import dp
 from kivy.uix.behaviors import FocusBehavior
+from kivy.uix.widget import Widget
 
 from genet_rx.model.containers import State
 
+from . import theme
 from .actions import Control, enabled
 from .notices import ConfirmDialog
 from .scroll_anchor import content_height, tops
 
-UP, DOWN = 273, 274
+UP, DOWN, LEFT, RIGHT = 273, 274, 276, 275
+TAB = 9
 ENTERS = (13, 271)
 DELETE = 127
 ESCAPE = 27
@@ -45,8 +55,11 @@ SHORTCUTS = (
     ("P", "pause or unpause"),
     ("K", "kill (asks first)"),
     ("Delete", "remove (asks first)"),
+    ("Tab", "next region (list, detail tabs)"),
+    ("Left / Right", "switch tab, in the detail's tabs"),
     ("?", "these keys"),
 )
+REGIONS = ("list", "tabs")
 
 ACTION_KEYS: dict[str, Control] = {"r": Control.RESTART, "k": Control.KILL}
 
@@ -60,6 +73,68 @@ class ShortcutsDialog(ConfirmDialog):
                          yes_text="Close", **kwargs)
         self.ids.no.parent.remove_widget(self.ids.no)
         self.ids.yes.tone = "primary"
+
+
+class FocusFrame(Widget):
+    """An accent outline over the region that has the keyboard (drawn above everything)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(size_hint=(None, None), **kwargs)
+        with self.canvas:
+            Color(*theme.ACCENT)
+            self._line = Line(width=dp(1.5))
+        self.region = ""
+
+    def show(self, region: str, target: Any) -> None:
+        self.region = region
+        x, y = target.to_window(target.x, target.y)
+        self.pos, self.size = (x, y), target.size
+        self._line.rectangle = (x + 1, y + 1, target.width - 2, target.height - 2)
+        if self.parent is None:
+            Window.add_widget(self)
+
+    def hide(self) -> None:
+        self.region = ""
+        if self.parent is not None:
+            self.parent.remove_widget(self)
+
+
+def frame_of(app: Any) -> FocusFrame:
+    """The app's focus frame, made on first use."""
+    frame = getattr(app, "focus_frame", None)
+    if frame is None:
+        frame = app.focus_frame = FocusFrame()
+    return frame
+
+
+def region_widget(shell: Any, region: str) -> Any:
+    """The widget a region stands for, if it is on screen."""
+    ids = shell.ids
+    target = ids.sidebar if region == "list" else ids.detail.ids.tabbar
+    return target if target.get_root_window() is not None and target.height > 0 else None
+
+
+def next_region(app: Any) -> None:
+    """Tab: the keyboard goes to the next region on screen, shown by the frame."""
+    frame = frame_of(app)
+    start = REGIONS.index(frame.region) + 1 if frame.region in REGIONS else 0
+    for step in range(len(REGIONS)):
+        region = REGIONS[(start + step) % len(REGIONS)]
+        target = region_widget(app.root, region)
+        if target is not None:
+            frame.show(region, target)
+            return
+    frame.hide()
+
+
+def switch_tab(app: Any, step: int) -> None:
+    """Left / Right in the tabs region: the tab beside the current one (those offered)."""
+    from .detail import TABS
+
+    detail = app.root.ids.detail
+    offered = [t for t in TABS if t != "terminal" or detail.running or detail.tab == t]
+    index = offered.index(detail.tab) if detail.tab in offered else 0
+    detail.select_tab(offered[(index + step) % len(offered)])
 
 
 def typing(root: Any) -> bool:
@@ -86,6 +161,12 @@ def handle_key(app: Any, key: int, codepoint: str | None, modifiers: list[str]) 
         return False
     if char == "/" or (char == "f" and "ctrl" in modifiers):
         shell.ids.sidebar.ids.search.focus = True
+        return True
+    if key == TAB:
+        next_region(app)
+        return True
+    if key in (LEFT, RIGHT) and frame_of(app).region == "tabs" and app.selected is not None:
+        switch_tab(app, 1 if key == RIGHT else -1)
         return True
     if key in (UP, DOWN):
         move_selection(app, 1 if key == DOWN else -1)

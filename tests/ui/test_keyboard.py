@@ -101,3 +101,26 @@ def test_question_mark_shows_every_key(make_app, frames, kivy_window):
     key(kivy_window, 27)
     frames.until(lambda: app.dialog is None, what="closed")
 
+
+
+def test_tab_moves_between_regions_with_a_visible_frame_and_arrows_switch_tabs(
+    make_app, frames, kivy_window
+):
+    _engine, app = started(make_app, frames)
+    app.select(WEB)
+    frames.step(2)
+    detail = app.root.ids.detail
+    key(kivy_window, 9)
+    frame = app.focus_frame
+    assert frame.region == "list" and frame.parent is not None
+    assert tuple(frame.size) == tuple(app.root.ids.sidebar.size)
+    key(kivy_window, 9)
+    assert frame.region == "tabs"
+    key(kivy_window, 275)
+    assert detail.tab == "logs"
+    key(kivy_window, 276)
+    key(kivy_window, 276)
+    assert detail.tab == "terminal"  # round to the last (web runs: Terminal is offered)
+    save_shot(kivy_window, frames, "keyboard-focus")
+    key(kivy_window, 9)
+    assert frame.region == "list"
