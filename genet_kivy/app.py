@@ -38,6 +38,7 @@ from .controllers.commands import Commands
 from .controllers.feed import Feed
 from .controllers.notices import Notices
 from .detail import DetailPane
+from .keyboard import handle_key
 from .kinds import SPECS
 from .kinds.base import count_text
 from .nav import NavBar
@@ -58,6 +59,7 @@ log = logging.getLogger("genet.app")
 
 #: One kv file per widget class, layout only; loaded in build(), in dependency order.
 KV_FILES = (
+    "scrolling.kv",
     "flat_button.kv",
     "group_header.kv",
     "container_row.kv",
@@ -356,9 +358,10 @@ class GenetApp(App):
             return
         self.notify(f"Copied {what or text}", "info")
 
-    def _on_keyboard(self, _window: Any, key: int, *_args: Any) -> bool:
+    def _on_keyboard(self, _window: Any, key: int, _scancode: Any = None,
+                     codepoint: str | None = None, modifiers: Any = ()) -> bool:
         shell = self.root
         if key == 27 and shell is not None and not shell.wide and shell.show_detail:
             self.back()  # Escape / Android back leaves the detail instead of the app
             return True
-        return False
+        return handle_key(self, key, codepoint, list(modifiers or ()))  # the keyboard map

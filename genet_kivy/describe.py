@@ -34,18 +34,31 @@ HEALTH_COLOR: dict[Health, Rgba] = {
 }
 
 
-def state_word(c: Container) -> str:
-    """The word shown beside the colour: the state, with an exit code when it is not 0."""
+#: A running container's word when it has a health check: good news is said too.
+HEALTH_WORD: dict[Health, str] = {
+    Health.STARTING: "health starting",
+    Health.HEALTHY: "healthy",
+    Health.UNHEALTHY: "unhealthy",
+}
+FAILED_EXIT_COLOR: Rgba = (0.96, 0.55, 0.30, 1)  # exited with a non-zero code: stands out
+
+
+def state_word(c: Container, health: bool = True) -> str:
+    """The word shown beside the colour: the state, with an exit code when it is not 0; a
+    running container with a health check says its health (healthy, starting, unhealthy)
+    unless ``health`` is False (where the health has a line of its own)."""
     if c.state is State.EXITED and c.exit_code not in (None, 0):
         return f"exited ({c.exit_code})"
-    if c.health is Health.UNHEALTHY and c.state is State.RUNNING:
-        return "unhealthy"
+    if health and c.state is State.RUNNING and c.health in HEALTH_WORD:
+        return HEALTH_WORD[c.health]
     return c.state.value
 
 
 def state_color(c: Container) -> Rgba:
-    if c.health is Health.UNHEALTHY and c.state is State.RUNNING:
-        return HEALTH_COLOR[Health.UNHEALTHY]
+    if c.state is State.RUNNING and c.health in HEALTH_WORD:
+        return HEALTH_COLOR[c.health]
+    if c.state is State.EXITED and c.exit_code not in (None, 0):
+        return FAILED_EXIT_COLOR
     return STATE_COLOR[c.state]
 
 
@@ -89,6 +102,14 @@ def since_text(c: Container, now_ns: int) -> str:
             return "being removed"
 
 
+def with_name(message: str, cid: str, name: str) -> str:
+    """An engine message about a container with its id (whole, or its first 12 characters)
+    put as its name: "Cannot restart container web", not a 64-character id."""
+    if not name or not cid:
+        return message
+    return message.replace(cid, name).replace(cid[:12], name)
+
+
 def when(unix_s: int, now_ns: int) -> str:
     """A creation time: ``2026-11-28 23:17 UTC (5 min ago)``."""
     if unix_s <= 0:
@@ -119,9 +140,10 @@ def detail_fields(c: Container, now_ns: int) -> list[Field]:
     labels = "\n".join(f"{k}={v}" for k, v in sorted(c.labels.items()))
     shown_labels = "\n".join(f"{k}={mask_value(k, v)}" for k, v in sorted(c.labels.items()))
     fields = [
+        Field("name", "Name", c.name, copyable=True),  # whole: the title may be cut
         Field("image", "Image", c.image),
         Field("id", "ID", c.short_id, copyable=True),
-        Field("state", "State", state_word(c)),
+        Field("state", "State", state_word(c, health=False)),
         Field("health", "Health", health),
         Field("since", "Status", since_text(c, now_ns)),
         _masked_field("command", "Command", c.command, mask_command(c.command)),

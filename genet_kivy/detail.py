@@ -3,8 +3,9 @@
 Tabs: Overview (facts and controls), Logs, Stats, Inspect, History (the container's events),
 Terminal. Only the tab on screen holds a
 stream (see :mod:`genet_kivy.live_view`): switching tab, selecting another container, the
-container leaving, or the app stopping lets it go. On a short screen (``compact``) the
-controls show on the Overview tab only, so the live tabs keep room for their content.
+container leaving, or the app stopping lets it go. The controls stay above every tab, so a
+container can be stopped while reading its logs; on a short screen (``compact``) they shrink
+to one row of narrower buttons, so the live tabs keep room for their content.
 
 ``DetailPane.show`` takes the container (or None), whether the engine is live, and which
 control (if any) has a command on its way; it updates texts and button states in place.
@@ -16,7 +17,13 @@ from __future__ import annotations
 
 from kivy.app import App
 from kivy.metrics import dp
-from kivy.properties import BooleanProperty, ColorProperty, OptionProperty, StringProperty
+from kivy.properties import (
+    BooleanProperty,
+    ColorProperty,
+    NumericProperty,
+    OptionProperty,
+    StringProperty,
+)
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.stacklayout import StackLayout
 from kivy.uix.widget import Widget
@@ -35,9 +42,10 @@ from .terminal_view import TerminalView
 
 TABS = ("overview", "logs", "stats", "inspect", "history", "terminal")
 LIVE_TABS = ("logs", "stats", "inspect", "history", "terminal")
-COMPACT_BELOW = 560  # dp of detail height: below it, controls show on Overview only
+COMPACT_BELOW = 560  # dp of detail height: below it, the controls shrink to one row
 #: Widget classes kv names inside the detail pane (imported to register them).
 VIEWS = (LogsView, StatsView, InspectView, TerminalView, HistoryView)
+STALE_COLOR = (0.62, 0.64, 0.68, 1)  # the state chip while the engine is not reachable
 
 
 class FieldRow(BoxLayout):
@@ -109,7 +117,11 @@ BUTTONS: tuple[Control, ...] = (
 
 
 class ControlBar(StackLayout):
-    """Start, Stop, Restart, Pause/Unpause, Kill, Remove (buttons declared in kv)."""
+    """Start, Stop, Restart, Pause/Unpause, Kill, Remove (buttons declared in kv);
+    ``compact``: one row, the buttons sharing its width."""
+
+    compact = BooleanProperty(False)
+    button_width = NumericProperty(0)  # set in kv from ``compact`` and the bar's width
 
     def update(self, c: Container | None, live: bool, working: Control | None) -> None:
         for slot in BUTTONS:
@@ -143,9 +155,8 @@ class DetailPane(BoxLayout):
 
     def on_kv_post(self, base_widget: object) -> None:
         self._back = self.ids.back.__self__  # a strong reference: it leaves the tree
-        # Pages and the control bar leave the tree too: keep strong references.
+        # Pages leave the tree too: keep strong references.
         self._pages = {name: self.ids[name].__self__ for name in TABS}
-        self._controls = self.ids.controls.__self__
         self._place_back()
         self._place_page()
 
@@ -164,15 +175,11 @@ class DetailPane(BoxLayout):
     def on_height(self, *_: object) -> None:
         self.compact = self.height < dp(COMPACT_BELOW)
 
-    def on_compact(self, *_: object) -> None:
-        self._place_page()
-
     def on_has_container(self, *_: object) -> None:
         self._place_page()
 
     def _place_page(self) -> None:
-        """Show the current tab's page (Overview when nothing is selected), and the controls
-        unless this is a live tab on a short screen."""
+        """Show the current tab's page (Overview when nothing is selected)."""
         pages = getattr(self, "_pages", None)
         if pages is None:
             return
@@ -182,12 +189,6 @@ class DetailPane(BoxLayout):
         if list(page.children) != [wanted]:
             page.clear_widgets()
             page.add_widget(wanted)
-        controls = self._controls
-        show = name == "overview" or not self.compact
-        if show and controls.parent is None:
-            self.add_widget(controls, index=self.children.index(self.ids.tabbar) + 1)
-        elif not show and controls.parent is not None:
-            self.remove_widget(controls)
 
     def _sync_live(self) -> None:
         c = self._container
@@ -229,8 +230,9 @@ class DetailPane(BoxLayout):
             self._set_fields([])
             return
         self.title = c.name or c.short_id
-        self.state_text = state_word(c)
-        self.state_color = state_color(c)
+        # Offline the state is only the last one known: said so, and not in its live colour.
+        self.state_text = state_word(c) if live else f"last known: {state_word(c)}"
+        self.state_color = state_color(c) if live else STALE_COLOR
         self._set_fields(detail_fields(c, now_ns))
 
     def field(self, key: str) -> str:

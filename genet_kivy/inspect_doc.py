@@ -16,6 +16,8 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from genet_rx.model.common import command_line
+
 from .masking import MASK, is_secret, mask_args, mask_urls, mask_value
 
 __all__ = [
@@ -121,9 +123,10 @@ def _entry(label: str, value: str, masked_text: str | None = None) -> Entry:
 
 
 def _args(value: Any) -> tuple[str, str]:
-    """A command (a list of words, or one string) and its masked form, as text."""
+    """A command (a list of words, or one string) and its masked form, as text: a list in
+    the one command-line form the Overview shows too (:func:`command_line`)."""
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return _text(value), _text(mask_args(value))
+        return command_line(value), command_line(mask_args(value))
     text = _text(value)
     return text, _text(mask_args(text.split(" "))) if text else ""
 

@@ -130,15 +130,17 @@ def view_attrs(row: Row) -> Row:
 
 
 def saved_text(lines: Iterable[LogLine], timestamps: bool = False) -> str:
-    """The lines as a file holds them: one a line, stamped (RFC 3339, UTC) when asked."""
+    """The lines as a file holds them: one a line, each after its stream's marker as the rows
+    show it (``out``, ``err``, ``eng``), stamped (RFC 3339, UTC) first when asked."""
     out: list[str] = []
     for line in lines:
+        text = f"{MARKER.get(line.stream, MARKER['stdout'])} {line.text}"
         if timestamps and line.time_ns is not None:
             dt = datetime.fromtimestamp(line.time_ns // 10**9, UTC)
             frac = f"{line.time_ns % 10**9:09d}"
-            out.append(f"{dt.strftime('%Y-%m-%dT%H:%M:%S')}.{frac}Z {line.text}")
+            out.append(f"{dt.strftime('%Y-%m-%dT%H:%M:%S')}.{frac}Z {text}")
         else:
-            out.append(line.text)
+            out.append(text)
     return "".join(f"{text}\n" for text in out)
 
 
@@ -162,6 +164,7 @@ class LogModel:
         self.generation = 0  # bumps with every new search; older results are ignored
         self.version = 0  # bumps on every change (views redraw when it moved)
         self.skipped = 0  # lines of huge batches that never entered the ring
+        self.only_hits = False  # while a search is on: rows of matching lines only
         self._compiled: Pattern | None = None
 
     @property
@@ -256,6 +259,9 @@ class LogModel:
         return True
 
     def data(self) -> list[Row]:
+        """The rows to show: every line's, or only the matching lines' (``only_hits``)."""
+        if self.only_hits and self.pattern:
+            return [r for r in self.rows if r["hit"]]
         return list(self.rows)
 
     def lines(self) -> tuple[LogLine, ...]:

@@ -116,6 +116,11 @@ class LineViewer(ModalView):
         App.get_running_app().copy_text(self.line.text, what="the line")
 
 
+def rows_height(count: int) -> float:
+    """The height of ``count`` log rows in the list (24 dp each, 4 dp above and below)."""
+    return count * dp(24) + dp(8)
+
+
 def default_save_path(name: str) -> str:
     """``~/genet-<name>.log`` (the home folder when it exists, else the current one)."""
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", name) or "container"
@@ -138,6 +143,10 @@ class LogsView(LiveView):
     capacity = NumericProperty(DEFAULT_RING_CAPACITY)
     max_bytes = NumericProperty(DEFAULT_RING_BYTES)  # the ring's bound in bytes
     redraws = NumericProperty(0)  # how many times rows reached the RecycleView
+    search_on = BooleanProperty(False)  # a search is typed: its bar (Prev, Next, Only) shows
+    only_hits = BooleanProperty(False)  # show the matching lines only
+    match = NumericProperty(-1)  # which match Prev/Next went to (-1: none yet)
+    match_text = StringProperty("")  # "3 of 12"
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -234,8 +243,7 @@ class LogsView(LiveView):
             rv = self.ids.rv
             rv.data = self.model.data()
             # The bottom; a log shorter than the view starts at its top instead.
-            rows_height = len(rv.data) * dp(24) + dp(8)
-            rv.scroll_y = 0 if rows_height > rv.height else 1
+            rv.scroll_y = 0 if rows_height(len(rv.data)) > rv.height else 1
             effect = rv.effect_y
             if effect is not None:  # stop a fling still under way from carrying it back up
                 effect.velocity = 0
@@ -260,17 +268,19 @@ class LogsView(LiveView):
             parts.append(self._error)
         elif self._eof and c is not None:
             parts.append("output ended" if c.state is State.RUNNING else "not running")
-        elif self.streaming:
-            parts.append("following")
-        if self.paused:
+        if self.paused:  # never "following" beside it: the rows on screen hold still
             parts.append(f"paused · {self.waiting:,} new")
+        elif self.streaming and not self._error and not self._eof:
+            parts.append("following")
         self.status = "  ·  ".join(parts)
 
     # -- auto-scroll -----------------------------------------------------------------------
 
     def distance_from_bottom(self) -> float:
+        """How far above the bottom the view sits, by the rows it is given (the layout's own
+        height lags a frame behind: right after a reopen it is still the old log's)."""
         rv = self.ids.rv
-        content = rv.children[0].height if rv.children else 0
+        content = rows_height(len(rv.data))
         if content <= rv.height:
             return 0.0  # it all fits: always at the bottom
         return (content - rv.height) * rv.scroll_y
@@ -292,6 +302,7 @@ class LogsView(LiveView):
             overlay.add_widget(self._jump)
         elif not paused and self._jump.parent is not None:
             overlay.remove_widget(self._jump)
+        self._set_status()
 
     def jump_to_bottom(self) -> None:
         self._set_paused(False)
@@ -326,8 +337,36 @@ class LogsView(LiveView):
         job = self.model.search(text, regex)
         if job is None:
             self.searcher.cancel()
+        self.search_on = bool(text)
+        self.match, self.match_text = -1, ""
         self._submit(job)
         self.redraw()
+
+    def toggle_only_hits(self) -> None:
+        """Show only the matching lines, or every line again (either way from the bottom)."""
+        self.only_hits = self.model.only_hits = not self.only_hits
+        self.match, self.match_text = -1, ""
+        self.jump_to_bottom()
+
+    def go_to_match(self, step: int) -> None:
+        """Next (``step`` 1) or previous (-1) matching line, wrapping round: the list pauses
+        and scrolls so that line is in its middle. The first Next goes to the first match,
+        the first Previous to the last."""
+        rv = self.ids.rv
+        hits = [i for i, r in enumerate(rv.data) if r["hit"]]
+        if not hits:
+            self.match_text = "no matches" if self.model.pattern else ""
+            return
+        if 0 <= self.match < len(hits):
+            self.match = (self.match + step) % len(hits)
+        else:
+            self.match = 0 if step > 0 else len(hits) - 1
+        self.match_text = f"{self.match + 1:,} of {len(hits):,}"
+        self._set_paused(True)
+        room = rows_height(len(rv.data)) - rv.height
+        if room > 0:
+            top = hits[self.match] * dp(24) + dp(4) - (rv.height - dp(24)) / 2
+            rv.scroll_y = min(1.0, max(0.0, 1 - top / room))
 
     def _submit(self, job: SearchJob | None) -> None:
         if job is not None:

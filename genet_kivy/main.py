@@ -11,10 +11,10 @@ import argparse
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-USAGE = ("genet [--host URL] [--fullscreen] [--size WxH] [--log-lines N]  |  genet watch …"
-         "  |  genet install-desktop [--remove]")
+USAGE = ("genet [--host URL] [--fullscreen] [--size WxH] [--log-lines N] [--verbose]"
+         "  |  genet watch …  |  genet install-desktop [--remove]")
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -45,7 +45,24 @@ def parser() -> argparse.ArgumentParser:
         default=10_000,
         help="log lines the Logs tab keeps (the newest N; default 10000)",
     )
+    p.add_argument(
+        "--verbose",
+        action="store_true",
+        help="print Kivy's start-up log (quiet by default: only what needs doing is said)",
+    )
     return p
+
+
+def display_problem(env: Mapping[str, str], platform: str = sys.platform) -> str | None:
+    """One actionable line when there is no display to open a window on (None when there
+    is one, or when Kivy is told which window provider to use: a panel's kms, egl_rpi…)."""
+    if not platform.startswith("linux"):
+        return None
+    if any(env.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "KIVY_WINDOW",
+                                "SDL_VIDEODRIVER")):
+        return None
+    return ("genet: no display to open a window on (DISPLAY and WAYLAND_DISPLAY are unset): "
+            "start it in a desktop session, or use `genet watch` in a terminal")
 
 
 def _positive(text: str) -> int:
@@ -69,6 +86,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return desktop_main(args[1:])
     opts = parser().parse_args(args)
+    problem = display_problem(os.environ)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
 
     from genet_rx import connect
     from genet_rx.errors import HostError
@@ -79,7 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"genet: {exc}", file=sys.stderr)
         return 2
     try:
-        return run_app(engine, fullscreen=opts.fullscreen, size=opts.size, log_lines=opts.log_lines)
+        return run_app(engine, fullscreen=opts.fullscreen, size=opts.size,
+                       log_lines=opts.log_lines, verbose=opts.verbose)
     except KeyboardInterrupt:
         return 130  # Ctrl-C in the terminal that started it: a normal way to quit
     finally:
@@ -92,9 +114,17 @@ def run_app(
     fullscreen: bool = False,
     size: tuple[int, int] | None = None,
     log_lines: int | None = None,
+    verbose: bool = False,
 ) -> int:
-    """Configure Kivy, then run the app on ``engine`` until its window closes."""
+    """Configure Kivy, then run the app on ``engine`` until its window closes.
+
+    Quiet unless ``verbose``: Kivy's console log (about 80 lines, with a traceback and a
+    CRITICAL line when xclip, xsel or mtdev are absent, though copy and paste work through
+    SDL2 all the same) stays in its log file under the Kivy home.
+    """
     os.environ["KIVY_NO_ARGS"] = "1"
+    if not verbose:
+        os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     from kivy.config import Config
 
     if size is not None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+from kivy.app import App
 from kivy.properties import BooleanProperty, OptionProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.modalview import ModalView
 
 from genet_rx.model.connection import Connection, Link
+
+from .dialogs.base import DialogCard
 
 
 def banner_text(conn: Connection, has_rows: bool = True) -> tuple[str, str]:
@@ -46,16 +49,19 @@ class Notice(BoxLayout):
     shown = BooleanProperty(False)
 
 
-class ConfirmDialog(ModalView):
-    """Asks before an action that cannot be undone (Kill, Remove)."""
+class ConfirmDialog(DialogCard):
+    """Asks before an action that cannot be undone (Kill, Remove). Like every dialog, Esc
+    cancels it and nothing else (not Back behind it), Enter says yes."""
 
-    title = StringProperty("")
     text = StringProperty("")
     yes_text = StringProperty("OK")
 
-    def __init__(self, on_yes: Callable[[], None], **kwargs: object) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, on_yes: Callable[[], None], **kwargs: Any) -> None:
+        super().__init__(App.get_running_app(), **kwargs)
         self._on_yes = on_yes
+
+    def submit(self) -> None:
+        self.answer(True)
 
     def answer(self, yes: bool) -> None:
         self.dismiss()

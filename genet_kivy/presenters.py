@@ -15,13 +15,17 @@ Pure: no Kivy. ``SidebarRows.present`` returns the list of dicts a RecycleView t
   image or the compose project.
 * Order inside a group is by name, then id: stable, so rows never jump while their state does
   not change.
+* A restart loop does not move rows: a container seen restarting stays under **Restarting**
+  (its word says "running") until it has been running for :data:`RESTART_HOLD` seconds, so
+  a container the engine restarts every few seconds does not shift every row below it.
 * Row dicts are cached per container value: a container whose row object did not change (the
   table is persistent) costs one identity check, so 1,000+ rows stay cheap per frame.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,8 +33,11 @@ from genet_rx.model.containers import Container, State
 from genet_rx.state.containers import ContainerTable
 
 from .describe import state_color, state_word
-from .grouping import BY_STATE, GROUPINGS, Grouping, project_facts, project_of
+from .grouping import BY_STATE, GROUP_OF, GROUPINGS, Grouping, project_facts, project_of
 from .grouping import Group as Group  # the state groups, where tests and panels knew them
+from .row_stats import PLACEHOLDER
+
+RESTART_HOLD = 60.0  # seconds a container seen restarting stays in the Restarting group
 
 HEADER = "GroupHeader"
 ROW = "ContainerRow"
@@ -67,7 +74,7 @@ def row_of(c: Container, height: float = 60) -> Row:
         "state_word": state_word(c),
         "state_color": state_color(c),
         "selected": False,
-        "usage": "",
+        "usage": PLACEHOLDER if c.state is State.RUNNING else "",
         "selecting": False,
         "checked": False,
     }
@@ -122,7 +129,19 @@ class SidebarRows:
     row_height: float = 60
     header_height: float = 48
     project_extra: float = PROJECT_EXTRA
+    clock: Callable[[], float] = time.monotonic  # seconds, for the restart hold
     _cache: dict[str, _Cached] = field(default_factory=dict)
+    _restarting: dict[str, float] = field(default_factory=dict)  # id -> when last seen so
+
+    def group_of(self, c: Container, now: float) -> Group:
+        """The container's group, holding a restart loop under Restarting (see above)."""
+        if c.state is State.RESTARTING:
+            self._restarting[c.id] = now
+        elif c.state is State.RUNNING:
+            seen = self._restarting.get(c.id)
+            if seen is not None and now - seen < RESTART_HOLD:
+                return Group.RESTARTING
+        return GROUP_OF[c.state]
 
     def present(
         self,
@@ -142,12 +161,18 @@ class SidebarRows:
         everyone: dict[str, list[Container]] = {}
         cache = self._cache
         fresh: dict[str, _Cached] = {}
+        now = self.clock()
+        self._restarting = {
+            cid: t for cid, t in self._restarting.items()
+            if cid in table.rows and now - t < RESTART_HOLD
+        }
         for cid, c in table.rows.items():
             hit = cache.get(cid)
             if hit is None or hit.container is not c:
                 hit = _Cached(c, row_of(c, self.row_height), (c.name.lower(), c.id), haystack(c))
             fresh[cid] = hit
-            group = grouping.key(c)
+            # The restart hold (see above) is a state grouping's rule.
+            group = self.group_of(c, now) if grouping is BY_STATE else grouping.key(c)
             everyone.setdefault(group, []).append(c)
             if all(t in hit.text for t in terms):
                 buckets.setdefault(group, []).append(hit)

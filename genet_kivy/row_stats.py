@@ -8,6 +8,11 @@ thread, when what a row shows changes — the app coalesces that into at most on
 refresh a second.
 A stream that ends by itself (the container stopped) is not reopened until its row leaves
 the screen and comes back.
+
+The rule people see: the first :data:`MAX_STREAMS` running rows on screen, top to bottom,
+get figures; every other running row shows :data:`PLACEHOLDER` in the same place, so rows
+never reflow. A row that comes back on screen (a search cleared, a scroll back) shows its
+last figures at once until its new stream speaks, instead of a blank for a second or two.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from genet_rx.model.stats import Stats
 from .history import percent, size
 
 MAX_STREAMS = 8
+PLACEHOLDER = "– % · –"  # noqa: RUF001 (a dash: no figures yet, or past the bound)
+REMEMBERED = 256  # last figures kept for rows that left the screen
 
 
 def usage_text(s: Stats) -> str:
@@ -47,6 +54,7 @@ class RowStats:
         self._streams: dict[str, DisposableBase] = {}
         self._ended: set[str] = set()
         self.usage: dict[str, str] = {}
+        self._last: dict[str, str] = {}  # last figures of containers still running
 
     @property
     def open_ids(self) -> set[str]:
@@ -71,6 +79,9 @@ class RowStats:
         for cid in keep:
             if cid not in self._streams:
                 self._streams[cid] = self._subscribe(cid)
+                if cid in self._last and cid not in self.usage:
+                    self.usage[cid] = self._last[cid]
+                    changed = True
         if changed:
             self._on_change()
 
@@ -93,6 +104,10 @@ class RowStats:
         # Idle containers print the same text second after second: a redraw only on change.
         if cid in self._streams and self.usage.get(cid) != text:
             self.usage[cid] = text
+            self._last.pop(cid, None)
+            self._last[cid] = text  # newest last: the oldest go first past REMEMBERED
+            while len(self._last) > REMEMBERED:
+                del self._last[next(iter(self._last))]
             self._on_change()
 
     def _end(self, cid: str) -> None:
@@ -100,6 +115,7 @@ class RowStats:
         if stream is not None:
             stream.dispose()
         self._ended.add(cid)
+        self._last.pop(cid, None)  # it stopped: its figures are no longer true
         if self.usage.pop(cid, None) is not None:
             self._on_change()
 

@@ -20,6 +20,8 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
+from .scroll_anchor import anchor, scroll_keeping
+
 
 def _panel() -> Any:
     return App.get_running_app().containers
@@ -106,7 +108,11 @@ class Sidebar(BoxLayout):
             self.remove_widget(bar)
 
     def show(self, data: list[dict[str, Any]], empty_text: str) -> None:
-        self.ids.rv.data = data
+        """New rows; the selected row (else the top row) stays where it was on screen."""
+        rv = self.ids.rv
+        kept = anchor(rv.data, rv.height, rv.scroll_y)
+        rv.data = data
+        rv.scroll_y = scroll_keeping(data, rv.height, kept, rv.scroll_y)
         self.empty_text = empty_text if not data else ""
 
     def clear_search(self) -> None:

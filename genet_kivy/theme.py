@@ -10,6 +10,7 @@ Rgba = tuple[float, float, float, float]
 
 TAP = 48  # dp: the smallest tappable target, both ways
 ROW = 60  # dp: a container row
+WHEEL = 96  # dp a list scrolls per mouse-wheel notch (four log lines, over a container row)
 HEADER = 48  # dp: a group header
 NARROW_BELOW = 700  # dp: below this width, list and detail take turns
 

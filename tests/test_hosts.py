@@ -148,3 +148,33 @@ def test_skip_tls_verify_is_honoured_only_when_a_context_sets_it(tmp_path: Path)
     env = {"DOCKER_CONFIG": str(tmp_path)}
     assert parse_host("strict", env).verify
     assert not parse_host("lax", env).verify
+
+
+@pytest.mark.parametrize("url", ["tcp://nope:99999", "ssh://box:70000"])
+def test_a_port_past_65535_is_said_to_be_out_of_range(url: str) -> None:
+    with pytest.raises(HostError, match=r"out of range \(1-65535\)"):
+        parse_host(url, {})
+
+
+def test_a_port_that_is_not_a_number_is_said_so() -> None:
+    with pytest.raises(HostError, match="not a number"):
+        parse_host("tcp://box:http", {})
+
+
+def test_a_missing_custom_socket_does_not_suggest_starting_the_system_engine(
+    tmp_path: Path,
+) -> None:
+    from genet_rx.errors import EngineUnreachable
+    from genet_rx.wire.transport import open_transport
+
+    with pytest.raises(EngineUnreachable) as caught:
+        open_transport(parse_host(f"unix://{tmp_path}/engine.sock", {}))
+    assert "systemctl" not in caught.value.hint
+    assert "--host" in caught.value.hint
+
+
+def test_a_missing_system_socket_suggests_starting_the_engine() -> None:
+    from genet_rx.wire.transport import unreachable_hint
+
+    assert "systemctl start docker" in unreachable_hint("/var/run/docker.sock")
+    assert "systemctl --user start docker" in unreachable_hint("/run/user/1000/docker.sock")

@@ -547,3 +547,22 @@ def test_attachments_from_inspect_of_an_empty_doc() -> None:
 
 def test_attachments_from_list_of_an_empty_entry() -> None:
     assert attachments_from_list({}) == Attachments()
+
+
+def test_a_command_line_quotes_only_the_words_that_need_it():
+    from genet_rx.model.common import command_line
+
+    assert command_line(["sh", "-c", "echo hi; exit 3"]) == "sh -c 'echo hi; exit 3'"
+    assert command_line(["nginx", "-g", "daemon off;"]) == "nginx -g 'daemon off;'"
+    assert command_line(["echo", "it's", ""]) == "echo 'it'\"'\"'s' ''"
+    assert command_line(["app", "--url=redis://x:6379/0"]) == "app --url=redis://x:6379/0"
+
+
+def test_the_engines_listed_command_takes_the_same_form():
+    from genet_rx.model.common import normal_command
+
+    assert normal_command("sh -c 'while true; do date; done'") == (
+        "sh -c 'while true; do date; done'"
+    )
+    assert normal_command('sh -c "echo hi"') == "sh -c 'echo hi'"
+    assert normal_command("sh -c 'unclosed") == "sh -c 'unclosed"

@@ -64,3 +64,19 @@ def test_an_unknown_kind_is_refused_with_the_choices() -> None:
                           capture_output=True, text=True, timeout=30)
     assert done.returncode == 2
     assert "containers,images,volumes,networks" in done.stderr
+
+
+def test_a_long_name_is_cut_with_an_ellipsis(fake: FakeEngine) -> None:
+    name = "a-very-long-container-name-from-compose-1"
+    fake.add_container(name, image="busybox")
+    out = watch_lines(fake.url, until=b"a-very-long").decode()
+    line = next(ln for ln in out.splitlines() if "a-very-long" in ln)
+    assert f"{name[:29]}… " in line
+
+
+def test_a_short_name_is_padded_and_never_cut() -> None:
+    from genet_rx.cli.watch import cell
+
+    assert cell("web", 6) == "web   "
+    assert cell("abcdef", 6) == "abcdef"
+    assert cell("abcdefg", 6) == "abcde…"

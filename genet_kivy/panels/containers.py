@@ -26,6 +26,7 @@ from genet_rx.state.containers import ContainerTable
 from .. import theme
 from ..actions import LABEL, Control, command_for, confirmation, control_of
 from ..controllers.bulk import Bulk, many
+from ..describe import with_name
 from ..grouping import GROUPINGS, next_grouping
 from ..presenters import PROJECT_EXTRA, SidebarRows, summary
 from ..row_stats import RowStats
@@ -245,7 +246,8 @@ class ContainerPanel:
         name = row.name if row is not None and row.name else cid[:12]
         verb = LABEL[control_of(result.command)]
         if not result.ok:
-            self.app.notify(f"{verb} {name} failed: {result.message}", "error")
+            self.app.notify(f"{verb} {name} failed: {with_name(result.message, cid, name)}",
+                            "error")
         elif isinstance(result.command, Remove) and self.selected == cid:
             self.selected = None  # it is gone: back to the list, nothing selected
             self.app.back()

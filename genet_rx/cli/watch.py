@@ -197,6 +197,11 @@ def visible(text: str) -> str:
                    for ch in text)
 
 
+def cell(text: str, width: int) -> str:
+    """``text`` in a column ``width`` wide: padded, or cut with "…" so a cut shows."""
+    return f"{text:<{width}}" if len(text) <= width else f"{text[:width - 1]}…"
+
+
 def _visible_line(line: Line) -> Line:
     return {k: visible(v) if isinstance(v, str) else
             [visible(x) for x in v] if isinstance(v, list) else v for k, v in line.items()}
@@ -221,8 +226,8 @@ def _human(out: TextIO) -> Callable[[Line], None]:
                 state += f" ({line['exit_code']})"
             if line["health"]:
                 state += f" [{line['health']}]"
-            text = (f"{stamp}  container {line['name'][:30]:<30} {state:<22} "
-                    f"{line['image'][:28]:<28} {line['id'][:12]}")
+            text = (f"{stamp}  container {cell(line['name'], 30)} {state:<22} "
+                    f"{cell(line['image'], 28)} {line['id'][:12]}")
         else:
             text = f"{stamp}  {kind:<9} {_human_object(line)}"
         out.write(text + "\n")
@@ -245,7 +250,7 @@ def _human_object(line: Line) -> str:
         what = f"{line['driver']}, {len(line['containers'])} container(s)"
     name = ((", ".join(line["tags"]) or "<none>") if line["type"] == "image"
             else line.get("name") or line.get("hostname") or "")
-    return f"{name[:40]:<40} {what:<28} {line['id'].removeprefix('sha256:')[:12]}"
+    return f"{cell(name, 40)} {what:<28} {line['id'].removeprefix('sha256:')[:12]}"
 
 
 def _write_alert(write: Callable[[Line], None], label: str, alert: Alert) -> None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+import shlex
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -150,3 +151,22 @@ def strings(raw: object) -> tuple[str, ...]:
 def entries(answer: object) -> list[Mapping[str, Any]]:
     """The objects of a JSON array answer, in order; other items and non-arrays give none."""
     return [e for e in answer if isinstance(e, dict)] if isinstance(answer, list) else []
+
+
+# A word a POSIX shell takes as it is: no space, quote, or character the shell treats specially.
+_PLAIN_WORD: Final = re.compile(r"""[^\s'"\\$`!*?;&|<>(){}\[\]#~]+""")
+
+
+def command_line(words: Iterable[str]) -> str:
+    """Words as one copy-pasteable command line: a word that needs it is single-quoted as a
+    POSIX shell reads it (``sh -c 'while true; do date; done'``); the others stay bare."""
+    return " ".join(w if _PLAIN_WORD.fullmatch(w) else shlex.quote(w) for w in words)
+
+
+def normal_command(line: str) -> str:
+    """The engine's one-string command (its list quotes words with spaces in ``'…'``) in
+    :func:`command_line`'s form; as given when it does not split as a shell would."""
+    try:
+        return command_line(shlex.split(line))
+    except ValueError:
+        return line

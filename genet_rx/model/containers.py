@@ -9,7 +9,15 @@ from enum import StrEnum
 from typing import Any
 
 from genet_rx.model.attachments import Attachments, attachments_from_inspect, attachments_from_list
-from genet_rx.model.common import NO_LABELS, labels, obj, parse_time_ns, to_int
+from genet_rx.model.common import (
+    NO_LABELS,
+    command_line,
+    labels,
+    normal_command,
+    obj,
+    parse_time_ns,
+    to_int,
+)
 
 NO_ATTACHMENTS = Attachments()
 
@@ -177,7 +185,7 @@ def container_from_list(entry: Mapping[str, Any], host: str = "") -> Container:
         name=_name(entry.get("Names")),
         host=host,
         image=str(entry.get("Image") or ""),
-        command=str(entry.get("Command") or ""),
+        command=normal_command(str(entry.get("Command") or "")),
         created=to_int(entry.get("Created")) or 0,
         state=state,
         health=health_from_status(status),
@@ -195,8 +203,9 @@ def container_from_inspect(doc: Mapping[str, Any], host: str = "") -> Container:
     state = State.parse(st.get("Status"))
     health = Health.parse(obj(st, "Health").get("Status") or "none")
     args = doc.get("Args")
-    command = " ".join([str(doc.get("Path") or ""),
-                        *map(str, args if isinstance(args, list) else [])]).strip()
+    path = str(doc.get("Path") or "")
+    command = command_line([*([path] if path else []),
+                            *map(str, args if isinstance(args, list) else [])])
     started = parse_time_ns(st.get("StartedAt"))
     finished = parse_time_ns(st.get("FinishedAt"))
     created_ns = parse_time_ns(doc.get("Created"))

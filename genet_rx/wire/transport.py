@@ -82,10 +82,7 @@ def parse_host(url: str | None, env: Mapping[str, str] | None = None) -> Endpoin
             raise HostError(f"{raw!r}: the socket path holds a NUL byte")
         return Endpoint(url=f"unix://{path}", scheme="unix", address=path)
     if scheme in ("tcp", "http", "https"):
-        try:
-            port = parts.port
-        except ValueError:
-            raise HostError(f"{raw!r}: the port is not a number") from None
+        port = _port(raw, parts)
         if not parts.hostname:
             raise HostError(f"{raw!r}: no host name")
         if parts.path not in ("", "/"):
@@ -107,12 +104,20 @@ def parse_host(url: str | None, env: Mapping[str, str] | None = None) -> Endpoin
                     "npipe://)")
 
 
+def _port(raw: str, parts: SplitResult) -> int | None:
+    """The URL's port (None when it names none); a HostError that says what is wrong."""
+    try:
+        return parts.port
+    except ValueError:
+        text = parts.netloc.rpartition(":")[2]
+        if text.isascii() and text.isdigit():
+            raise HostError(f"{raw!r}: the port {int(text)} is out of range (1-65535)") from None
+        raise HostError(f"{raw!r}: the port is not a number") from None
+
+
 def _ssh_endpoint(raw: str, parts: SplitResult) -> Endpoint:
     """``ssh://[user@]host[:port][/socket path]``, as the docker CLI reads it."""
-    try:
-        port = parts.port
-    except ValueError:
-        raise HostError(f"{raw!r}: the port is not a number") from None
+    port = _port(raw, parts)
     host = parts.hostname
     if not host or host.startswith("-"):
         raise HostError(f"{raw!r}: no host name")
@@ -240,15 +245,32 @@ def tls_context(cert_path: str | None, verify: bool = True) -> ssl.SSLContext:
     return ctx
 
 
+SYSTEM_SOCKETS = ("/var/run/docker.sock", "/run/docker.sock")  # the system engine's
+
+
+def unreachable_hint(path: str) -> str:
+    """What to do when no socket is at ``path``: start the engine that makes it when it is
+    the system's (or a rootless user's) socket, else check the path given."""
+    if path in SYSTEM_SOCKETS:
+        return "is the Docker engine running? (sudo systemctl start docker)"
+    if path.startswith("/run/user/") and path.endswith("/docker.sock"):
+        return "is your rootless Docker engine running? (systemctl --user start docker)"
+    return ("check the path given with --host / DOCKER_HOST (or the docker context), and "
+            "that the engine serving it is started")
+
+
 def _unreachable(where: str, exc: BaseException) -> EngineUnreachable:
     if isinstance(exc, FileNotFoundError):
-        return EngineUnreachable(f"no Docker socket at {where}",
-                                 "is the Docker engine running? (sudo systemctl start docker)")
+        return EngineUnreachable(f"no Docker socket at {where}", unreachable_hint(where))
     if isinstance(exc, PermissionError):
         return EngineUnreachable(
             f"permission denied on {where}",
             "add yourself to the docker group (sudo usermod -aG docker $USER) and log in again")
     if isinstance(exc, ConnectionRefusedError):
+        if not where.startswith("/"):  # host:port
+            return EngineUnreachable(f"connection refused at {where}",
+                                     "nothing listens on that port: is the engine there "
+                                     "started, and listening on tcp?")
         return EngineUnreachable(f"connection refused at {where}",
                                  "the socket exists but no engine listens: it may be stopped "
                                  "or still starting")

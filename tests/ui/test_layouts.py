@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import pytest
 from engine_double import EngineDouble
+from kivy.metrics import dp
 from ui_harness import find_row, group_of, resize, save_shot, tap, walk
 
 from genet_rx.model.connection import Link
@@ -236,6 +238,149 @@ def test_controls_follow_state_and_confirmations_are_touch_sized(make_app, frame
     assert engine.commands == []
 
 
+def press_key(window, key):
+    """A key pressed on the keyboard, as the window hands it to its listeners."""
+    window.dispatch("on_keyboard", key, 0, None, [])
+
+
+def test_esc_over_a_confirmation_in_the_narrow_layout_cancels_it_and_stays(
+    make_app, frames, kivy_window
+):
+    engine = live_engine()
+    app = make_app(engine, (480, 800))
+    ids = open_detail(app, frames, "web")
+    tap(ids.detail.ids.controls.ids.ctl_kill, frames)
+    frames.until(lambda: app.dialog is not None, what="confirmation")
+    press_key(kivy_window, 27)
+    frames.until(lambda: app.dialog is None, what="the confirmation gone")
+    assert shown(app) == [ids.detail]
+    assert engine.commands == []
+
+
+def test_enter_over_a_confirmation_confirms(make_app, frames, kivy_window):
+    from genet_rx.engine.commands import Kill
+
+    engine = live_engine()
+    app = make_app(engine, (480, 800))
+    ids = open_detail(app, frames, "web")
+    tap(ids.detail.ids.controls.ids.ctl_kill, frames)
+    frames.until(lambda: app.dialog is not None, what="confirmation")
+    press_key(kivy_window, 13)
+    frames.until(lambda: engine.commands, what="the kill sent")
+    assert isinstance(engine.commands[0], Kill)
+    assert app.dialog is None
+
+
+def many_running(n=30, exited=()):
+    return [
+        Container(id=f"{i:064x}", name=f"svc-{i:02}", image="busybox",
+                  state=State.EXITED if i in exited else State.RUNNING)
+        for i in range(n)
+    ]
+
+
+def window_y(app, name):
+    row = find_row(app, name)
+    return row.to_window(row.x, row.y)[1] if row is not None else None
+
+
+def row_fully_shown(app, name):
+    rv = app.root.ids.sidebar.ids.rv
+    y = window_y(app, name)
+    bottom = rv.to_window(rv.x, rv.y)[1]
+    return y is not None and y >= bottom - 1 and y + dp(60) <= bottom + rv.height + 1
+
+
+def test_the_selected_row_holds_still_when_rows_above_it_change_group(make_app, frames):
+    engine = live_engine(many_running())
+    app = make_app(engine, (1280, 800))
+    rv = app.root.ids.sidebar.ids.rv
+    frames.until(lambda: find_row(app, "svc-00"))
+    rv.scroll_y = 0.5
+    frames.until(lambda: find_row(app, "svc-16"), what="scrolled to the middle")
+    app.select(f"{16:064x}")
+    frames.step(3)
+    before = window_y(app, "svc-16")
+    engine.push(from_rows(many_running(exited=(0, 1, 2, 3, 4))))
+    frames.until(lambda: group_of(app, "svc-00") == "exited", what="five rows moved down")
+    frames.step(3)
+    assert window_y(app, "svc-16") == pytest.approx(before, abs=1)
+
+
+def test_the_selected_row_stays_on_screen_when_it_changes_group(make_app, frames):
+    engine = live_engine(many_running())
+    app = make_app(engine, (1280, 800))
+    rv = app.root.ids.sidebar.ids.rv
+    frames.until(lambda: find_row(app, "svc-00"))
+    rv.scroll_y = 0.5
+    frames.until(lambda: find_row(app, "svc-16"), what="scrolled to the middle")
+    app.select(f"{16:064x}")
+    frames.step(3)
+    engine.push(from_rows(many_running(exited=(16,))))
+    frames.until(lambda: group_of(app, "svc-16") == "exited", what="the selected row moved")
+    frames.step(3)
+    assert row_fully_shown(app, "svc-16")
+
+
+def test_a_restart_loop_does_not_shift_the_rows_below_it(make_app, frames):
+    rows = sample_rows()
+    engine = live_engine(rows)
+    app = make_app(engine, (1280, 800))
+    frames.until(lambda: find_row(app, "migrate"))
+    before = window_y(app, "migrate")
+    running = [dataclasses.replace(c, state=State.RUNNING) if c.name == "flaky" else c
+               for c in rows]
+    engine.push(from_rows(running))
+    frames.until(lambda: find_row(app, "flaky").state_word == "running", what="flaky running")
+    frames.step(3)
+    assert group_of(app, "flaky") == "restarting"
+    assert window_y(app, "migrate") == pytest.approx(before, abs=1)
+
+
+def test_a_refused_command_names_the_container_not_its_id(make_app, frames):
+    from genet_rx.engine.commands import CommandResult, Outcome
+
+    web = "a1" * 32
+    engine = live_engine()
+    engine.answer = lambda c: CommandResult(
+        c, Outcome.FAILED, f"Cannot restart container {web}: cannot join network of {web[:12]}"
+    )
+    app = make_app(engine, (1280, 800))
+    frames.until(lambda: find_row(app, "web"))
+    app.select(web)
+    frames.step(2)
+    tap(app.root.ids.detail.ids.controls.ids.ctl_restart, frames)
+    notice = frames.until(lambda: app.root.notice.text and app.root.notice, what="the error")
+    assert notice.text == (
+        "Restart web failed: Cannot restart container web: cannot join network of web"
+    )
+
+
+def wheel(widget, frames, notches, button="scrollup"):
+    """Mouse-wheel notches over ``widget`` (Kivy names them scrollup / scrolldown)."""
+    from kivy.tests.common import UnitTestTouch
+
+    x, y = widget.to_window(*widget.center)
+    for _ in range(notches):
+        touch = UnitTestTouch(x, y)
+        touch.profile.append("button")
+        touch.button = button
+        touch.touch_down()
+        touch.touch_up()
+        frames.step(1)
+    frames.step(5)
+
+
+def test_ten_wheel_notches_scroll_the_list_more_than_a_screenful_of_rows(make_app, frames):
+    app = make_app(live_engine(many_running(60)), (1280, 800))
+    rv = app.root.ids.sidebar.ids.rv
+    frames.until(lambda: find_row(app, "svc-00"))
+    room = rv.children[0].height - rv.height
+    wheel(rv, frames, 10)
+    moved = (1 - rv.scroll_y) * room
+    assert moved >= 8 * dp(60)  # eight rows or more: about a row a notch at least
+
+
 def test_a_pressed_control_shows_it_is_working_until_the_result(make_app, frames):
     from genet_rx.engine.commands import CommandResult, Outcome, Stop
 
@@ -318,6 +463,48 @@ def test_no_engine_at_all_starts_usable_and_says_what_to_do(make_app, frames, ki
     search.text = "x"  # still responsive
     frames.step(2)
     save_shot(kivy_window, frames, "no-engine")
+
+
+def test_offline_the_detail_chip_is_not_green_and_says_last_known(make_app, frames):
+    from genet_kivy.describe import state_color
+
+    engine = live_engine()
+    app = make_app(engine, (1280, 800))
+    frames.until(lambda: find_row(app, "db"))
+    app.select("b2" * 32)
+    frames.step(2)
+    detail = app.root.ids.detail
+    green = state_color(sample_rows()[1])
+    assert tuple(detail.state_color) == tuple(green)
+    engine.link(Link.DISCONNECTED, "gone")
+    frames.until(lambda: not app.live, what="offline")
+    frames.step(2)
+    assert tuple(detail.state_color) != tuple(green)
+    assert detail.state_text == "last known: running"
+
+
+def test_rows_show_health_good_or_bad_and_a_failed_exit_stands_out(make_app, frames):
+    rows = [*sample_rows(),
+            Container(id="b8" * 32, name="booting", image="busybox", state=State.RUNNING,
+                      health=Health.STARTING)]
+    app = make_app(live_engine(rows), (1280, 800))
+    frames.until(lambda: find_row(app, "worker"))
+    assert find_row(app, "web").state_word == "healthy"
+    assert find_row(app, "booting").state_word == "health starting"
+    assert find_row(app, "db").state_word == "running"  # no health check: nothing to say
+    assert find_row(app, "worker").state_word == "exited (137)"
+    assert tuple(find_row(app, "worker").state_color) != tuple(find_row(app, "migrate").state_color)
+
+
+def test_a_long_name_is_whole_in_the_detail(make_app, frames, kivy_window):
+    name = "shop-payments-reconciliation-worker-with-a-long-name-1"
+    rows = [Container(id="b9" * 32, name=name, image="busybox", state=State.RUNNING)]
+    app = make_app(live_engine(rows), (800, 480))
+    frames.until(lambda: find_row(app, name))
+    app.select("b9" * 32)
+    frames.step(3)
+    assert app.root.ids.detail.field("name") == name
+    save_shot(kivy_window, frames, "long-name-800x480")
 
 
 def test_losing_the_engine_keeps_the_table_marked_stale(make_app, frames, kivy_window):

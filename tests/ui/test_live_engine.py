@@ -65,8 +65,9 @@ def test_logs_tell_streams_apart_follow_search_and_save(
     tap(view.ids.save_ok, frames)
     notice = frames.until(lambda: app.root.notice, timeout=10, what="saved notice")
     assert notice.kind == "info" and str(target) in notice.text
-    assert target.read_text().splitlines() == texts()
-    assert {"out1", "err1", "out2", "err2", "late-line"} <= set(target.read_text().splitlines())
+    saved = target.read_text().splitlines()
+    assert saved == [f"{r['marker']} {r['line'].text}" for r in looks(rv)]  # marker, then text
+    assert {"out out1", "err err1", "out out2", "err err2", "out late-line"} <= set(saved)
 
     # Timestamps on: the stream is opened again, with times.
     opened = view.opened

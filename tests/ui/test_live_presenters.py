@@ -236,8 +236,8 @@ def test_model_counts_hits_after_the_byte_budget_drops_lines():
 
 def test_saved_text_is_the_lines_with_optional_stamps():
     lines = [LogLine("stdout", "a", 1_800_000_000_123_456_789), LogLine("stderr", "b", None)]
-    assert saved_text(lines) == "a\nb\n"
-    assert saved_text(lines, timestamps=True) == "2027-01-15T08:00:00.123456789Z a\nb\n"
+    assert saved_text(lines) == "out a\nerr b\n"
+    assert saved_text(lines, timestamps=True) == "2027-01-15T08:00:00.123456789Z out a\nerr b\n"
 
 
 # -- inspect --------------------------------------------------------------------------------
@@ -340,7 +340,7 @@ def test_sections_in_order_with_their_facts():
     state = dict((e.label, e.value) for e in secs["state"].entries)
     assert state["Status"] == "running" and state["PID"] == "42" and "Finished" not in state
     config = dict((e.label, e.value) for e in secs["config"].entries)
-    assert config["Command"] == 'nginx -g "daemon off;"' and config["Name"] == "web"
+    assert config["Command"] == "nginx -g 'daemon off;'" and config["Name"] == "web"
     assert [e.label for e in secs["env"].entries] == ["PATH", "DB_PASSWORD", "EMPTY", "NOEQUALS"]
     assert [e.secret for e in secs["env"].entries] == [False, True, False, False]
     assert secs["mounts"].entries[0].value == "volume data (read-only)"

@@ -124,3 +124,41 @@ def test_the_app_starts_without_an_engine_and_exits_cleanly(tmp_path):
     shots = list(tmp_path.glob("startup*.png"))
     assert shots
     assert shots[0].stat().st_size > 1000
+
+
+@pytest.mark.ui
+def test_start_up_is_quiet_by_default(tmp_path):
+    if not os.environ.get("DISPLAY"):
+        pytest.skip("no display: run UI tests under xvfb-run")
+    env = {k: v for k, v in os.environ.items() if k != "KIVY_NO_CONSOLELOG"}
+    env["KIVY_HOME"] = str(tmp_path / "kivy-home")
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sys, threading
+            def stop():  # Kivy is imported by main(), as when started as `genet`
+                from kivy.app import App
+                from kivy.clock import Clock
+                Clock.schedule_once(lambda _dt: App.get_running_app().stop(), 0)
+            threading.Timer(3, stop).start()
+            from genet_kivy.main import main
+            sys.exit(main(["--host", "unix://{tmp_path}/no-such.sock", "--size", "800x480"]))
+        """)],
+        capture_output=True, text=True, timeout=90, cwd=ROOT, env=env, check=False,
+    )
+    said = (done.stdout + done.stderr).strip().splitlines()
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert not [line for line in said if "Traceback" in line or "CRITICAL" in line]
+    assert len(said) <= 1, said
+
+
+def test_verbose_is_an_option():
+    assert parser().parse_args(["--verbose"]).verbose is True
+    assert parser().parse_args([]).verbose is False
+
+
+def test_no_display_is_said_in_one_line():
+    from genet_kivy.main import display_problem
+
+    assert "no display" in display_problem({}, "linux")
+    assert display_problem({"DISPLAY": ":0"}, "linux") is None
+    assert display_problem({"KIVY_WINDOW": "egl_rpi"}, "linux") is None

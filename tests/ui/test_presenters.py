@@ -18,7 +18,15 @@ from genet_kivy.actions import (
     pause_control,
 )
 from genet_kivy.describe import detail_fields, since_text, span, state_word, when
-from genet_kivy.presenters import HEADER, ROW, Group, SidebarRows, counts, summary
+from genet_kivy.presenters import (
+    HEADER,
+    RESTART_HOLD,
+    ROW,
+    Group,
+    SidebarRows,
+    counts,
+    summary,
+)
 from genet_rx.engine.commands import Kill, Remove, Start, Unpause
 from genet_rx.model.containers import Container, Health, Port, State
 from genet_rx.state.containers import from_rows
@@ -274,3 +282,37 @@ def test_commands_and_confirmations():
     assert confirmation(Control.KILL, running).yes == "Kill"
     for control in Control:
         assert control_of(command_for(control, running)) is control
+
+
+def test_a_restart_loop_stays_under_restarting_until_it_has_run_a_while():
+    clock = [100.0]
+    s = SidebarRows(clock=lambda: clock[0])
+    s.present(from_rows([box("loop", State.RESTARTING), box("web")]))
+    clock[0] += 3
+    rows = s.present(from_rows([box("loop"), box("web")]))
+    assert names(rows, Group.RESTARTING) == ["loop"]
+    assert names(rows, Group.RUNNING) == ["web"]
+    clock[0] += RESTART_HOLD
+    rows = s.present(from_rows([box("loop"), box("web")]))
+    assert names(rows, Group.RUNNING) == ["loop", "web"]
+
+
+def test_a_restart_seen_while_searched_away_still_holds_the_row():
+    clock = [100.0]
+    s = SidebarRows(clock=lambda: clock[0])
+    s.present(from_rows([box("loop", State.RESTARTING)]), query="zzz")
+    rows = s.present(from_rows([box("loop")]))
+    assert names(rows, Group.RESTARTING) == ["loop"]
+
+
+def test_scroll_keeping_puts_the_anchor_back_at_its_offset():
+    from genet_kivy.scroll_anchor import anchor, scroll_keeping
+
+    def rows(*keys):
+        return [{"cid": k, "height": 60.0, "selected": k == "s"} for k in keys]
+
+    before = rows(*"abcdefghijs")  # 660 high in a 300 view: s is the last row
+    kept = anchor(before, 300.0, 0.0)  # at the bottom: s shows, at 240 below the top
+    assert kept == ("s", 240.0)
+    after = rows(*"abcdsefghij")  # s moved up four rows
+    assert scroll_keeping(after, 300.0, kept, 0.0) == 1.0  # the top: s is 240 below it again

@@ -114,16 +114,25 @@ def test_narrow_layout_has_the_tabs_too(make_app, frames, kivy_window):
     frames.until(lambda: shown(app) == [ids.sidebar])
 
 
-def test_short_screens_keep_the_controls_on_overview_only(make_app, frames, kivy_window):
-    app = make_app(live_engine(), (800, 480))
+def test_short_screens_keep_the_actions_on_every_tab_in_one_row(make_app, frames, kivy_window):
+    from kivy.metrics import dp
+
+    from genet_rx.engine.commands import Stop
+
+    engine = live_engine()
+    app = make_app(engine, (800, 480))
     detail = opened(app, frames)
-    assert detail.compact and detail.ids.controls.parent is not None
+    assert detail.compact
+    for tab in ("logs", "stats", "inspect", "terminal", "overview"):
+        show_tab(detail, frames, tab)
+        assert detail.ids.controls.parent == detail, tab
+        assert detail.ids.controls.height <= dp(60), tab
     show_tab(detail, frames, "logs")
-    frames.step(2)
-    assert detail._controls.parent is None
-    show_tab(detail, frames, "overview")
-    frames.step(2)
-    assert detail._controls.parent is not None
+    assert check_touch_sizes(kivy_window) == []
+    save_shot(kivy_window, frames, "actions-on-logs-800x480")
+    tap(detail.ids.controls.ids.ctl_stop, frames)
+    frames.until(lambda: engine.commands, what="the stop sent from the Logs tab")
+    assert isinstance(engine.commands[0], Stop)
 
 
 def test_logs_flow_into_rows_with_markers_search_and_pause(make_app, frames, kivy_window):
@@ -235,6 +244,82 @@ def test_timestamps_reopen_the_stream_and_show_times(make_app, frames):
     assert looks(view.ids.rv)[0]["stamp"] == "2027-01-15 08:00:00.250"
 
 
+def test_a_long_log_reopened_by_time_shows_its_lines_and_keeps_following(make_app, frames):
+    engine, _app, detail = logs_open(make_app, frames)
+    view = detail.views["logs"]
+    fill_logs(engine, frames, view)
+    tap(view.ids.time_toggle, frames)
+    frames.until(lambda: len(engine.log_streams.opened) == 2, what="stream reopened")
+    fill_logs(engine, frames, view)
+    assert not view.paused
+    assert len(view.ids.rv.data) == 300
+    assert "paused" not in view.status
+
+
+def test_a_paused_log_says_paused_and_not_following(make_app, frames):
+    engine, _app, detail = logs_open(make_app, frames)
+    view = detail.views["logs"]
+    fill_logs(engine, frames, view)
+    assert "following" in view.status
+    drag(view.ids.rv, frames, -400)
+    frames.until(lambda: view.paused, what="paused by scrolling up")
+    assert "paused" in view.status
+    assert "following" not in view.status
+
+
+def test_a_saved_log_keeps_each_lines_stream_marker(make_app, frames, tmp_path):
+    engine, _app, detail = logs_open(make_app, frames)
+    view = detail.views["logs"]
+    subject = engine.log_streams.subject(WEB)
+    subject.on_next(LogLine("stdout", "GET / 200"))
+    subject.on_next(LogLine("stderr", "warning: slow"))
+    frames.until(lambda: len(view.model) == 2)
+    target = tmp_path / "web.log"
+    save_to(view, frames, target)
+    frames.until(target.exists, what="saved")
+    assert target.read_text() == "out GET / 200\nerr warning: slow\n"
+
+
+def shown_texts(view):
+    """The texts of the log lines whose rows are on screen now."""
+    rv = view.ids.rv
+    bottom, top = rv.to_window(rv.x, rv.y)[1], rv.to_window(rv.x, rv.top)[1]
+    return {
+        v.line.text for v in rv.layout_manager.children
+        if v.line is not None and bottom <= v.to_window(v.x, v.y)[1] < top
+    }
+
+
+def test_search_goes_from_match_to_match_and_can_show_matching_lines_only(
+    make_app, frames, kivy_window
+):
+    engine, _app, detail = logs_open(make_app, frames)
+    view = detail.views["logs"]
+    subject = engine.log_streams.subject(WEB)
+    for i in range(300):
+        subject.on_next(LogLine("stderr", f"warning {i}") if i % 50 == 0
+                        else LogLine("stdout", f"line {i}"))
+    frames.until(lambda: len(view.ids.rv.data) == 300, what="rows")
+    view.ids.search.text = "warning"
+    frames.until(lambda: view.model.hits == 6, what="six matches")
+    frames.step(3)
+    assert check_touch_sizes(kivy_window) == []
+    tap(view.ids.next_match, frames)
+    assert view.match_text == "1 of 6"
+    frames.until(lambda: "warning 0" in shown_texts(view), what="the first match on screen")
+    tap(view.ids.next_match, frames)
+    frames.until(lambda: "warning 50" in shown_texts(view), what="the second match on screen")
+    tap(view.ids.prev_match, frames)
+    tap(view.ids.prev_match, frames)
+    assert view.match_text == "6 of 6"  # round to the last
+    save_shot(kivy_window, frames, "logs-search-matches")
+    tap(view.ids.only_hits, frames)
+    frames.until(lambda: len(view.ids.rv.data) == 6, what="matching lines only")
+    assert [r["line"].text for r in view.ids.rv.data][:2] == ["warning 0", "warning 50"]
+    tap(view.ids.only_hits, frames)
+    frames.until(lambda: len(view.ids.rv.data) == 300, what="every line again")
+
+
 def test_a_bad_path_says_the_save_failed(make_app, frames, tmp_path):
     _engine, app, detail = logs_open(make_app, frames)
     view = detail.views["logs"]
@@ -329,8 +414,8 @@ def test_visible_running_rows_show_cpu_and_memory_with_bounded_streams(
     first = {cid for cid, _ in streams.opened}
     assert f"{0:064x}" in first and "e" * 64 not in first
     streams.subject(f"{0:064x}").on_next(sample(cpu=42.0))
-    row = frames.until(lambda: find_row(app, "svc-000").usage and find_row(app, "svc-000"))
-    assert row.usage == "42.0 % · 50.0 MiB"
+    frames.until(lambda: find_row(app, "svc-000").usage == "42.0 % · 50.0 MiB",
+                 what="the row's figures")
     save_shot(kivy_window, frames, "row-stats")
 
     rv = app.root.ids.sidebar.ids.rv
@@ -342,6 +427,31 @@ def test_visible_running_rows_show_cpu_and_memory_with_bounded_streams(
     assert app.row_stats.usage == {}
     app.dispatch("on_stop")
     assert streams.live == 0
+
+
+def test_row_figures_have_a_placeholder_and_come_back_at_once_after_a_search(make_app, frames):
+    from genet_kivy.row_stats import PLACEHOLDER
+    from genet_rx.model.containers import Container, State
+
+    rows = [
+        Container(id=f"{i:064x}", name=f"svc-{i:03}", image="busybox", state=State.RUNNING)
+        for i in range(12)
+    ]
+    engine = live_engine(rows)
+    app = make_app(engine, (1280, 800))
+    streams = engine.stats_streams
+    frames.until(lambda: streams.live == 8, what="eight row streams")
+    assert find_row(app, "svc-000").usage == PLACEHOLDER  # waiting for its first sample
+    assert find_row(app, "svc-009").usage == PLACEHOLDER  # past the bound
+    streams.subject(f"{1:064x}").on_next(sample(cpu=42.0))
+    frames.until(lambda: find_row(app, "svc-001").usage == "42.0 % · 50.0 MiB")
+    search = app.root.ids.sidebar.ids.search
+    search.text = "svc-000"
+    frames.until(lambda: find_row(app, "svc-001") is None, what="searched away")
+    search.text = ""
+    frames.until(lambda: find_row(app, "svc-001"), what="back")
+    frames.step(3)
+    assert find_row(app, "svc-001").usage == "42.0 % · 50.0 MiB"
 
 
 def test_losing_the_engine_lets_the_stream_go_and_reopens_it_when_back(make_app, frames):
@@ -455,7 +565,8 @@ def test_replacing_is_done_when_confirmed(make_app, frames, tmp_path):
     frames.until(lambda: view.replace_path, what="asked to replace")
     assert view.ids.save_ok.text == "Replace"
     tap(view.ids.save_ok, frames)
-    frames.until(lambda: target.read_text() == "line 0\nline 1\nline 2\n", what="replaced")
+    frames.until(lambda: target.read_text() == "out line 0\nout line 1\nout line 2\n",
+                 what="replaced")
 
 
 def test_saving_over_a_link_does_not_write_its_target(make_app, frames, tmp_path):
@@ -585,3 +696,28 @@ def test_the_overview_masks_the_command_until_tapped(make_app, frames, kivy_wind
     save_shot(kivy_window, frames, "overview-masked")
     tap(detail._fields.rows["command"].ids.show, frames)
     assert detail.field("command") == "app --password=hunter2 --token tok123"
+
+
+def test_the_command_reads_the_same_from_the_list_after_an_event_and_in_inspect(make_app, frames):
+    from genet_rx.model.containers import container_from_inspect, container_from_list
+    from genet_rx.state.containers import from_rows
+
+    loop = "while true; do date; sleep 1; done"
+    entry = {"Id": WEB, "Names": ["/web"], "Image": "busybox", "State": "running",
+             "Command": f"sh -c '{loop}'"}  # the engine's list quotes words with spaces so
+    doc = {"Id": WEB, "Name": "/web", "Path": "sh", "Args": ["-c", loop],
+           "State": {"Status": "running", "Running": True},
+           "Config": {"Image": "busybox", "Cmd": ["sh", "-c", loop]}}
+    engine = live_engine([container_from_list(entry)])
+    engine.inspected[WEB] = doc
+    app = make_app(engine, (1280, 800))
+    detail = opened(app, frames)
+    wanted = f"sh -c '{loop}'"
+    assert detail.field("command") == wanted
+    engine.push(from_rows([container_from_inspect(doc)]))  # as an event's inspect fills it
+    frames.step(3)
+    assert detail.field("command") == wanted
+    show_tab(detail, frames, "inspect")
+    view = detail.views["inspect"]
+    frames.until(lambda: view.loaded, what="the document")
+    assert inspect_data(view, "config:Command")["value"] == wanted

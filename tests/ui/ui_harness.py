@@ -6,13 +6,22 @@ share the module name ``conftest``, so tests never import from one).
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from engine_helpers import wait_for
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "shots"
+DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "shots"
+
+
+def shots_dir() -> Path:
+    """Where screenshots go: ``$GENET_SHOTS`` when set (``bash scripts/shots`` sets it to
+    docs/shots), else a scratch folder, so a test run leaves the tree clean."""
+    chosen = os.environ.get("GENET_SHOTS")
+    return Path(chosen) if chosen else Path(tempfile.gettempdir()) / "genet-shots"
 
 
 class Frames:
@@ -40,13 +49,14 @@ def resize(window: Any, frames: Frames, size: tuple[int, int]) -> None:
 
 
 def save_shot(window: Any, frames: Frames, name: str) -> Path:
-    """Save a screenshot of the window as docs/shots/<name>.png."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    """Save a screenshot of the window as <name>.png in :func:`shots_dir`."""
+    shots = shots_dir()
+    shots.mkdir(parents=True, exist_ok=True)
     frames.step(3)
-    path = SHOTS / f"{name}.png"
+    path = shots / f"{name}.png"
     window.screenshot(str(path))
     # Kivy's screenshot() numbers files: name0001.png; move it into place.
-    numbered = sorted(SHOTS.glob(f"{name}[0-9][0-9][0-9][0-9].png"))
+    numbered = sorted(shots.glob(f"{name}[0-9][0-9][0-9][0-9].png"))
     if numbered:
         numbered[-1].replace(path)
     return path
