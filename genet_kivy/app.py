@@ -1,13 +1,16 @@
-"""GenetApp: the lifecycle of the desktop app on one engine, and the wiring of its parts.
+"""GenetApp: the lifecycle of the desktop app on one engine or many, and the wiring of its parts.
 
-The parts each hold one concern: :class:`~genet_kivy.controllers.feed.Feed` moves the engine's
-tables and connection onto the Kivy main thread, one state a frame;
+The parts each hold one concern: :class:`~genet_kivy.controllers.feed.Feed` moves every
+engine's merged state onto the Kivy main thread, one state a frame (rows keyed by
+(engine, id), see :mod:`genet_kivy.engine_view`); :class:`~genet_kivy.controllers.fleet.Fleet`
+knows which engine owns a row, shows each engine's chip and opens and closes engines at run
+time;
 :class:`~genet_kivy.controllers.calls.Calls` and
 :class:`~genet_kivy.controllers.commands.Commands` take one-shot answers (commands, inspects)
 on the main thread; :class:`~genet_kivy.controllers.notices.Notices` tells and asks; the
 container panel and one generic resource panel per other kind present their kind and act on
-taps. Nothing here blocks. Subscriptions are disposed in ``on_stop``; whoever made the engine
-closes it.
+taps; every action goes to its row's own engine. Nothing here blocks. Subscriptions are
+disposed in ``on_stop``; whoever made the engines closes them.
 """
 
 from __future__ import annotations
@@ -34,8 +37,12 @@ from .buttons import FlatButton
 from .controllers.calls import Calls
 from .controllers.commands import Commands
 from .controllers.feed import Feed
+from .controllers.fleet import Fleet
 from .controllers.notices import Notices
 from .detail import DetailPane
+from .engine_chips import EngineChip, LinkButton
+from .engine_view import LINK_LOOK
+from .engines_screen import EngineEntry, EnginesScreen
 from .kinds import SPECS
 from .kinds.base import count_text
 from .nav import NavBar
@@ -44,13 +51,14 @@ from .panels.disk_view import DiskView
 from .panels.picker import PickDialog
 from .panels.resource_panel import ResourcePanel
 from .panels.resource_widgets import ResourceDetail, ResourceList
+from .presenters import GROUP_BY
 from .scheduler import KivyScheduler
 from .shell import Shell
 from .sidebar import Sidebar
 
 #: Widget classes kv refers to by name (importing them registers them with Kivy's Factory).
 WIDGETS = (FlatButton, Sidebar, DetailPane, Shell, NavBar, ResourceList, ResourceDetail,
-           PickDialog, DiskView)
+           PickDialog, DiskView, EngineChip, LinkButton, EngineEntry, EnginesScreen)
 
 log = logging.getLogger("genet.app")
 
@@ -83,16 +91,11 @@ KV_FILES = (
     "connection_banner.kv",
     "notice.kv",
     "confirm_dialog.kv",
+    "engine_chip.kv",
+    "engines_screen.kv",
     "top_bar.kv",
     "shell.kv",
 )
-
-LINK_LOOK = {
-    Link.CONNECTED: ("live", (0.31, 0.78, 0.47, 1)),
-    Link.CONNECTING: ("connecting", theme.TEXT_DIM),
-    Link.DISCONNECTED: ("offline", (0.94, 0.36, 0.36, 1)),
-}
-
 
 def kv_dir() -> Path:
     """kv/ beside the package (a checkout) or under ``<prefix>/share/genet/kv`` (installed)."""
@@ -128,22 +131,24 @@ def load_kv() -> None:
 
 
 class GenetApp(App):
-    """The desktop app on one engine (anything with Engine's surface: tests pass a double)."""
+    """The desktop app on one engine (anything with Engine's surface: tests pass a double) or
+    on many (an :class:`~genet_rx.engine.engines.Engines`)."""
 
     title = "Genet"
 
     def __init__(self, engine: Any, log_lines: int | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.engine = engine
+        self.fleet = Fleet(self, engine)
         self.log_lines = log_lines  # the Logs tab's ring size (None: its default, 10,000)
         self.scheduler: KivyScheduler | None = None
-        self.feed = Feed(engine, self.on_main, self._on_state, self._on_connection,
-                         self._on_stream_error)
+        self.feed = Feed(self.fleet.engines, self.on_main, self._on_state, self._on_connection,
+                         self._on_stream_error, self.fleet.show)
         self.calls = Calls(self.on_main)
-        self.commands = Commands(engine, self.calls)
+        self.commands = Commands(self.calls)
         self.notices = Notices(lambda: self.root)
         self.containers = ContainerPanel(self)
         self.panels: dict[str, ResourcePanel] = {}
+        self.fleet_screen: EnginesScreen | None = None  # the Engines screen, while open
         self._refresh_trigger: Any = None
         self._ticker: Any = None
         self._stopped = False
@@ -160,6 +165,7 @@ class GenetApp(App):
         self._refresh_trigger = Clock.create_trigger(lambda _dt: self.refresh(), 0)
         ids = self.root.ids
         ids.topbar.host = self.engine.host
+        self.fleet.start()
         self._add_task_indicator()
         if self.log_lines is not None:
             ids.detail.views["logs"].capacity = self.log_lines
@@ -181,6 +187,7 @@ class GenetApp(App):
             self.root.ids.detail.leave()  # the live tab's stream, if one is open
         self.containers.stop()
         self.feed.stop()
+        self.fleet.stop()
         self.calls.dispose()
         self.notices.stop()
         if self._ticker is not None:
@@ -210,6 +217,20 @@ class GenetApp(App):
 
     def _on_state(self, _kinds: frozenset[str]) -> None:
         self.refresh()
+
+    @property
+    def engine(self) -> Any:
+        """The engine that dialogs and panel-wide actions (pull, run, create, prune) act on:
+        the one the person chose (an engine chip), else the first."""
+        return self.fleet.chosen()
+
+    def engine_for(self, row: Any) -> Any:
+        """The engine a container (a detail tab's) belongs to."""
+        return self.fleet.holding(row.id)
+
+    def engine_of_key(self, key: str | None) -> Any:
+        """The engine of a row key (a resource panel's selection); None: :attr:`engine`."""
+        return self.fleet.of_key(key)
 
     def _on_connection(self, conn: Connection) -> None:
         word, color = LINK_LOOK[conn.state]
@@ -248,6 +269,7 @@ class GenetApp(App):
         counts = {kind: panel.count() for kind, panel in self.panels.items()}
         counts["containers"] = count_text(self.table)
         shell.nav.set_counts(counts)
+        shell.ids.sidebar.grouping = self.fleet.many
         panel = self.panels.get(shell.kind)
         if panel is not None:
             panel.refresh()
@@ -272,10 +294,26 @@ class GenetApp(App):
         self.refresh()
         self.containers.sync_row_stats()
 
-    def show_container(self, cid: str) -> None:
-        """Go to one container (from an image's, volume's or network's detail)."""
+    def show_container(self, cid: str, near: str | None = None) -> None:
+        """Go to one container (from an image's, volume's or network's detail); ``near``: the
+        row key it was reached from, whose engine holds it."""
         self.show_kind("containers")
-        self.select(cid)
+        self.select(self.fleet.key_of(cid, near))
+
+    def open_engines(self) -> EnginesScreen:
+        """Open the Engines screen (add, remove, enable, disable engines)."""
+        screen = EnginesScreen(self)
+        self.fleet_screen = screen
+        screen.bind(on_dismiss=lambda *_: setattr(self, "fleet_screen", None))
+        self.notices.show(screen)
+        return screen
+
+    def next_grouping(self) -> None:
+        """The list's "group by" control: the next way to group (state, engine, …)."""
+        names = list(GROUP_BY)
+        at = names.index(self.containers.group_by) if self.containers.group_by in names else -1
+        self.containers.set_group_by(names[(at + 1) % len(names)])
+        self.root.ids.sidebar.group_by = self.containers.group_by
 
     def back(self) -> None:
         self.root.show_detail = False

@@ -182,7 +182,7 @@ class LogsView(LiveView):
         self._error = ""
         self._set_paused(False)
         self._redraw()
-        source = self.app.engine.logs(
+        source = self.app.engine_for(c).logs(
             c.id, follow=True, tail=self.model.capacity, timestamps=self.timestamps
         )
         return source.pipe(batched_on(self.app.scheduler, self.model.capacity)).subscribe(

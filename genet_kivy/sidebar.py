@@ -53,6 +53,8 @@ class Sidebar(BoxLayout):
 
     stale = BooleanProperty(False)
     empty_text = StringProperty("")
+    grouping = BooleanProperty(False)  # the "group by" control is shown
+    group_by = StringProperty("state")
     rv = ObjectProperty(None)
 
     def show(self, data: list[dict[str, Any]], empty_text: str) -> None:

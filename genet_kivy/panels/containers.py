@@ -3,7 +3,9 @@
 It presents the feed's container table (grouped, searched, collapsed groups, selection),
 inspects a selected container once for the times a list answer lacks, keeps CPU and memory
 streams open for the running rows on screen (at most eight, see :mod:`genet_kivy.row_stats`),
-and sends the detail's controls' commands (Kill and Remove ask first).
+and sends the detail's controls' commands (Kill and Remove ask first), each to its row's own
+engine. With many engines the rows are keyed by (engine, id), ``only_engine`` keeps one
+engine's rows and ``group_by`` picks a grouping of :data:`~genet_kivy.presenters.GROUP_BY`.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from genet_rx.state.containers import ContainerTable
 
 from .. import theme
 from ..actions import LABEL, Control, command_for, confirmation, control_of
-from ..presenters import Group, SidebarRows, summary
+from ..engine_view import split_key
+from ..presenters import GROUP_BY, SidebarRows, summary
 from ..row_stats import RowStats
 
 
@@ -29,8 +32,10 @@ class ContainerPanel:
     def __init__(self, app: Any) -> None:
         self.app = app
         self.query = ""
-        self.collapsed: frozenset[Group] = frozenset()
-        self.selected: str | None = None
+        self.collapsed: frozenset[str] = frozenset()
+        self.group_by = "state"
+        self.only_engine: str | None = None
+        self.selected: str | None = None  # a row key
         self.working: dict[str, Control] = {}
         self.row_stats: RowStats | None = None
         self._rows = SidebarRows(row_height=dp(theme.ROW), header_height=dp(theme.HEADER))
@@ -48,8 +53,7 @@ class ContainerPanel:
         # whole frame on a software-rendered panel, and eight streams tick independently.
         self._usage_trigger = Clock.create_trigger(lambda _dt: self.app.refresh(), 1.0)
         if hasattr(self.app.engine, "stats"):
-            self.row_stats = RowStats(self.app.engine.stats, self.app.on_main,
-                                      self._usage_trigger)
+            self.row_stats = RowStats(self._stats, self.app.on_main, self._usage_trigger)
         # Which rows are on screen settles after a scroll: open/close row streams then.
         self._row_stats_trigger = Clock.create_trigger(lambda _dt: self.sync_row_stats(), 0.3)
         self.app.root.ids.sidebar.ids.rv.bind(scroll_y=lambda *_: self._row_stats_trigger())
@@ -67,7 +71,8 @@ class ContainerPanel:
     def refresh(self) -> None:
         shell = self.app.root
         table, live = self.table, self.app.live
-        data = self._rows.present(table, self.query, self.collapsed, self.selected)
+        data = self._rows.present(table, self.query, self.collapsed, self.selected,
+                                  self.group_by, self.only_engine)
         usage = self.row_stats.usage if self.row_stats is not None else {}
         if usage:
             data = [{**r, "usage": usage[r["cid"]]} if r.get("cid") in usage else r for r in data]
@@ -151,8 +156,15 @@ class ContainerPanel:
         self.refresh()
 
     def toggle_group(self, group: str) -> None:
-        self.collapsed = self.collapsed ^ {Group(group)}
+        self.collapsed = self.collapsed ^ {group}
         self.refresh()
+
+    def set_group_by(self, name: str) -> None:
+        """Group the list another way (a name in GROUP_BY); groups open again."""
+        if name in GROUP_BY and name != self.group_by:
+            self.group_by = name
+            self.collapsed = frozenset()
+            self.refresh()
 
     def press(self, control: str) -> None:
         """A control was tapped: confirm if it must, then send its command."""
@@ -168,20 +180,25 @@ class ContainerPanel:
                              lambda: self.send(command_for(ctl, self.table.get(c.id) or c)))
 
     def send(self, command: Command) -> None:
-        """Send a command; its control shows it is working until the result comes back."""
+        """Send a command to its container's engine; its control shows it is working until
+        the result comes back."""
+        c = self.current()
+        key = self.selected if c is not None and c.id == command.target else \
+            self.app.fleet.key_of(command.target)
         self.working[command.target] = control_of(command)
         self.show_detail()
-        self.app.commands.send(command, self._on_result)
+        self.app.commands.send(command, lambda result: self._on_result(result, key or ""),
+                               self.app.fleet.holding(command.target))
 
-    def _on_result(self, result: CommandResult) -> None:
+    def _on_result(self, result: CommandResult, key: str) -> None:
         cid = result.command.target
         self.working.pop(cid, None)
-        row = self.table.get(cid)
+        row = self.table.get(key)
         name = row.name if row is not None and row.name else cid[:12]
         verb = LABEL[control_of(result.command)]
         if not result.ok:
             self.app.notify(f"{verb} {name} failed: {result.message}", "error")
-        elif isinstance(result.command, Remove) and self.selected == cid:
+        elif isinstance(result.command, Remove) and self.selected == key:
             self.selected = None  # it is gone: back to the list, nothing selected
             self.app.back()
             self.refresh()
@@ -200,4 +217,8 @@ class ContainerPanel:
             self._inspected[c.id] = container_from_inspect(doc, c.host)
             self.show_detail()
 
-        self.app.calls.once(self.app.engine.inspect(c.id), got, lambda _exc: None)
+        self.app.calls.once(self.app.engine_for(c).inspect(c.id), got, lambda _exc: None)
+
+    def _stats(self, key: str) -> Any:
+        """A row's CPU and memory stream, from its own engine."""
+        return self.app.engine_of_key(key).stats(split_key(key)[1])

@@ -27,6 +27,7 @@ from kivy.metrics import dp
 from genet_rx.engine.commands import Command, CommandResult, Outcome
 
 from .. import theme
+from ..engine_view import split_key
 from ..kinds import networks
 from ..kinds.base import Spec, Verb, count_text, empty_text, present
 from .disk_view import DiskView
@@ -69,7 +70,8 @@ class ResourcePanel:
     def refresh(self) -> None:
         """Re-present list and detail from the feed's state (one frame's work)."""
         state, live = self.app.feed.state, self.app.live
-        rows = present(self.spec, state, self.query, self.selected, dp(theme.ROW))
+        rows = present(self.spec, state, self.query, self.selected, dp(theme.ROW),
+                       self.app.fleet.only)
         for row in rows:
             row["kind"] = self.kind
         self.list.stale = not live and bool(self.spec.table(state).rows)
@@ -94,6 +96,7 @@ class ResourcePanel:
             return
         state = self.app.feed.state
         key = self.spec.key(item)
+        loaded = self.loaded.get(self.selected or "")
         detail.title = self.spec.name(item)
         detail.chip_text, detail.chip_color = self.spec.chip(item, state)
         working = self.working.get(key)
@@ -101,7 +104,7 @@ class ResourcePanel:
         detail.set_actions(self.spec.actions(item, state), self.app.live, working,
                            verb.working if verb else "")
         detail.set_fields(self.spec.fields(item, state, time.time_ns()))
-        detail.set_sections(self.spec.sections(item, state, self.loaded.get(key)))
+        detail.set_sections(self.spec.sections(item, state, loaded))
 
     # -- taps -----------------------------------------------------------------------------
 
@@ -162,7 +165,7 @@ class ResourcePanel:
 
     def follow(self, container_id: str) -> None:
         """A related container was tapped: go to it."""
-        self.app.show_container(container_id)
+        self.app.show_container(container_id, self.selected)
 
     def link_action(self, action: str, container_id: str) -> None:
         item = self.current()
@@ -198,7 +201,7 @@ class ResourcePanel:
             self._on_result(r, done, verb, item)
             self.refresh()
 
-        self.app.commands.send(command, result)
+        self.app.commands.send(command, result, self.app.engine_of_key(self.selected))
 
     def _on_result(self, r: CommandResult, done: Callable[[CommandResult], str],
                    verb: Verb[Any] | None, item: Any) -> None:
@@ -251,7 +254,7 @@ class ResourcePanel:
     # -- fetched once per object ----------------------------------------------------------
 
     def _load_history(self, key: str) -> None:
-        history = getattr(self.app.engine, "image_history", None)
+        history = getattr(self.app.engine_of_key(key), "image_history", None)
         if history is None:
             return
 
@@ -260,7 +263,7 @@ class ResourcePanel:
             if self.selected == key:
                 self.show_detail()
 
-        self.app.calls.once(history(key), got, got)
+        self.app.calls.once(history(split_key(key)[1]), got, got)
 
     def _inspect(self, key: str) -> None:
         if key in self.inspected:
@@ -273,7 +276,8 @@ class ResourcePanel:
             if self.selected == key:
                 self._show_inspect(key)
 
-        self.app.calls.once(self.app.engine.inspect(key, kind=self.spec.inspect_kind), got, got)
+        engine, id = self.app.engine_of_key(key), split_key(key)[1]
+        self.app.calls.once(engine.inspect(id, kind=self.spec.inspect_kind), got, got)
 
     def _show_inspect(self, key: str) -> None:
         doc = self.inspected[key]
