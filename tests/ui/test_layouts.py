@@ -291,7 +291,8 @@ def row_fully_shown(app, name):
     return y is not None and y >= bottom - 1 and y + dp(60) <= bottom + rv.height + 1
 
 
-def test_the_selected_row_holds_still_when_rows_above_it_change_group(make_app, frames):
+def select_a_middle_row(make_app, frames):
+    """Many running rows at 1280x800, scrolled to the middle, svc-16 selected."""
     engine = live_engine(many_running())
     app = make_app(engine, (1280, 800))
     rv = app.root.ids.sidebar.ids.rv
@@ -300,6 +301,11 @@ def test_the_selected_row_holds_still_when_rows_above_it_change_group(make_app, 
     frames.until(lambda: find_row(app, "svc-16"), what="scrolled to the middle")
     app.select(f"{16:064x}")
     frames.step(3)
+    return engine, app
+
+
+def test_the_selected_row_holds_still_when_rows_above_it_change_group(make_app, frames):
+    engine, app = select_a_middle_row(make_app, frames)
     before = window_y(app, "svc-16")
     engine.push(from_rows(many_running(exited=(0, 1, 2, 3, 4))))
     frames.until(lambda: group_of(app, "svc-00") == "exited", what="five rows moved down")
@@ -308,14 +314,7 @@ def test_the_selected_row_holds_still_when_rows_above_it_change_group(make_app, 
 
 
 def test_the_selected_row_stays_on_screen_when_it_changes_group(make_app, frames):
-    engine = live_engine(many_running())
-    app = make_app(engine, (1280, 800))
-    rv = app.root.ids.sidebar.ids.rv
-    frames.until(lambda: find_row(app, "svc-00"))
-    rv.scroll_y = 0.5
-    frames.until(lambda: find_row(app, "svc-16"), what="scrolled to the middle")
-    app.select(f"{16:064x}")
-    frames.step(3)
+    engine, app = select_a_middle_row(make_app, frames)
     engine.push(from_rows(many_running(exited=(16,))))
     frames.until(lambda: group_of(app, "svc-16") == "exited", what="the selected row moved")
     frames.step(3)
