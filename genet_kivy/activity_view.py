@@ -66,31 +66,43 @@ class ActivityView(BoxLayout):
         self.empty_text = "" if rows else "Nothing yet: events appear here as they happen."
 
 
-class AlertsPane(BoxLayout):
-    """Recent alerts, and which kinds alert for which containers (saved in the settings)."""
+class AlertRulesForm(BoxLayout):
+    """Which kinds alert, for which containers (a name pattern, a label), and how often at
+    most (the cooldown): the Alerts pane and the Settings screen each hold one, fed and saved
+    by the activity controller."""
 
-    narrow = BooleanProperty(False)
     name_pattern = StringProperty("")
     label = StringProperty("")
     died = BooleanProperty(True)
     unhealthy = BooleanProperty(True)
     oom = BooleanProperty(True)
     restart_loop = BooleanProperty(True)
+    cooldown_s = NumericProperty(300)
     problem = StringProperty("")
 
     def toggle(self, kind: str) -> None:
         setattr(self, kind, not getattr(self, kind))
         self.save()
 
+    def choose_cooldown(self, seconds: int) -> None:
+        self.cooldown_s = seconds
+        self.save()
+
     def save(self) -> None:
         _feed().save_rules(self)
-
-    def show(self, rows: list[dict[str, Any]]) -> None:
-        self.ids.rv.data = rows
 
     @staticmethod
     def words(kind: str) -> str:
         return ALERT_WORDS[AlertKind(kind)]
+
+
+class AlertsPane(BoxLayout):
+    """Recent alerts, and the alert rules (:class:`AlertRulesForm`, saved in the settings)."""
+
+    narrow = BooleanProperty(False)
+
+    def show(self, rows: list[dict[str, Any]]) -> None:
+        self.ids.rv.data = rows
 
 
 class AlertBanner(BoxLayout):

@@ -27,16 +27,19 @@ from reactivex import operators as ops
 from genet_rx.engine.commands import Command
 from genet_rx.model.connection import Connection, Link
 from genet_rx.model.containers import Container
+from genet_rx.settings import SettingsStore, settings_file
 from genet_rx.state.containers import ContainerTable
 
 from . import theme
 from .activity_view import ActivityView, AlertsPane
 from .buttons import FlatButton
+from .choice import ChoiceRow
 from .controllers.activity import ActivityFeed
 from .controllers.calls import Calls
 from .controllers.commands import Commands
 from .controllers.feed import Feed
 from .controllers.notices import Notices
+from .controllers.settings import SettingsController
 from .detail import DetailPane
 from .keyboard import handle_key
 from .kinds import SPECS
@@ -48,12 +51,13 @@ from .panels.picker import PickDialog
 from .panels.resource_panel import ResourcePanel
 from .panels.resource_widgets import ResourceDetail, ResourceList
 from .scheduler import KivyScheduler
+from .settings_view import SettingsList, SettingsPane
 from .shell import Shell
 from .sidebar import Sidebar
 
 #: Widget classes kv refers to by name (importing them registers them with Kivy's Factory).
 WIDGETS = (FlatButton, Sidebar, DetailPane, Shell, NavBar, ResourceList, ResourceDetail,
-           PickDialog, DiskView, ActivityView, AlertsPane)
+           PickDialog, DiskView, ActivityView, AlertsPane, ChoiceRow, SettingsList, SettingsPane)
 
 log = logging.getLogger("genet.app")
 
@@ -85,6 +89,7 @@ KV_FILES = (
     "swarm_forms.kv",
     "disk_view.kv",
     "activity_view.kv",
+    "settings.kv",
     "nav_bar.kv",
     "connection_banner.kv",
     "notice.kv",
@@ -93,11 +98,22 @@ KV_FILES = (
     "shell.kv",
 )
 
+#: The connection's word and colour (kv inks the colour for the look in use).
 LINK_LOOK = {
     Link.CONNECTED: ("live", (0.31, 0.78, 0.47, 1)),
-    Link.CONNECTING: ("connecting", theme.TEXT_DIM),
+    Link.CONNECTING: ("connecting", (0.60, 0.62, 0.66, 1)),
     Link.DISCONNECTED: ("offline", (0.94, 0.36, 0.36, 1)),
 }
+
+
+#: The window's icon (Kivy wants a bitmap; genet.svg beside it is the menu's icon).
+ICON = Path(__file__).resolve().parent / "data" / "genet.png"
+
+
+def window_title(engine: Any) -> str:
+    """``Genet — <engine>``: which engine this window shows, in the task bar too."""
+    host = str(getattr(engine, "host", "") or "")
+    return f"Genet — {host}" if host else "Genet"
 
 
 def kv_dir() -> Path:
@@ -137,12 +153,18 @@ class GenetApp(App):
     """The desktop app on one engine (anything with Engine's surface: tests pass a double)."""
 
     title = "Genet"
+    icon = str(ICON)
+    use_kivy_settings = False  # F1 opens Genet's own Settings screen (open_settings)
 
-    def __init__(self, engine: Any, log_lines: int | None = None, settings: Any = None,
+    def __init__(self, engine: Any, log_lines: int | None = None,
+                 settings: SettingsStore | None = None, scale: float | None = None,
                  **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.engine = engine
-        self.log_lines = log_lines  # the Logs tab's ring size (None: its default, 10,000)
+        self.title = window_title(engine)
+        self.log_lines = log_lines  # --log-lines (None: the saved bound, else 10,000)
+        store = settings if settings is not None else SettingsStore(settings_file())
+        self.preferences = SettingsController(self, store, scale)  # the look, scale, logs, size
         self.scheduler: KivyScheduler | None = None
         self.feed = Feed(engine, self.on_main, self._on_state, self._on_connection,
                          self._on_stream_error)
@@ -150,7 +172,7 @@ class GenetApp(App):
         self.commands = Commands(engine, self.calls)
         self.notices = Notices(lambda: self.root)
         self.containers = ContainerPanel(self)
-        self.activity = ActivityFeed(self, settings)  # events, alerts, the alert rules
+        self.activity = ActivityFeed(self, store)  # events, alerts, the alert rules
         self.panels: dict[str, ResourcePanel] = {}
         self._refresh_trigger: Any = None
         self._ticker: Any = None
@@ -159,8 +181,10 @@ class GenetApp(App):
     # -- life cycle -----------------------------------------------------------------------
 
     def build(self) -> Shell:
+        self.preferences.load()  # the look and the scale, before any widget is made
         load_kv()
-        Window.clearcolor = theme.BG
+        Window.clearcolor = theme.look.BG
+        theme.look.bind(BG=lambda _look, bg: setattr(Window, 'clearcolor', bg))
         return Shell()
 
     def on_start(self) -> None:
@@ -169,14 +193,13 @@ class GenetApp(App):
         ids = self.root.ids
         ids.topbar.host = self.engine.host
         self._add_task_indicator()
-        if self.log_lines is not None:
-            ids.detail.views["logs"].capacity = self.log_lines
         for kind, spec in SPECS.items():
             lst, detail = self.root.panes(kind)
             self.panels[kind] = ResourcePanel(self, spec, lst, detail)
         self.containers.start()
         self.feed.start()
         self.activity.start()
+        self.preferences.start()
         self._ticker = Clock.schedule_interval(lambda _dt: self._tick(), 1.0)
         Window.bind(on_keyboard=self._on_keyboard)
         self._on_connection(self.feed.state.connection)
@@ -193,6 +216,7 @@ class GenetApp(App):
         self.containers.stop()
         self.feed.stop()
         self.activity.stop()
+        self.preferences.stop()
         self.calls.dispose()
         self.notices.stop()
         if self._ticker is not None:
@@ -292,6 +316,11 @@ class GenetApp(App):
         """Go to one container (from an image's, volume's or network's detail)."""
         self.show_kind("containers")
         self.select(cid)
+
+    def open_settings(self, *_args: Any) -> bool:
+        """The Settings screen (Kivy calls this on F1 and the menu key)."""
+        self.show_kind("settings")
+        return True
 
     def back(self) -> None:
         self.root.show_detail = False

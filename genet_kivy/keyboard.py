@@ -81,7 +81,7 @@ class FocusFrame(Widget):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(size_hint=(None, None), **kwargs)
         with self.canvas:
-            Color(*theme.ACCENT)
+            Color(*theme.look.ACCENT)
             self._line = Line(width=dp(1.5))
         self.region = ""
 

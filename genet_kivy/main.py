@@ -13,7 +13,7 @@ import re
 import sys
 from collections.abc import Mapping, Sequence
 
-USAGE = ("genet [--host URL] [--fullscreen] [--size WxH] [--log-lines N] [--verbose]"
+USAGE = ("genet [--host URL] [--fullscreen] [--size WxH] [--scale X] [--log-lines N] [--verbose]"
          "  |  genet watch …  |  genet install-desktop [--remove]")
 
 
@@ -39,11 +39,18 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--fullscreen", action="store_true", help="fill the screen (kiosk, panels)")
     p.add_argument("--size", type=_size, metavar="WxH", help="window size in pixels, e.g. 800x480")
     p.add_argument(
+        "--scale",
+        type=_scale,
+        metavar="X",
+        help="size of text and controls for this run, e.g. 1.5 on a dense panel "
+        "(default: the Settings screen's UI scale, else 1)",
+    )
+    p.add_argument(
         "--log-lines",
         type=_positive,
         metavar="N",
-        default=10_000,
-        help="log lines the Logs tab keeps (the newest N; default 10000)",
+        help="log lines the Logs tab keeps (the newest N; default: the Settings screen's, "
+        "else 10000)",
     )
     p.add_argument(
         "--verbose",
@@ -63,6 +70,17 @@ def display_problem(env: Mapping[str, str], platform: str = sys.platform) -> str
         return None
     return ("genet: no display to open a window on (DISPLAY and WAYLAND_DISPLAY are unset): "
             "start it in a desktop session, or use `genet watch` in a terminal")
+
+
+def _scale(text: str) -> float:
+    low, high = 0.5, 3.0
+    try:
+        x = float(text)
+    except ValueError:
+        x = 0.0
+    if not low <= x <= high:
+        raise argparse.ArgumentTypeError(f"expected a scale from {low:g} to {high:g}, got {text!r}")
+    return x
 
 
 def _positive(text: str) -> int:
@@ -101,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return run_app(engine, fullscreen=opts.fullscreen, size=opts.size,
-                       log_lines=opts.log_lines, verbose=opts.verbose)
+                       log_lines=opts.log_lines, verbose=opts.verbose, scale=opts.scale)
     except KeyboardInterrupt:
         return 130  # Ctrl-C in the terminal that started it: a normal way to quit
     finally:
@@ -115,8 +133,12 @@ def run_app(
     size: tuple[int, int] | None = None,
     log_lines: int | None = None,
     verbose: bool = False,
+    scale: float | None = None,
 ) -> int:
     """Configure Kivy, then run the app on ``engine`` until its window closes.
+
+    The window opens at ``size``, else at the size it had when Genet last closed (not in
+    full screen); ``scale`` overrides the saved UI scale for this run.
 
     Quiet unless ``verbose``: Kivy's console log (about 80 lines, with a traceback and a
     CRITICAL line when xclip, xsel or mtdev are absent, though copy and paste work through
@@ -125,6 +147,12 @@ def run_app(
     os.environ["KIVY_NO_ARGS"] = "1"
     if not verbose:
         os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+    from genet_rx.settings import SettingsStore, settings_file
+
+    from .preferences import prefs_from, start_size
+
+    store = SettingsStore(settings_file())
+    size = start_size(prefs_from(store.load()), size, fullscreen)
     from kivy.config import Config
 
     if size is not None:
@@ -138,7 +166,7 @@ def run_app(
 
     from .app import GenetApp
 
-    GenetApp(engine, log_lines=log_lines).run()
+    GenetApp(engine, log_lines=log_lines, settings=store, scale=scale).run()
     return 0
 
 

@@ -7,10 +7,18 @@ marked with a bar (not colour alone). Taps go to ``app.show_kind``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from kivy.app import App
+from kivy.clock import Clock
+from kivy.metrics import dp
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
+
+from . import theme
+
+RAIL_BUTTON = 68  # dp: a rail button's height when the rail has room
 
 
 class NavButton(ButtonBehavior, BoxLayout):
@@ -27,10 +35,25 @@ class NavButton(ButtonBehavior, BoxLayout):
 
 
 class NavBar(BoxLayout):
-    """The four kinds' buttons; ``current`` the kind on screen."""
+    """Every kind's button; ``current`` the kind on screen. A rail shorter than its buttons
+    makes them shorter (never under ``theme.TAP``) and then scrolls."""
 
     current = StringProperty("containers")
     vertical = BooleanProperty(True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._fit_trigger = Clock.create_trigger(lambda _dt: self.fit(), 0)
+        self.bind(size=lambda *_: self._fit_trigger(), vertical=lambda *_: self._fit_trigger())
+
+    def fit(self) -> None:
+        if not self.vertical:
+            return
+        buttons = [b for b in self.ids.buttons.children if isinstance(b, NavButton)]
+        room = (self.height - dp(6)) / max(1, len(buttons)) - dp(2)
+        height = max(dp(theme.TAP), min(dp(RAIL_BUTTON), room))
+        for b in buttons:
+            b.height = height
 
     def set_counts(self, counts: dict[str, str]) -> None:
         for kind, count in counts.items():

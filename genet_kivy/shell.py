@@ -37,7 +37,7 @@ class TopBar(BoxLayout):
     host = StringProperty("")
     summary = StringProperty("")
     link_word = StringProperty("connecting")
-    link_color = ColorProperty(theme.TEXT_DIM)
+    link_color = ColorProperty((0.60, 0.62, 0.66, 1))
 
 
 class Shell(FloatLayout):

@@ -22,6 +22,7 @@ from genet_rx.model.stats import Stats
 from .graph import Graph
 from .history import WINDOW_S, History, RateHistory, nice_ceiling, percent, rate, size
 from .live_view import LiveView
+from .theme import look
 
 CPU_COLOR = (0.27, 0.55, 0.96, 1)
 MEM_COLOR = (0.31, 0.78, 0.47, 1)
@@ -164,6 +165,6 @@ class StatsView(LiveView):
         ids.net_graph.max_text = rate(net_top)
         rx, tx = self.rx.latest, self.tx.latest
         ids.net_graph.value_text = (
-            f"[color={_hex(RX_COLOR)}]rx {rate(rx or 0)}[/color]   "
-            f"[color={_hex(TX_COLOR)}]tx {rate(tx or 0)}[/color]"
+            f"[color={_hex(look.ink(RX_COLOR))}]rx {rate(rx or 0)}[/color]   "
+            f"[color={_hex(look.ink(TX_COLOR))}]tx {rate(tx or 0)}[/color]"
         )

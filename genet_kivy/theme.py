@@ -1,10 +1,22 @@
-"""Colours and sizes of Genet's dark look, as plain values kv files import.
+"""Colours and sizes of Genet's two looks (dark and light), as values kv files bind to.
+
+kv files import :data:`look` (``#:import theme genet_kivy.theme.look``): a Kivy
+EventDispatcher whose colours are properties, so every rule that reads ``theme.TEXT`` is
+redrawn the moment :meth:`Look.use` switches the palette — no restart, no rebuilt widget.
+Colours that come with data (a state's colour, a badge's) go through :meth:`Look.ink`, which
+deepens them on the light background; rules that call a method pass ``theme.name`` so they
+follow a switch too.
 
 Sizes are in dp (kv multiplies with ``dp()``); every tappable target is at least ``TAP`` dp
 in both directions.
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+from kivy.event import EventDispatcher
+from kivy.properties import ColorProperty, OptionProperty
 
 Rgba = tuple[float, float, float, float]
 
@@ -14,34 +26,133 @@ WHEEL = 96  # dp a list scrolls per mouse-wheel notch (four log lines, over a co
 HEADER = 48  # dp: a group header
 NARROW_BELOW = 700  # dp: below this width, list and detail take turns
 
-BG: Rgba = (0.086, 0.094, 0.110, 1)
-PANEL: Rgba = (0.118, 0.129, 0.149, 1)
-RAISED: Rgba = (0.157, 0.169, 0.196, 1)
-SELECTED: Rgba = (0.161, 0.235, 0.361, 1)
-DIVIDER: Rgba = (0.22, 0.235, 0.267, 1)
-TEXT: Rgba = (0.925, 0.933, 0.945, 1)
-TEXT_DIM: Rgba = (0.60, 0.62, 0.66, 1)
-TEXT_FAINT: Rgba = (0.42, 0.44, 0.48, 1)
-ACCENT: Rgba = (0.27, 0.55, 0.96, 1)
-WARN_BG: Rgba = (0.36, 0.27, 0.08, 1)
-ERROR_BG: Rgba = (0.42, 0.13, 0.14, 1)
-INFO_BG: Rgba = (0.15, 0.25, 0.40, 1)
+THEMES = ("dark", "light")
 
-_BUTTON: dict[str, tuple[Rgba, Rgba]] = {
-    # tone: (normal, pressed)
-    "normal": ((0.20, 0.215, 0.25, 1), (0.27, 0.29, 0.34, 1)),
-    "primary": ((0.20, 0.42, 0.78, 1), (0.27, 0.52, 0.90, 1)),
-    "danger": ((0.55, 0.18, 0.19, 1), (0.68, 0.24, 0.25, 1)),
-    "quiet": ((0, 0, 0, 0), (1, 1, 1, 0.10)),
+#: Each look's colours by name (the names are the properties of :class:`Look`).
+PALETTES: dict[str, dict[str, Rgba]] = {
+    "dark": {
+        "BG": (0.086, 0.094, 0.110, 1),
+        "PANEL": (0.118, 0.129, 0.149, 1),
+        "RAISED": (0.157, 0.169, 0.196, 1),
+        "SELECTED": (0.161, 0.235, 0.361, 1),
+        "DIVIDER": (0.22, 0.235, 0.267, 1),
+        "TEXT": (0.925, 0.933, 0.945, 1),
+        "TEXT_DIM": (0.60, 0.62, 0.66, 1),
+        "TEXT_FAINT": (0.42, 0.44, 0.48, 1),
+        "ACCENT": (0.27, 0.55, 0.96, 1),
+        "WARN_BG": (0.36, 0.27, 0.08, 1),
+        "ERROR_BG": (0.42, 0.13, 0.14, 1),
+        "INFO_BG": (0.15, 0.25, 0.40, 1),
+        "ERROR_TEXT": (1, 0.80, 0.80, 1),
+        "OK": (0.31, 0.78, 0.47, 1),
+        "BAD": (0.94, 0.36, 0.36, 1),
+        "PRESSED": (1, 1, 1, 0.06),
+    },
+    "light": {
+        "BG": (0.945, 0.950, 0.960, 1),
+        "PANEL": (1.0, 1.0, 1.0, 1),
+        "RAISED": (0.905, 0.915, 0.930, 1),
+        "SELECTED": (0.820, 0.880, 0.980, 1),
+        "DIVIDER": (0.800, 0.815, 0.840, 1),
+        "TEXT": (0.090, 0.100, 0.120, 1),
+        "TEXT_DIM": (0.300, 0.320, 0.360, 1),
+        "TEXT_FAINT": (0.420, 0.440, 0.480, 1),
+        "ACCENT": (0.100, 0.400, 0.850, 1),
+        "WARN_BG": (1.0, 0.920, 0.720, 1),
+        "ERROR_BG": (0.990, 0.850, 0.850, 1),
+        "INFO_BG": (0.850, 0.910, 1.0, 1),
+        "ERROR_TEXT": (0.55, 0.08, 0.10, 1),
+        "OK": (0.13, 0.50, 0.27, 1),
+        "BAD": (0.72, 0.16, 0.16, 1),
+        "PRESSED": (0, 0, 0, 0.07),
+    },
 }
-_DISABLED: Rgba = (0.16, 0.17, 0.19, 1)
+
+#: Buttons by look and tone: (normal, pressed) backgrounds and the text's colour.
+_BUTTONS: dict[str, dict[str, tuple[Rgba, Rgba, Rgba]]] = {
+    "dark": {
+        "normal": ((0.20, 0.215, 0.25, 1), (0.27, 0.29, 0.34, 1), (0.925, 0.933, 0.945, 1)),
+        "primary": ((0.20, 0.42, 0.78, 1), (0.27, 0.52, 0.90, 1), (1, 1, 1, 1)),
+        "danger": ((0.55, 0.18, 0.19, 1), (0.68, 0.24, 0.25, 1), (1, 1, 1, 1)),
+        "quiet": ((0, 0, 0, 0), (1, 1, 1, 0.10), (0.925, 0.933, 0.945, 1)),
+    },
+    "light": {
+        "normal": ((0.86, 0.875, 0.90, 1), (0.78, 0.80, 0.84, 1), (0.09, 0.10, 0.12, 1)),
+        "primary": ((0.12, 0.40, 0.82, 1), (0.09, 0.32, 0.68, 1), (1, 1, 1, 1)),
+        "danger": ((0.74, 0.17, 0.18, 1), (0.60, 0.12, 0.13, 1), (1, 1, 1, 1)),
+        "quiet": ((0, 0, 0, 0), (0, 0, 0, 0.08), (0.09, 0.10, 0.12, 1)),
+    },
+}
+_DISABLED: dict[str, Rgba] = {"dark": (0.16, 0.17, 0.19, 1), "light": (0.92, 0.925, 0.935, 1)}
+
+
+def deepened(rgba: Rgba, factor: float = 0.6) -> Rgba:
+    """A bright colour made dark enough to read on a light background (alpha kept)."""
+    return (rgba[0] * factor, rgba[1] * factor, rgba[2] * factor, rgba[3])
+
+
+class Look(EventDispatcher):
+    """The palette in use; kv binds to its colours, :meth:`use` switches them all at once."""
+
+    name = OptionProperty("dark", options=list(THEMES))
+    BG = ColorProperty(PALETTES["dark"]["BG"])
+    PANEL = ColorProperty(PALETTES["dark"]["PANEL"])
+    RAISED = ColorProperty(PALETTES["dark"]["RAISED"])
+    SELECTED = ColorProperty(PALETTES["dark"]["SELECTED"])
+    DIVIDER = ColorProperty(PALETTES["dark"]["DIVIDER"])
+    TEXT = ColorProperty(PALETTES["dark"]["TEXT"])
+    TEXT_DIM = ColorProperty(PALETTES["dark"]["TEXT_DIM"])
+    TEXT_FAINT = ColorProperty(PALETTES["dark"]["TEXT_FAINT"])
+    ACCENT = ColorProperty(PALETTES["dark"]["ACCENT"])
+    WARN_BG = ColorProperty(PALETTES["dark"]["WARN_BG"])
+    ERROR_BG = ColorProperty(PALETTES["dark"]["ERROR_BG"])
+    INFO_BG = ColorProperty(PALETTES["dark"]["INFO_BG"])
+    ERROR_TEXT = ColorProperty(PALETTES["dark"]["ERROR_TEXT"])
+    OK = ColorProperty(PALETTES["dark"]["OK"])
+    BAD = ColorProperty(PALETTES["dark"]["BAD"])
+    PRESSED = ColorProperty(PALETTES["dark"]["PRESSED"])  # a row under the finger
+
+    # Sizes do not change with the look; kv reads them here beside the colours.
+    TAP = TAP
+    ROW = ROW
+    WHEEL = WHEEL
+    HEADER = HEADER
+    NARROW_BELOW = NARROW_BELOW
+
+    def use(self, name: str) -> None:
+        """Switch every colour to the ``name`` look ("dark" or "light"; others are ignored)."""
+        if name not in PALETTES:
+            return
+        for key, value in PALETTES[name].items():
+            setattr(self, key, value)
+        self.name = name
+
+    def button_bg(self, tone: str, pressed: bool, disabled: bool, _name: Any = None) -> Rgba:
+        """A button's background (kv passes ``theme.name`` so the rule follows a switch)."""
+        if disabled:
+            return (0, 0, 0, 0) if tone == "quiet" else _DISABLED[self.name]
+        tones = _BUTTONS[self.name]
+        normal, down, _fg = tones.get(tone, tones["normal"])
+        return down if pressed else normal
+
+    def button_fg(self, tone: str, _name: Any = None) -> Rgba:
+        tones = _BUTTONS[self.name]
+        return tones.get(tone, tones["normal"])[2]
+
+    def ink(self, rgba: Any, _name: Any = None) -> Rgba:
+        """A colour that comes with data (a state, a badge), readable on this look's panels:
+        as it is on the dark look, deepened on the light one."""
+        c = tuple(rgba)
+        color: Rgba = (c[0], c[1], c[2], c[3] if len(c) > 3 else 1.0)
+        return deepened(color) if self.name == "light" else color
+
+
+#: The one look of the app; kv files import it as ``theme``.
+look = Look()
 
 
 def button_bg(tone: str, pressed: bool, disabled: bool) -> Rgba:
-    if disabled:
-        return (0, 0, 0, 0) if tone == "quiet" else _DISABLED
-    normal, down = _BUTTON.get(tone, _BUTTON["normal"])
-    return down if pressed else normal
+    return look.button_bg(tone, pressed, disabled)
 
 
 def dimmed(rgba: Rgba, stale: bool) -> Rgba:

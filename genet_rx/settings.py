@@ -47,6 +47,13 @@ class Settings:
         value = self.section(section).get(key)
         return value if isinstance(value, int) and not isinstance(value, bool) else default
 
+    def get_float(self, section: str, key: str, default: float) -> float:
+        """A number (an int in the file reads as a float too)."""
+        value = self.section(section).get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        return default
+
     def get_str(self, section: str, key: str, default: str) -> str:
         value = self.section(section).get(key)
         return value if isinstance(value, str) else default

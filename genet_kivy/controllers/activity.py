@@ -19,7 +19,7 @@ from typing import Any
 from kivy.clock import Clock
 from reactivex.disposable import SerialDisposable
 
-from genet_rx.settings import SettingsStore, settings_file
+from genet_rx.settings import SettingsStore
 from genet_rx.state.alerts import SECTION, Alert, AlertKind, AlertRules, rules_from, rules_section
 from genet_rx.wire.desktop_notify import notify
 
@@ -34,11 +34,11 @@ def row_of(e: Entry) -> dict[str, Any]:
 
 
 class ActivityFeed:
-    def __init__(self, app: Any, store: SettingsStore | None = None,
+    def __init__(self, app: Any, store: SettingsStore,
                  desktop: Callable[[str, str], bool] = notify) -> None:
         self.app = app
         self.log = ActivityLog()
-        self.store = store or SettingsStore(settings_file())
+        self.store = store
         self.rules = AlertRules()
         self.desktop = desktop
         self.desktop_shown = 0  # notifications the desktop service took (tests, diagnostics)
@@ -52,9 +52,7 @@ class ActivityFeed:
 
     def start(self) -> None:
         self._trigger = Clock.create_trigger(lambda _dt: self.refresh(), 0.1)
-        self.rules = rules_from(self.store.load())
-        if self.store.problem:
-            self.app.notify(self.store.problem, "error")
+        self.rules = rules_from(self.store.settings)  # the app read the file already
         self._follow_events()
         self._follow_alerts()
         self._show_rules()
@@ -156,22 +154,33 @@ class ActivityFeed:
 
     # -- rules ------------------------------------------------------------------------------
 
-    def _show_rules(self) -> None:
-        pane = self._pane("activity_detail")
-        if pane is None:
-            return
-        for kind in KINDS:
-            setattr(pane, kind, AlertKind(kind) in self.rules.kinds)
-        pane.name_pattern = self.rules.name_pattern
-        pane.label = self.rules.label
-        pane.problem = self.store.problem
+    def forms(self) -> list[Any]:
+        """Every AlertRulesForm on the app: the Alerts pane's and the Settings screen's."""
+        root = self.app.root
+        if root is None:
+            return []
+        found = [root.ids[p].ids.get(f) for p, f in self.FORMS if p in root.ids]
+        return [form for form in found if form is not None]
 
-    def save_rules(self, pane: Any) -> None:
-        """The Alerts pane changed: save the "alerts" section, follow alerts anew."""
+    #: (pane id, form id) of each AlertRulesForm.
+    FORMS = (("activity_detail", "rules"), ("settings_detail", "alerts"))
+
+    def _show_rules(self) -> None:
+        for form in self.forms():
+            for kind in KINDS:
+                setattr(form, kind, AlertKind(kind) in self.rules.kinds)
+            form.name_pattern = self.rules.name_pattern
+            form.label = self.rules.label
+            form.cooldown_s = self.rules.cooldown_ns // 10**9
+            form.problem = self.store.problem
+
+    def save_rules(self, form: Any) -> None:
+        """A rules form changed: save the "alerts" section, follow alerts anew with the new
+        rules (the cooldown included), and show them on every form."""
         self.rules = AlertRules(
-            kinds=frozenset(AlertKind(k) for k in KINDS if getattr(pane, k)),
-            name_pattern=pane.name_pattern.strip(), label=pane.label.strip(),
-            cooldown_ns=self.rules.cooldown_ns)
+            kinds=frozenset(AlertKind(k) for k in KINDS if getattr(form, k)),
+            name_pattern=form.name_pattern.strip(), label=form.label.strip(),
+            cooldown_ns=int(form.cooldown_s) * 10**9)
         self.store.save_section(SECTION, rules_section(self.rules))
-        pane.problem = self.store.problem
+        self._show_rules()
         self._follow_alerts()

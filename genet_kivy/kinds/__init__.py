@@ -23,4 +23,5 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("services", "Services"),
     ("nodes", "Nodes"),
     ("activity", "Activity"),
+    ("settings", "Settings"),
 )

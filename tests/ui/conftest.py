@@ -63,8 +63,12 @@ def frames() -> Frames:
 
 
 @pytest.fixture
-def make_app(kivy_window: Any, frames: Frames) -> Iterator[Callable[..., Any]]:
+def make_app(kivy_window: Any, frames: Frames,
+             tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., Any]]:
     """``make_app(engine, size=(w, h), **options)``: a started GenetApp on the shared window.
+
+    Without ``settings=`` the app's settings file is a fresh one in a temporary folder (a
+    test never reads or writes the person's own).
 
     Torn down like ``App.stop()`` minus closing the event loop: ``on_stop`` (disposes every
     subscription), then the window is emptied for the next test.
@@ -77,6 +81,11 @@ def make_app(kivy_window: Any, frames: Frames) -> Iterator[Callable[..., Any]]:
 
     def make(engine: Any, size: tuple[int, int] = (1280, 800), **options: Any) -> Any:
         resize(kivy_window, frames, size)
+        if "settings" not in options:
+            from genet_rx.settings import SettingsStore
+
+            folder = tmp_path_factory.mktemp("settings")
+            options["settings"] = SettingsStore(folder / "settings.json")
         app = GenetApp(engine, **options)
         app._run_prepare()  # build(), root onto the window, on_start — what run() does first
         made.append(app)

@@ -111,11 +111,11 @@ def test_an_alert_shows_under_the_top_bar_and_in_the_recent_alerts(make_app, fra
 def test_alert_choices_are_saved_in_the_settings(make_app, frames, tmp_path):
     _engine, app, store = started(make_app, frames, (1280, 800), tmp_path)
     app.activity.open_alerts()
-    pane = app.root.ids.activity_detail
+    form = app.root.ids.activity_detail.ids.rules
     frames.step(3)
-    tap(pane.ids.toggle_unhealthy, frames)
-    pane.ids.name_pattern.text = "web-*"
-    pane.ids.name_pattern.dispatch("on_text_validate")
+    tap(form.ids.toggle_unhealthy, frames)
+    form.ids.name_pattern.text = "web-*"
+    form.ids.name_pattern.dispatch("on_text_validate")
     saved = json.loads(store.path.read_text())["alerts"]
     assert saved["kinds"] == ["died", "oom", "restart_loop"]
     assert saved["name_pattern"] == "web-*"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -38,7 +39,7 @@ def test_size_parses_w_x_h():
 def test_options():
     opts = parser().parse_args(["--host", "unix:///x.sock", "--fullscreen", "--size", "800x480"])
     assert (opts.host, opts.fullscreen, opts.size) == ("unix:///x.sock", True, (800, 480))
-    assert opts.log_lines == 10_000
+    assert opts.log_lines is None  # the Settings screen's bound, else 10,000
     assert parser().parse_args(["--log-lines", "500"]).log_lines == 500
     with pytest.raises(SystemExit):
         parser().parse_args(["--log-lines", "0"])
@@ -118,6 +119,7 @@ def test_the_app_starts_without_an_engine_and_exits_cleanly(tmp_path):
         """,
         timeout=90,
         KIVY_HOME=str(tmp_path / "kivy-home"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "EXIT 0 []" in done.stdout
@@ -132,6 +134,7 @@ def test_start_up_is_quiet_by_default(tmp_path):
         pytest.skip("no display: run UI tests under xvfb-run")
     env = {k: v for k, v in os.environ.items() if k != "KIVY_NO_CONSOLELOG"}
     env["KIVY_HOME"] = str(tmp_path / "kivy-home")
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
     done = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(f"""
             import sys, threading
@@ -162,3 +165,46 @@ def test_no_display_is_said_in_one_line():
     assert "no display" in display_problem({}, "linux")
     assert display_problem({"DISPLAY": ":0"}, "linux") is None
     assert display_problem({"KIVY_WINDOW": "egl_rpi"}, "linux") is None
+
+
+def test_scale_is_an_option_within_reason():
+    assert parser().parse_args(["--scale", "1.5"]).scale == 1.5
+    assert parser().parse_args([]).scale is None
+    for bad in ("0", "huge", "9"):
+        with pytest.raises(SystemExit):
+            parser().parse_args(["--scale", bad])
+
+
+@pytest.mark.ui
+def test_the_window_reopens_at_the_size_it_had_when_it_closed(tmp_path):
+    if not os.environ.get("DISPLAY"):
+        pytest.skip("no display: run UI tests under xvfb-run")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return run_py(
+            f"""
+            import sys
+            from kivy.clock import Clock
+            def finish(_dt):
+                from kivy.app import App
+                from kivy.core.window import Window
+                print("SIZE", tuple(Window.size), "TITLE", App.get_running_app().title)
+                App.get_running_app().stop()
+            Clock.schedule_once(finish, 2.0)
+            from genet_kivy.main import main
+            sys.exit(main(["--host", "unix://{tmp_path}/no-such.sock", *{list(args)!r}]))
+            """,
+            timeout=90,
+            KIVY_HOME=str(tmp_path / "kivy-home"),
+            XDG_CONFIG_HOME=str(tmp_path / "config"),
+        )
+
+    first = run("--size", "900x560")
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert "SIZE (900, 560)" in first.stdout
+    saved = json.loads((tmp_path / "config" / "genet" / "settings.json").read_text())
+    assert saved["window"] == {"width": 900, "height": 560}
+    again = run()
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "SIZE (900, 560)" in again.stdout
+    assert f"TITLE Genet — unix://{tmp_path}/no-such.sock" in again.stdout
