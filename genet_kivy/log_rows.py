@@ -53,7 +53,7 @@ TEXT_COLOR: dict[str, Rgba] = {
     ERROR: (1.0, 0.55, 0.55, 1),
 }
 MARKER_COLOR: dict[str, Rgba] = {
-    "stdout": (0.42, 0.44, 0.48, 1),
+    "stdout": (0.52, 0.54, 0.58, 1),
     STDERR: (1.0, 0.62, 0.30, 1),
     ERROR: (1.0, 0.40, 0.40, 1),
 }
@@ -63,7 +63,11 @@ ROW_TINT: dict[str, Rgba] = {
     STDERR: (1.0, 0.55, 0.20, 0.07),
     ERROR: (0.9, 0.20, 0.20, 0.22),
 }
-HIT_MARKUP = ("[b][color=#ffd54f][u]", "[/u][/color][/b]")
+HIT_COLOR = "ffd54f"  # a match's colour on the dark look (the light look passes its own)
+
+
+def hit_markup(color: str = HIT_COLOR) -> tuple[str, str]:
+    return (f"[b][color=#{color}][u]", "[/u][/color][/b]")
 
 
 def escape(text: str) -> str:
@@ -76,7 +80,8 @@ def shown(text: str, limit: int = SHOWN_CHARS) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def marked(text: str, spans: Sequence[Span] = (), limit: int = SHOWN_CHARS) -> str:
+def marked(text: str, spans: Sequence[Span] = (), limit: int = SHOWN_CHARS,
+           hit_color: str = HIT_COLOR) -> str:
     """Markup for a row: the shown part of ``text``, escaped, with ``spans`` highlighted."""
     cut = len(text) > limit
     visible = text[:limit] if cut else text
@@ -87,7 +92,8 @@ def marked(text: str, spans: Sequence[Span] = (), limit: int = SHOWN_CHARS) -> s
             break
         end = min(end, len(visible))
         out.append(escape(visible[pos:start]))
-        out.append(HIT_MARKUP[0] + escape(visible[start:end]) + HIT_MARKUP[1])
+        opening, closing = hit_markup(hit_color)
+        out.append(opening + escape(visible[start:end]) + closing)
         pos = end
     out.append(escape(visible[pos:]))
     if cut:
@@ -112,7 +118,7 @@ def row_of(line: LogLine, spans: Sequence[Span] | None = None) -> Row:
     return {"line": line, "hit": True, "spans": tuple(sp for sp in spans if sp[0] < SHOWN_CHARS)}
 
 
-def view_attrs(row: Row) -> Row:
+def view_attrs(row: Row, hit_color: str = HIT_COLOR) -> Row:
     """What a row's view shows: marker and colours by stream, time, the cut and marked text."""
     line: LogLine = row["line"]
     stream = line.stream if line.stream in MARKER else "stdout"
@@ -120,7 +126,7 @@ def view_attrs(row: Row) -> Row:
         "line": line,
         "marker": MARKER[stream],
         "marker_color": MARKER_COLOR[stream],
-        "text": marked(line.text, row["spans"]),
+        "text": marked(line.text, row["spans"], hit_color=hit_color),
         "text_color": TEXT_COLOR[stream],
         "tint": ROW_TINT[stream],
         "stamp": stamp(line.time_ns),

@@ -51,6 +51,7 @@ from .live_view import LiveView
 from .log_rows import LogModel, saved_text, view_attrs
 from .log_search import SearchJob, SearchResult, SearchWorker
 from .save_file import FileExists, write_new_file
+from .theme import look
 
 VIEWER_CHARS = 8000  # characters of one line the line viewer shows (Copy takes all)
 SEARCH_DELAY = 0.25  # seconds of quiet in the search field before a search starts
@@ -74,7 +75,7 @@ class LogRow(RecycleDataViewBehavior, BoxLayout):
 
     def refresh_view_attrs(self, rv: Any, index: int, data: dict[str, Any]) -> None:
         # The row dict is small (line, hit, search); its look is worked out here, on screen.
-        super().refresh_view_attrs(rv, index, view_attrs(data))
+        super().refresh_view_attrs(rv, index, view_attrs(data, look.hex("HIT")))
 
     def on_touch_down(self, touch: Any) -> bool:
         if self.collide_point(*touch.pos) and not touch.is_mouse_scrolling:

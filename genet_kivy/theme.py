@@ -37,7 +37,7 @@ PALETTES: dict[str, dict[str, Rgba]] = {
         "SELECTED": (0.161, 0.235, 0.361, 1),
         "DIVIDER": (0.22, 0.235, 0.267, 1),
         "TEXT": (0.925, 0.933, 0.945, 1),
-        "TEXT_DIM": (0.60, 0.62, 0.66, 1),
+        "TEXT_DIM": (0.64, 0.66, 0.70, 1),
         "TEXT_FAINT": (0.42, 0.44, 0.48, 1),
         "ACCENT": (0.27, 0.55, 0.96, 1),
         "WARN_BG": (0.36, 0.27, 0.08, 1),
@@ -47,6 +47,7 @@ PALETTES: dict[str, dict[str, Rgba]] = {
         "OK": (0.31, 0.78, 0.47, 1),
         "BAD": (0.94, 0.36, 0.36, 1),
         "PRESSED": (1, 1, 1, 0.06),
+        "HIT": (1.0, 0.84, 0.31, 1),
     },
     "light": {
         "BG": (0.945, 0.950, 0.960, 1),
@@ -65,6 +66,7 @@ PALETTES: dict[str, dict[str, Rgba]] = {
         "OK": (0.13, 0.50, 0.27, 1),
         "BAD": (0.72, 0.16, 0.16, 1),
         "PRESSED": (0, 0, 0, 0.07),
+        "HIT": (0.60, 0.38, 0.0, 1),
     },
 }
 
@@ -111,6 +113,7 @@ class Look(EventDispatcher):
     OK = ColorProperty(PALETTES["dark"]["OK"])
     BAD = ColorProperty(PALETTES["dark"]["BAD"])
     PRESSED = ColorProperty(PALETTES["dark"]["PRESSED"])  # a row under the finger
+    HIT = ColorProperty(PALETTES["dark"]["HIT"])  # a search match in the logs
 
     # Sizes do not change with the look; kv reads them here beside the colours.
     TAP = TAP
@@ -126,6 +129,10 @@ class Look(EventDispatcher):
         for key, value in PALETTES[name].items():
             setattr(self, key, value)
         self.name = name
+
+    def hex(self, name: str) -> str:
+        """A colour of this look as ``rrggbb`` (for Kivy markup)."""
+        return "".join(f"{round(c * 255):02x}" for c in PALETTES[self.name][name][:3])
 
     def button_bg(self, tone: str, pressed: bool, disabled: bool, _name: Any = None) -> Rgba:
         """A button's background (kv passes ``theme.name`` so the rule follows a switch)."""

@@ -125,6 +125,7 @@ class SettingsController:
     def choose_theme(self, name: str) -> None:
         """Every view redraws in the chosen look at once; saved."""
         theme.look.use(name)
+        self.app.root.ids.detail.views["logs"].ids.rv.refresh_from_data()  # matches' markup
         prefs = dataclasses.replace(self.prefs, theme=theme.look.name)
         self._save(prefs, "look", look_section(prefs))
 

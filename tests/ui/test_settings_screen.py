@@ -123,11 +123,11 @@ def test_the_theme_switch_changes_what_is_drawn(make_app, frames, kivy_window, t
     app, store = started(make_app, frames, tmp_path)
     top = app.root.ids.topbar
     x, y = int(top.right - 4), int(kivy_window.height - top.height / 2)  # top bar, right edge
-    dark = CoreImage.load(str(save_shot(kivy_window, frames, "theme-dark")), keep_data=True)
+    dark = CoreImage.load(str(save_shot(kivy_window, frames, "theme-dark-1280x800")), keep_data=True)
     pane = open_settings(app, frames)
     tap(pane.ids.theme_choice.button("light"), frames)
     frames.step(3)
-    shot = save_shot(kivy_window, frames, "theme-light-settings-1280x800")
+    shot = save_shot(kivy_window, frames, "settings-light-1280x800")
     light = CoreImage.load(str(shot), keep_data=True)
     assert sum(dark.read_pixel(x, kivy_window.height - y)[:3]) < 0.6
     assert sum(light.read_pixel(x, kivy_window.height - y)[:3]) > 2.7
