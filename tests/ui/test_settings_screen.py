@@ -123,7 +123,8 @@ def test_the_theme_switch_changes_what_is_drawn(make_app, frames, kivy_window, t
     app, store = started(make_app, frames, tmp_path)
     top = app.root.ids.topbar
     x, y = int(top.right - 4), int(kivy_window.height - top.height / 2)  # top bar, right edge
-    dark = CoreImage.load(str(save_shot(kivy_window, frames, "theme-dark-1280x800")), keep_data=True)
+    dark_shot = save_shot(kivy_window, frames, "theme-dark-1280x800")
+    dark = CoreImage.load(str(dark_shot), keep_data=True)
     pane = open_settings(app, frames)
     tap(pane.ids.theme_choice.button("light"), frames)
     frames.step(3)
