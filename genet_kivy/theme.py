@@ -158,6 +158,16 @@ class Look(EventDispatcher):
 look = Look()
 
 
+def __getattr__(name: str) -> Rgba:
+    """``theme.TEXT`` and the like for code written before the looks: the colour of the look
+    in use now (a kv file must import :data:`look` instead, or it will not follow a switch;
+    tests/ui/test_theme.py checks that every kv file does)."""
+    if name in PALETTES["dark"]:
+        value: Rgba = tuple(getattr(look, name))  # type: ignore[assignment]
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def button_bg(tone: str, pressed: bool, disabled: bool) -> Rgba:
     return look.button_bg(tone, pressed, disabled)
 

@@ -3,6 +3,8 @@ with data (states, badges, log streams) once inked for the look in use."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from genet_kivy import theme
@@ -70,3 +72,18 @@ def test_switching_the_look_changes_every_colour_at_once(look):
 def test_a_look_that_does_not_exist_changes_nothing(look):
     look.use("neon")
     assert look.name == "dark"
+
+
+def test_every_kv_file_that_uses_colours_follows_the_look():
+    """A kv file importing the theme module (not its ``look``) would keep the colours of the
+    moment it was loaded: a theme switch would pass it by."""
+    kv = Path(__file__).resolve().parents[2] / "kv"
+    stale = [f.name for f in sorted(kv.glob("*.kv"))
+             if "theme." in f.read_text() and "#:import theme genet_kivy.theme.look\n"
+             not in f.read_text()]
+    assert stale == []
+
+
+def test_code_written_before_the_looks_reads_the_colour_in_use(look):
+    look.use("light")
+    assert theme.PALETTES["light"]["TEXT"] == theme.TEXT
