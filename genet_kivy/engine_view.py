@@ -54,9 +54,18 @@ def split_key(key: str) -> tuple[str | None, str]:
 
 
 def label(name: str) -> str:
-    """What an engine is called on screen: its name as given (the ``--host`` value or the
-    context's name); the docker CLI's own choice is ``default``, as its context is called."""
-    return name or "default"
+    """What an engine is called where room is short (chips, rows, group titles): a context's
+    name; a URL's host and port, or the last two parts of a socket's path; the docker CLI's
+    own choice is ``default``, as its context is called."""
+    if not name:
+        return "default"
+    scheme, sep, rest = name.partition("://")
+    if not sep:
+        return name
+    if scheme in ("unix", "npipe"):
+        parts = [p for p in rest.split("/") if p and p != "."]
+        return "/".join(parts[-2:]) or name
+    return rest.rstrip("/") or name
 
 
 def merged_state(merged: Mapping[str, EngineState], order: Sequence[str]) -> EngineState:
@@ -154,7 +163,8 @@ def entries(opened: Sequence[str], merged: Mapping[str, EngineState],
         chip = chip_of(name, state, verified.get(name, True))
         conn = state.connection if state is not None else None
         about = " · ".join(part for part in (
-            chip.word, conn.host if conn is not None else "",
+            f"{chip.word}: {chip.reason}" if chip.reason else chip.word,
+            conn.host if conn is not None and conn.host != name else "",
             f"API {conn.api_version}" if conn is not None and conn.api_version else "",
             f"Engine {versions[name]}" if versions.get(name) else "") if part)
         out.append(Entry(chip, about, counts(state) if state is not None else "",

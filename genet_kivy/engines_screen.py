@@ -29,7 +29,8 @@ class EngineEntry(BoxLayout):
 
     @classmethod
     def of(cls, entry: Entry) -> EngineEntry:
-        return cls(name=entry.chip.name, label=entry.chip.label, about=entry.about,
+        return cls(name=entry.chip.name, label=entry.chip.name or entry.chip.label,
+                   about=entry.about,
                    counts=entry.counts, color=entry.chip.color, saved=entry.saved,
                    enabled=entry.enabled)
 
