@@ -38,6 +38,7 @@ class Fleet:
             self.engines, self._wrapped = Engines.of({"": engine}), True
         self.saved_path = saved_path or engines_file()
         self.only: str | None = None  # the engine the lists are filtered to (a chip tapped)
+        self.acting: str | None = None  # the engine of the row a dialog was opened from
         self.merged: immutables.Map[str, EngineState] = immutables.Map()
         self.chips: list[Chip] = []
         self.on_change: list[Callable[[], None]] = []  # the Engines screen, while open
@@ -62,10 +63,23 @@ class Fleet:
         return next(iter(self.engines.engines.values()))
 
     def chosen(self) -> Any:
-        """The engine the person chose with a chip, else the first."""
-        if self.only is not None and self.only in self.engines.engines:
-            return self.engines.engines[self.only]
+        """The engine of the row a dialog is open from, else the one the person chose with a
+        chip, else the first."""
+        for name in (self.acting, self.only):
+            if name is not None and name in self.engines.engines:
+                return self.engines.engines[name]
         return self.first()
+
+    def open_from(self, key: str | None, opener: Callable[[], Any]) -> Any:
+        """Open a dialog (``opener()``) that acts on the engine of row ``key`` until it is
+        dismissed (Run… from an image's detail runs on that image's engine)."""
+        self.acting = split_key(key)[0] if key else None
+        dialog = opener()
+        if hasattr(dialog, "bind"):
+            dialog.bind(on_dismiss=lambda *_: setattr(self, "acting", None))
+        else:
+            self.acting = None
+        return dialog
 
     def holding(self, container_id: str) -> Any:
         """The engine whose state holds the container ``container_id`` (else :meth:`chosen`)."""

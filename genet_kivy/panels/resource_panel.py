@@ -328,12 +328,14 @@ class ResourcePanel:
         if opener is None:
             self.app.notify("Not available yet.", "info")
             return
+        key = self.selected if item is not None else None  # its engine is the one acted on
         if name == "open_pull":
-            opener(self.app, reference="")
+            self.app.fleet.open_from(key, lambda: opener(self.app, reference=""))
         elif name == "open_run":
-            opener(self.app, image=self.spec.name(item) if item is not None else "")
+            self.app.fleet.open_from(key, lambda: opener(
+                self.app, image=self.spec.name(item) if item is not None else ""))
         else:
-            opener(self.app)
+            self.app.fleet.open_from(key, lambda: opener(self.app))
 
     # -- fetched once per object ----------------------------------------------------------
 
