@@ -75,3 +75,17 @@ def test_a_dialog_opened_from_a_row_acts_on_the_rows_engine_until_dismissed(
     assert app.engine is b
     dialog.dismissed()
     assert app.engine is a
+
+
+def test_a_corrupt_saved_engines_file_is_reported_and_kept(make_app, frames, tmp_path,
+                                                         monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    path = tmp_path / "genet" / "engines.json"
+    path.parent.mkdir()
+    path.write_text("{not json")
+    app = make_app(double("unix:///run/a/docker.sock"), (800, 480))
+    app.open_engines()
+    notice = frames.until(lambda: app.root.notice, what="the error notice")
+    assert notice.kind == "error" and "kept as" in notice.text
+    kept = list(path.parent.glob("engines.json.corrupt-*"))
+    assert [p.read_text() for p in kept] == ["{not json"]
