@@ -86,7 +86,10 @@ def test_grouped_by_engine_and_filtered_to_one(make_app, frames, three, engine_u
     tls_docker.run_detached(name=f"{unique_name}-tls")
     app = make_app(three, (1280, 800))
     both_running(app, frames, f"{unique_name}-local", f"{unique_name}-tls")
-    app.next_grouping()
+    button = app.root.ids.sidebar.ids.group_by
+    tap(button, frames)  # by project
+    tap(button, frames)  # by engine
+    assert button.text == "By engine"
     titles = [r["title"] for r in app.root.ids.sidebar.ids.rv.data
               if r["viewclass"] == "GroupHeader"]
     assert titles == sorted([label(engine_url), label(tls_daemon.url)], key=str.lower)
@@ -165,9 +168,12 @@ def test_the_engines_screen_adds_disables_enables_and_removes_through_the_saved_
         screen.dismiss()
 
 
-def test_one_engine_shows_no_chips_and_no_grouping_control(make_app, frames, real_engine):
+def test_one_engine_shows_no_chips_and_no_group_by_engine(make_app, frames, real_engine):
     app = make_app(real_engine, (1280, 800))
     frames.step(3)
     topbar = app.root.ids.topbar
     assert (topbar.many, len(topbar.ids.chips.children)) == (False, 0)
-    assert app.root.ids.sidebar.grouping is False
+    button = app.root.ids.sidebar.ids.group_by
+    tap(button, frames)  # by project
+    tap(button, frames)  # back to state: by engine is not offered
+    assert button.text == "By state"
