@@ -40,10 +40,13 @@ class ActivityRow(BoxLayout):
 
 
 class ActivityView(BoxLayout):
-    """Filters (kind, container name) over a RecycleView of entries."""
+    """Filters (kind, engine, container name) over a RecycleView of entries."""
 
     kind = StringProperty("all")
     kind_title = StringProperty(KIND_TITLES["all"])
+    engine = StringProperty("")  # "": every engine
+    engine_title = StringProperty("All engines")
+    many = BooleanProperty(False)  # more than one engine: the engine filter is shown
     container = StringProperty("")
     shown = NumericProperty(0)
     empty_text = StringProperty("")
@@ -55,6 +58,16 @@ class ActivityView(BoxLayout):
     def set_kind(self, kind: str) -> None:
         self.kind = kind
         self.kind_title = KIND_TITLES.get(kind, kind)
+        _feed().refresh()
+
+    def next_engine(self) -> None:
+        names = ["", *_feed().engines()]
+        i = names.index(self.engine) if self.engine in names else 0
+        self.set_engine(names[(i + 1) % len(names)])
+
+    def set_engine(self, engine: str) -> None:
+        self.engine = engine
+        self.engine_title = engine or "All engines"
         _feed().refresh()
 
     def on_container(self, *_: Any) -> None:
@@ -107,11 +120,11 @@ class HistoryView(LiveView):
     status = StringProperty("")
 
     def stream_key(self, c: Container) -> Hashable | None:
-        return ("history", c.id) if hasattr(self.app.engine, "history") else None
+        return ("history", c.id) if hasattr(self.app.engine_for(c), "history") else None
 
     def open(self, c: Container) -> DisposableBase:
         self.status = "reading the engine's record…"
-        kept = self.app.engine.history(c.id).pipe(
+        kept = self.app.engine_for(c).history(c.id).pipe(
             ops.to_list(), ops.map(lambda evs: (list(evs), True)),
             ops.catch(lambda _e, _src: reactivex.of(([], False))))
         return self.app.on_main(kept).subscribe(lambda got: self._show(c, *got))

@@ -199,5 +199,6 @@ class Fleet:
 
     def _changed(self) -> None:
         self.chips = []  # redrawn at the next state (an engine came or went)
+        self.app.activity.follow_engines()
         self.show(self.merged)
         self.app.refresh()
