@@ -40,13 +40,11 @@ class ActivityRow(BoxLayout):
 
 
 class ActivityView(BoxLayout):
-    """Filters (kind, engine, container name) over a RecycleView of entries."""
+    """Filters (kind, container name) over a RecycleView of entries; with many engines, the
+    engine chip tapped in the top bar filters it too, as it filters every list."""
 
     kind = StringProperty("all")
     kind_title = StringProperty(KIND_TITLES["all"])
-    engine = StringProperty("")  # "": every engine
-    engine_title = StringProperty("All engines")
-    many = BooleanProperty(False)  # more than one engine: the engine filter is shown
     container = StringProperty("")
     shown = NumericProperty(0)
     empty_text = StringProperty("")
@@ -58,16 +56,6 @@ class ActivityView(BoxLayout):
     def set_kind(self, kind: str) -> None:
         self.kind = kind
         self.kind_title = KIND_TITLES.get(kind, kind)
-        _feed().refresh()
-
-    def next_engine(self) -> None:
-        names = ["", *_feed().engines()]
-        i = names.index(self.engine) if self.engine in names else 0
-        self.set_engine(names[(i + 1) % len(names)])
-
-    def set_engine(self, engine: str) -> None:
-        self.engine = engine
-        self.engine_title = engine or "All engines"
         _feed().refresh()
 
     def on_container(self, *_: Any) -> None:

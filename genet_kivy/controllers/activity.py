@@ -152,8 +152,9 @@ class ActivityFeed:
     def refresh(self) -> None:
         view, pane = self._pane("activity_list"), self._pane("activity_detail")
         if view is not None:
-            view.many = len(self._followed) > 1
-            view.show([row_of(e) for e in self.log.rows(view.kind, view.container, view.engine)])
+            only = self.app.fleet.only  # an engine chip tapped: that engine's entries only
+            engine = label(only) if only is not None else ""
+            view.show([row_of(e) for e in self.log.rows(view.kind, view.container, engine)])
         if pane is not None:
             pane.show([row_of(e) for e in self.log.alerts()])
 

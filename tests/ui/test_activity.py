@@ -180,8 +180,8 @@ def test_a_broken_events_stream_is_marked_and_followed_again(make_app, frames, t
     assert view.ids.rv.data[0]["text"].startswith("The engine's events stopped arriving")
 
 
-def test_activity_follows_every_engine_and_filters_by_one(make_app, frames, kivy_window,
-                                                          tmp_path):
+def test_activity_follows_every_engine_and_an_engine_chip_filters_it(make_app, frames,
+                                                                     kivy_window, tmp_path):
     a, b = live_engine(), EngineDouble("tcp://b:2376")
     b.push(from_rows(sample_rows()))
     b.link(Link.CONNECTED)
@@ -192,18 +192,12 @@ def test_activity_follows_every_engine_and_filters_by_one(make_app, frames, kivy
     tap(app.root.nav.button("activity"), frames)
     view = app.root.ids.activity_list
     frames.until(lambda: view.shown == 2, what="one entry from each engine")
-    assert view.ids.engine_filter.width > 0  # many engines: the filter is offered
-    tap(view.ids.engine_filter, frames)  # All engines → a
-    tap(view.ids.engine_filter, frames)  # a → b
+    chip = frames.until(lambda: next((c for c in app.root.ids.topbar.ids.chips.children
+                                      if c.name == "b"), None), what="engine b's chip")
+    tap(chip, frames)
     frames.until(lambda: view.shown == 1, what="engine b's entry only")
-    assert view.ids.engine_filter.text == "b"
     assert view.ids.rv.data[0]["text"].startswith("worker stopped (exit 3)")
     assert view.ids.rv.data[0]["meta"] == "container · b"
     save_shot(kivy_window, frames, "activity-two-engines-1280x800")
-
-
-def test_one_engine_offers_no_engine_filter(make_app, frames, tmp_path):
-    _, app, _ = started(make_app, frames, (1280, 800), tmp_path)
-    tap(app.root.nav.button("activity"), frames)
-    frames.step(3)
-    assert app.root.ids.activity_list.ids.engine_filter.width == 0
+    tap(chip, frames)  # again: every engine
+    frames.until(lambda: view.shown == 2, what="both entries again")
