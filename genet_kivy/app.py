@@ -281,6 +281,8 @@ class GenetApp(App):
         counts = {kind: panel.count() for kind, panel in self.panels.items()}
         counts["containers"] = count_text(self.table)
         shell.nav.set_counts(counts)
+        services = self.feed.state.services
+        shell.nav.swarm = services.synced and not services.unavailable
         panel = self.panels.get(shell.kind)
         if panel is not None:
             panel.refresh()
