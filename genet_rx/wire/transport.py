@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import select
 import socket
 import ssl
 import threading
@@ -37,6 +38,11 @@ class Transport(Protocol):
         ...
 
     def settimeout(self, seconds: float | None) -> None: ...
+
+    def dropped(self) -> bool:
+        """Asked between two requests (never while one is in flight): the peer closed the
+        connection, or sent something nobody asked for, so it cannot carry another request."""
+        ...
 
     def close(self) -> None:
         """Release the connection; safe from any thread, safe to call twice."""
@@ -169,6 +175,17 @@ class SocketTransport:
 
     def settimeout(self, seconds: float | None) -> None:
         self._sock.settimeout(seconds)
+
+    def dropped(self) -> bool:
+        # Between requests nothing may arrive: readable means end of stream or stray bytes.
+        if self._closed:
+            return True
+        try:
+            readable, _, _ = select.select([self._sock], [], [], 0)
+        except (OSError, ValueError):
+            return True
+        return bool(readable) or (isinstance(self._sock, ssl.SSLSocket)
+                                  and self._sock.pending() > 0)
 
     def close(self) -> None:
         with self._lock:
@@ -320,6 +337,11 @@ class MemoryTransport:
 
     def settimeout(self, seconds: float | None) -> None:
         pass
+
+    def dropped(self) -> bool:
+        """Only once closed here: a peer's close scripted as ``b""`` is found by the next
+        request, as a race with a real peer would be."""
+        return self.closed
 
     def close(self) -> None:
         with self._cond:
