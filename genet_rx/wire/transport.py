@@ -236,6 +236,14 @@ def _open_tcp(endpoint: Endpoint, timeout: float | None) -> Transport:
                                     "check DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem)") from None
         try:
             sock = ctx.wrap_socket(sock, server_hostname=host)
+        except ssl.SSLCertVerificationError as exc:
+            sock.close()
+            # The problem first: a chip or a one-line status shows only the start.
+            raise EngineUnreachable(
+                f"untrusted TLS certificate at {endpoint.address} (CERTIFICATE_VERIFY_FAILED: "
+                f"{exc.verify_message})",
+                "the engine's certificate is not signed by the CA in ca.pem or does not name "
+                "this host: check DOCKER_CERT_PATH or the context's CA") from None
         except (OSError, ssl.SSLError) as exc:
             sock.close()
             raise EngineUnreachable(f"TLS with {endpoint.address} failed: {exc}",
