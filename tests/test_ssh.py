@@ -3,9 +3,10 @@ is this machine (so dial-stdio reaches the tests' private daemon)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
-import subprocess
+import signal
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -80,20 +81,26 @@ def test_a_remote_socket_with_no_engine_says_so(ssh_env: None, tmp_path) -> None
         EngineClient(f"ssh://{ALIAS}{tmp_path}/no-engine.sock").negotiate()
 
 
-def ssh_clients(control_dir: str) -> list[int]:
-    """The ssh processes (not the shared master) running dial-stdio through ``control_dir``."""
-    found = []
+def command_lines() -> Iterator[tuple[int, list[bytes]]]:
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/cmdline", "rb") as f:
-                argv = f.read().split(b"\0")
+                yield int(entry), f.read().split(b"\0")
         except OSError:
             continue
-        if b"dial-stdio" in argv and any(control_dir.encode() in a for a in argv):
-            found.append(int(entry))
-    return found
+
+
+def ssh_clients(control_dir: str) -> list[int]:
+    """The ssh processes (not the shared master) running dial-stdio through ``control_dir``."""
+    return [pid for pid, argv in command_lines()
+            if b"dial-stdio" in argv and any(control_dir.encode() in a for a in argv)]
+
+
+def naming(folder: str) -> list[int]:
+    """Every process whose command line names ``folder``."""
+    return [pid for pid, argv in command_lines() if any(folder.encode() in a for a in argv)]
 
 
 def test_ssh_killed_mid_stream_reconnects_and_resumes(engine: Engine, docker,
@@ -128,7 +135,9 @@ def own_ssh(sshd: PrivateSshd, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     monkeypatch.setenv("PATH", f"{folder / 'bin'}{os.pathsep}{env['PATH']}")
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(folder))
     yield starts
-    subprocess.run(["pkill", "-f", f"ControlPath={folder}"], capture_output=True, check=False)
+    for pid in naming(str(folder)):  # the shared master ("ssh: <control path> [mux]") too
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
     shutil.rmtree(folder, ignore_errors=True)
 
 
