@@ -200,7 +200,10 @@ class EngineClient:
             self._version = choose_version(str(daemon_max), daemon_min and str(daemon_min))
             return self._version
 
+
 def _connector(client: weakref.ref[EngineClient]) -> Callable[[], Transport]:
+    """The client's ``_connect``, held weakly: the pool must not keep its client alive (the
+    client's finalizer closes the pool)."""
     def connect() -> Transport:
         alive = client()
         if alive is None:

@@ -1,9 +1,10 @@
 """The transport seam: the only module of genet_rx that touches sockets.
 
 Everything above speaks to a :class:`Transport` — ``send``, ``recv``, ``settimeout``,
-``close`` — obtained from :func:`open_transport` for an :class:`Endpoint`. A new kind of host
-(``tcp://`` with TLS, ``ssh://`` via ``docker system dial-stdio``, a Windows named pipe) is a new
-``Transport`` and a new branch in :func:`open_transport`; nothing above changes.
+``close``, and ``dropped`` (may a kept-alive connection carry another request?) — obtained
+from :func:`open_transport` for an :class:`Endpoint`. A new kind of host (``tcp://`` with
+TLS, ``ssh://`` via ``docker system dial-stdio``, a Windows named pipe) is a new ``Transport``
+and a new branch in :func:`open_transport`; nothing above changes.
 :class:`MemoryTransport` is the in-memory double the tests use.
 
 ``close`` may be called from another thread while ``recv`` blocks: it shuts the socket down
