@@ -295,6 +295,7 @@ class Engine:
                                    kwargs={"cancel_futures": True}, daemon=True)
         stopper.start()
         stopper.join(timeout)
+        self.client.close()  # the kept-alive connections of short calls (an ssh process each)
 
     def __enter__(self) -> Engine:
         return self

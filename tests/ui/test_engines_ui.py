@@ -5,12 +5,15 @@ disables, enables and removes engines through the saved file."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from dockerd import DockerCLI, TlsDaemon
+from certs import make_ca
+from dockerd import DockerCLI, TlsDaemon, docker_cli
 from test_layouts import check_touch_sizes
 from ui_harness import find_row, resize, save_shot, tap
 
@@ -177,3 +180,49 @@ def test_one_engine_shows_no_chips_and_no_group_by_engine(make_app, frames, real
     tap(button, frames)  # by project
     tap(button, frames)  # back to state: by engine is not offered
     assert button.text == "By state"
+
+
+def make_contexts(config: Path, tls_daemon: TlsDaemon, other_ca: Path) -> None:
+    """Two contexts made by the docker CLI for the TLS daemon: ``unverified`` (SkipTLSVerify,
+    no CA) and ``wrong-ca`` (verification on, a CA that did not sign the engine)."""
+    client = tls_daemon.client
+    keys = f"cert={client}/cert.pem,key={client}/key.pem"
+    env = {**os.environ, "DOCKER_CONFIG": str(config)}
+    env.pop("DOCKER_HOST", None)
+    for name, spec in (("unverified", f"host={tls_daemon.url},{keys},skip-tls-verify=true"),
+                       ("wrong-ca", f"host={tls_daemon.url},ca={other_ca}/ca.pem,{keys}")):
+        subprocess.run([docker_cli(), "context", "create", name, "--docker", spec], env=env,
+                       check=True, capture_output=True, timeout=60)
+
+
+def test_a_context_that_skips_tls_verification_is_unverified_and_a_wrong_ca_is_offline(
+        make_app, frames, kivy_window, engine_url, tls_daemon, tls_docker, unique_name,
+        tmp_path, monkeypatch):
+    make_ca(tmp_path / "other-ca")
+    make_contexts(tmp_path / "docker-config", tls_daemon, tmp_path / "other-ca")
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker-config"))
+    monkeypatch.delenv("DOCKER_HOST", raising=False)
+    tls_docker.run_detached(name=f"{unique_name}-tls")
+    with Engines([engine_url, "unverified", "wrong-ca"], reconcile_every=3600.0) as engines:
+        app = make_app(engines, (1280, 800))
+        frames.until(lambda: find_row(app, f"{unique_name}-tls"), timeout=40,
+                     what="the TLS engine's row, through the unverified context")
+        frames.until(lambda: chips(app).get("wrong-ca", "").startswith("offline"), timeout=30,
+                     what="the wrong-CA context offline")
+        words = chips(app)
+        reasons = {c.name: c.reason for c in app.fleet.chips}
+        assert words["unverified"] == "unverified TLS"
+        assert words[engine_url] == "live"
+        assert find_row(app, f"{unique_name}-tls").subtitle.startswith(label("unverified"))
+        assert "CERTIFICATE_VERIFY_FAILED" in reasons["wrong-ca"]
+        assert tls_daemon.url.removeprefix("tcp://") in reasons["wrong-ca"]
+        assert not app.fleet.merged["wrong-ca"].containers.rows  # no fallback, no rows
+        save_shot(kivy_window, frames, "engines-unverified-and-wrong-ca-1280x800")
+        screen = app.open_engines()  # where the whole reason is written out
+        frames.until(lambda: len(screen.ids.entries.children) == 3, what="three entries")
+        frames.step(30)  # the dialog's opening animation
+        about = {e.name: e.about for e in screen.ids.entries.children}
+        assert "CERTIFICATE_VERIFY_FAILED" in about["wrong-ca"]
+        assert about["unverified"].startswith("unverified TLS")
+        save_shot(kivy_window, frames, "engines-screen-wrong-ca-1280x800")
+        screen.dismiss()
