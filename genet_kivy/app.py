@@ -1,13 +1,16 @@
-"""GenetApp: the lifecycle of the desktop app on one engine, and the wiring of its parts.
+"""GenetApp: the lifecycle of the desktop app on one engine or many, and the wiring of its parts.
 
-The parts each hold one concern: :class:`~genet_kivy.controllers.feed.Feed` moves the engine's
-tables and connection onto the Kivy main thread, one state a frame;
+The parts each hold one concern: :class:`~genet_kivy.controllers.feed.Feed` moves every
+engine's merged state onto the Kivy main thread, one state a frame (rows keyed by
+(engine, id), see :mod:`genet_kivy.engine_view`); :class:`~genet_kivy.controllers.fleet.Fleet`
+knows which engine owns a row, shows each engine's chip and opens and closes engines at run
+time;
 :class:`~genet_kivy.controllers.calls.Calls` and
 :class:`~genet_kivy.controllers.commands.Commands` take one-shot answers (commands, inspects)
 on the main thread; :class:`~genet_kivy.controllers.notices.Notices` tells and asks; the
 container panel and one generic resource panel per other kind present their kind and act on
-taps. Nothing here blocks. Subscriptions are disposed in ``on_stop``; whoever made the engine
-closes it.
+taps; every action goes to its row's own engine. Nothing here blocks. Subscriptions are
+disposed in ``on_stop``; whoever made the engines closes them.
 """
 
 from __future__ import annotations
@@ -38,9 +41,13 @@ from .controllers.activity import ActivityFeed
 from .controllers.calls import Calls
 from .controllers.commands import Commands
 from .controllers.feed import Feed
+from .controllers.fleet import Fleet
 from .controllers.notices import Notices
 from .controllers.settings import SettingsController
 from .detail import DetailPane
+from .engine_chips import EngineChip, LinkButton
+from .engine_view import LINK_LOOK
+from .engines_screen import EngineEntry, EnginesScreen
 from .keyboard import handle_key
 from .kinds import SPECS
 from .kinds.base import count_text
@@ -57,7 +64,8 @@ from .sidebar import Sidebar
 
 #: Widget classes kv refers to by name (importing them registers them with Kivy's Factory).
 WIDGETS = (FlatButton, Sidebar, DetailPane, Shell, NavBar, ResourceList, ResourceDetail,
-           PickDialog, DiskView, ActivityView, AlertsPane, ChoiceRow, SettingsList, SettingsPane)
+           PickDialog, DiskView, ActivityView, AlertsPane, EngineChip, LinkButton, EngineEntry,
+           EnginesScreen, ChoiceRow, SettingsList, SettingsPane)
 
 log = logging.getLogger("genet.app")
 
@@ -94,26 +102,27 @@ KV_FILES = (
     "connection_banner.kv",
     "notice.kv",
     "confirm_dialog.kv",
+    "engine_chip.kv",
+    "engines_screen.kv",
     "top_bar.kv",
     "shell.kv",
 )
-
-#: The connection's word and colour (kv inks the colour for the look in use).
-LINK_LOOK = {
-    Link.CONNECTED: ("live", (0.31, 0.78, 0.47, 1)),
-    Link.CONNECTING: ("connecting", (0.60, 0.62, 0.66, 1)),
-    Link.DISCONNECTED: ("offline", (0.94, 0.36, 0.36, 1)),
-}
-
 
 #: The window's icon (Kivy wants a bitmap; genet.svg beside it is the menu's icon).
 ICON = Path(__file__).resolve().parent / "data" / "genet.png"
 
 
-def window_title(engine: Any) -> str:
-    """``Genet — <engine>``: which engine this window shows, in the task bar too."""
-    host = str(getattr(engine, "host", "") or "")
-    return f"Genet — {host}" if host else "Genet"
+def engine_names(engines: Any) -> list[str]:
+    """Each engine as named (``--host`` as given, a context's name), or its host."""
+    return [name or str(getattr(e, "host", "")) for name, e in engines.items()]
+
+
+def window_title(names: list[str]) -> str:
+    """``Genet — <engine>`` (``Genet — 3 engines`` for more than one): which engines this
+    window shows, in the task bar too."""
+    if len(names) > 1:
+        return f"Genet — {len(names)} engines"
+    return f"Genet — {names[0]}" if names and names[0] else "Genet"
 
 
 def kv_dir() -> Path:
@@ -150,7 +159,8 @@ def load_kv() -> None:
 
 
 class GenetApp(App):
-    """The desktop app on one engine (anything with Engine's surface: tests pass a double)."""
+    """The desktop app on one engine (anything with Engine's surface: tests pass a double) or
+    on many (an :class:`~genet_rx.engine.engines.Engines`)."""
 
     title = "Genet"
     icon = str(ICON)
@@ -160,20 +170,21 @@ class GenetApp(App):
                  settings: SettingsStore | None = None, scale: float | None = None,
                  **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.engine = engine
-        self.title = window_title(engine)
+        self.fleet = Fleet(self, engine)
+        self.title = window_title(engine_names(self.fleet.engines.engines))
         self.log_lines = log_lines  # --log-lines (None: the saved bound, else 10,000)
         store = settings if settings is not None else SettingsStore(settings_file())
         self.preferences = SettingsController(self, store, scale)  # the look, scale, logs, size
         self.scheduler: KivyScheduler | None = None
-        self.feed = Feed(engine, self.on_main, self._on_state, self._on_connection,
-                         self._on_stream_error)
+        self.feed = Feed(self.fleet.engines, self.on_main, self._on_state, self._on_connection,
+                         self._on_stream_error, self.fleet.show)
         self.calls = Calls(self.on_main)
-        self.commands = Commands(engine, self.calls)
+        self.commands = Commands(self.calls)
         self.notices = Notices(lambda: self.root)
         self.containers = ContainerPanel(self)
         self.activity = ActivityFeed(self, store)  # events, alerts, the alert rules
         self.panels: dict[str, ResourcePanel] = {}
+        self.fleet_screen: EnginesScreen | None = None  # the Engines screen, while open
         self._refresh_trigger: Any = None
         self._ticker: Any = None
         self._stopped = False
@@ -192,6 +203,7 @@ class GenetApp(App):
         self._refresh_trigger = Clock.create_trigger(lambda _dt: self.refresh(), 0)
         ids = self.root.ids
         ids.topbar.host = self.engine.host
+        self.fleet.start()
         self._add_task_indicator()
         for kind, spec in SPECS.items():
             lst, detail = self.root.panes(kind)
@@ -216,6 +228,7 @@ class GenetApp(App):
         self.containers.stop()
         self.feed.stop()
         self.activity.stop()
+        self.fleet.stop()
         self.preferences.stop()
         self.calls.dispose()
         self.notices.stop()
@@ -246,6 +259,20 @@ class GenetApp(App):
 
     def _on_state(self, _kinds: frozenset[str]) -> None:
         self.refresh()
+
+    @property
+    def engine(self) -> Any:
+        """The engine that dialogs and panel-wide actions (pull, run, create, prune) act on:
+        the one the person chose (an engine chip), else the first."""
+        return self.fleet.chosen()
+
+    def engine_for(self, row: Any) -> Any:
+        """The engine a container (a detail tab's) belongs to."""
+        return self.fleet.holding(row.id)
+
+    def engine_of_key(self, key: str | None) -> Any:
+        """The engine of a row key (a resource panel's selection); None: :attr:`engine`."""
+        return self.fleet.of_key(key)
 
     def _on_connection(self, conn: Connection) -> None:
         word, color = LINK_LOOK[conn.state]
@@ -284,6 +311,8 @@ class GenetApp(App):
         counts = {kind: panel.count() for kind, panel in self.panels.items()}
         counts["containers"] = count_text(self.table)
         shell.nav.set_counts(counts)
+        services = self.feed.state.services
+        shell.nav.swarm = services.synced and not services.unavailable
         panel = self.panels.get(shell.kind)
         if panel is not None:
             panel.refresh()
@@ -312,10 +341,19 @@ class GenetApp(App):
         self.refresh()
         self.containers.sync_row_stats()
 
-    def show_container(self, cid: str) -> None:
-        """Go to one container (from an image's, volume's or network's detail)."""
+    def show_container(self, cid: str, near: str | None = None) -> None:
+        """Go to one container (from an image's, volume's or network's detail); ``near``: the
+        row key it was reached from, whose engine holds it."""
         self.show_kind("containers")
-        self.select(cid)
+        self.select(self.fleet.key_of(cid, near))
+
+    def open_engines(self) -> EnginesScreen:
+        """Open the Engines screen (add, remove, enable, disable engines)."""
+        screen = EnginesScreen(self)
+        self.fleet_screen = screen
+        screen.bind(on_dismiss=lambda *_: setattr(self, "fleet_screen", None))
+        self.notices.show(screen)
+        return screen
 
     def open_settings(self, *_args: Any) -> bool:
         """The Settings screen (Kivy calls this on F1 and the menu key)."""

@@ -50,8 +50,8 @@ from .batching import batched_on
 from .live_view import LiveView
 from .log_rows import LogModel, saved_text, view_attrs
 from .log_search import SearchJob, SearchResult, SearchWorker
+from .look import look
 from .save_file import FileExists, write_new_file
-from .theme import look
 
 VIEWER_CHARS = 8000  # characters of one line the line viewer shows (Copy takes all)
 SEARCH_DELAY = 0.25  # seconds of quiet in the search field before a search starts
@@ -199,7 +199,7 @@ class LogsView(LiveView):
 
     def source(self, c: Container) -> Observable[LogLine]:
         """The lines this tab follows (a swarm service's tab follows the service's)."""
-        logs: Observable[LogLine] = self.app.engine.logs(
+        logs: Observable[LogLine] = self.app.engine_for(c).logs(
             c.id, follow=True, tail=self.model.capacity, timestamps=self.timestamps
         )
         return logs

@@ -13,8 +13,8 @@ import re
 import sys
 from collections.abc import Mapping, Sequence
 
-USAGE = ("genet [--host URL] [--fullscreen] [--size WxH] [--scale X] [--log-lines N] [--verbose]"
-         "  |  genet watch …  |  genet install-desktop [--remove]")
+USAGE = ("genet [--host URL|CONTEXT]… [--all-contexts] [--fullscreen] [--size WxH] [--scale X] "
+         "[--log-lines N] [--verbose]  |  genet watch …  |  genet install-desktop [--remove]")
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -33,9 +33,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--host",
         metavar="URL",
-        help="engine address (default: DOCKER_HOST, "
-        "the current docker context, then unix:///var/run/docker.sock)",
+        action="append",
+        default=[],
+        help="an engine URL or a docker context's name; repeat for several engines (default: "
+        "DOCKER_HOST, the current docker context, then unix:///var/run/docker.sock, plus the "
+        "engines saved on the Engines screen)",
     )
+    p.add_argument("--all-contexts", action="store_true",
+                   help="also every context in the docker CLI's store")
     p.add_argument("--fullscreen", action="store_true", help="fill the screen (kiosk, panels)")
     p.add_argument("--size", type=_size, metavar="WxH", help="window size in pixels, e.g. 800x480")
     p.add_argument(
@@ -109,21 +114,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(problem, file=sys.stderr)
         return 2
 
-    from genet_rx import connect
-    from genet_rx.errors import HostError
+    from genet_rx.engine.engines import open_chosen
+    from genet_rx.errors import GenetError
 
     try:
-        engine = connect(opts.host)
-    except HostError as exc:
+        engines = open_chosen(opts.host, opts.all_contexts)
+    except GenetError as exc:  # a bad --host or context, a saved engines file at fault
         print(f"genet: {exc}", file=sys.stderr)
         return 2
     try:
-        return run_app(engine, fullscreen=opts.fullscreen, size=opts.size,
+        return run_app(engines, fullscreen=opts.fullscreen, size=opts.size,
                        log_lines=opts.log_lines, verbose=opts.verbose, scale=opts.scale)
     except KeyboardInterrupt:
         return 130  # Ctrl-C in the terminal that started it: a normal way to quit
     finally:
-        engine.close()
+        engines.close()
 
 
 def run_app(
@@ -135,7 +140,8 @@ def run_app(
     verbose: bool = False,
     scale: float | None = None,
 ) -> int:
-    """Configure Kivy, then run the app on ``engine`` until its window closes.
+    """Configure Kivy, then run the app on ``engine`` (one, or an Engines) until its window
+    closes.
 
     The window opens at ``size``, else at the size it had when Genet last closed (not in
     full screen); ``scale`` overrides the saved UI scale for this run.

@@ -22,7 +22,7 @@ from genet_rx.model.stats import Stats
 from .graph import Graph
 from .history import WINDOW_S, History, RateHistory, nice_ceiling, percent, rate, size
 from .live_view import LiveView
-from .theme import look
+from .look import look
 
 CPU_COLOR = (0.27, 0.55, 0.96, 1)
 MEM_COLOR = (0.31, 0.78, 0.47, 1)
@@ -80,7 +80,7 @@ class StatsView(LiveView):
     def open(self, c: Container) -> DisposableBase:
         self._ended = False
         self._error = ""
-        return self.app.on_main(self.app.engine.stats(c.id)).subscribe(
+        return self.app.on_main(self.app.engine_for(c).stats(c.id)).subscribe(
             on_next=self._on_stats, on_error=self._on_error, on_completed=self._on_end
         )
 

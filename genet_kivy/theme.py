@@ -1,11 +1,8 @@
-"""Colours and sizes of Genet's two looks (dark and light), as values kv files bind to.
+"""Colours and sizes of Genet's two looks (dark and light), as plain values (no Kivy).
 
-kv files import :data:`look` (``#:import theme genet_kivy.theme.look``): a Kivy
-EventDispatcher whose colours are properties, so every rule that reads ``theme.TEXT`` is
-redrawn the moment :meth:`Look.use` switches the palette — no restart, no rebuilt widget.
-Colours that come with data (a state's colour, a badge's) go through :meth:`Look.ink`, which
-deepens them on the light background; rules that call a method pass ``theme.name`` so they
-follow a switch too.
+kv files import the look in use (``#:import theme genet_kivy.theme.look``, a Kivy
+EventDispatcher in :mod:`genet_kivy.look` whose colours are properties), so every rule that
+reads ``theme.TEXT`` is redrawn the moment the look switches — no restart, no rebuilt widget.
 
 Sizes are in dp (kv multiplies with ``dp()``); every tappable target is at least ``TAP`` dp
 in both directions.
@@ -14,9 +11,6 @@ in both directions.
 from __future__ import annotations
 
 from typing import Any
-
-from kivy.event import EventDispatcher
-from kivy.properties import ColorProperty, OptionProperty
 
 Rgba = tuple[float, float, float, float]
 
@@ -93,83 +87,27 @@ def deepened(rgba: Rgba, factor: float = 0.6) -> Rgba:
     return (rgba[0] * factor, rgba[1] * factor, rgba[2] * factor, rgba[3])
 
 
-class Look(EventDispatcher):
-    """The palette in use; kv binds to its colours, :meth:`use` switches them all at once."""
-
-    name = OptionProperty("dark", options=list(THEMES))
-    BG = ColorProperty(PALETTES["dark"]["BG"])
-    PANEL = ColorProperty(PALETTES["dark"]["PANEL"])
-    RAISED = ColorProperty(PALETTES["dark"]["RAISED"])
-    SELECTED = ColorProperty(PALETTES["dark"]["SELECTED"])
-    DIVIDER = ColorProperty(PALETTES["dark"]["DIVIDER"])
-    TEXT = ColorProperty(PALETTES["dark"]["TEXT"])
-    TEXT_DIM = ColorProperty(PALETTES["dark"]["TEXT_DIM"])
-    TEXT_FAINT = ColorProperty(PALETTES["dark"]["TEXT_FAINT"])
-    ACCENT = ColorProperty(PALETTES["dark"]["ACCENT"])
-    WARN_BG = ColorProperty(PALETTES["dark"]["WARN_BG"])
-    ERROR_BG = ColorProperty(PALETTES["dark"]["ERROR_BG"])
-    INFO_BG = ColorProperty(PALETTES["dark"]["INFO_BG"])
-    ERROR_TEXT = ColorProperty(PALETTES["dark"]["ERROR_TEXT"])
-    OK = ColorProperty(PALETTES["dark"]["OK"])
-    BAD = ColorProperty(PALETTES["dark"]["BAD"])
-    PRESSED = ColorProperty(PALETTES["dark"]["PRESSED"])  # a row under the finger
-    HIT = ColorProperty(PALETTES["dark"]["HIT"])  # a search match in the logs
-
-    # Sizes do not change with the look; kv reads them here beside the colours.
-    TAP = TAP
-    ROW = ROW
-    WHEEL = WHEEL
-    HEADER = HEADER
-    NARROW_BELOW = NARROW_BELOW
-
-    def use(self, name: str) -> None:
-        """Switch every colour to the ``name`` look ("dark" or "light"; others are ignored)."""
-        if name not in PALETTES:
-            return
-        for key, value in PALETTES[name].items():
-            setattr(self, key, value)
-        self.name = name
-
-    def hex(self, name: str) -> str:
-        """A colour of this look as ``rrggbb`` (for Kivy markup)."""
-        return "".join(f"{round(c * 255):02x}" for c in PALETTES[self.name][name][:3])
-
-    def button_bg(self, tone: str, pressed: bool, disabled: bool, _name: Any = None) -> Rgba:
-        """A button's background (kv passes ``theme.name`` so the rule follows a switch)."""
-        if disabled:
-            return (0, 0, 0, 0) if tone == "quiet" else _DISABLED[self.name]
-        tones = _BUTTONS[self.name]
-        normal, down, _fg = tones.get(tone, tones["normal"])
-        return down if pressed else normal
-
-    def button_fg(self, tone: str, _name: Any = None) -> Rgba:
-        tones = _BUTTONS[self.name]
-        return tones.get(tone, tones["normal"])[2]
-
-    def ink(self, rgba: Any, _name: Any = None) -> Rgba:
-        """A colour that comes with data (a state, a badge), readable on this look's panels:
-        as it is on the dark look, deepened on the light one."""
-        c = tuple(rgba)
-        color: Rgba = (c[0], c[1], c[2], c[3] if len(c) > 3 else 1.0)
-        return deepened(color) if self.name == "light" else color
+def button_colours(look: str, tone: str) -> tuple[Rgba, Rgba, Rgba]:
+    """A button's (normal, pressed) backgrounds and its text's colour on the ``look``."""
+    tones = _BUTTONS[look]
+    return tones.get(tone, tones["normal"])
 
 
-#: The one look of the app; kv files import it as ``theme``.
-look = Look()
+def disabled_button(look: str) -> Rgba:
+    return _DISABLED[look]
 
 
-def __getattr__(name: str) -> Rgba:
-    """``theme.TEXT`` and the like for code written before the looks: the colour of the look
-    in use now (a kv file must import :data:`look` instead, or it will not follow a switch;
-    tests/ui/test_theme.py checks that every kv file does)."""
-    if name in PALETTES["dark"]:
-        value: Rgba = tuple(getattr(look, name))  # type: ignore[assignment]
-        return value
+def __getattr__(name: str) -> Any:
+    """``theme.look``: the look in use (:mod:`genet_kivy.look`, imported only when asked for,
+    so the pure modules that import this one never import Kivy). ``theme.TEXT`` and the like,
+    for code written before the looks: the colour of the look in use now (a kv file must
+    import ``look`` instead, or it will not follow a switch; tests/ui/test_theme.py checks
+    that every kv file does)."""
+    if name == "look" or name in PALETTES["dark"]:
+        from .look import look
+
+        return look if name == "look" else tuple(getattr(look, name))
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def button_bg(tone: str, pressed: bool, disabled: bool) -> Rgba:
-    return look.button_bg(tone, pressed, disabled)
 
 
 def dimmed(rgba: Rgba, stale: bool) -> Rgba:

@@ -89,7 +89,7 @@ class SettingsController:
         pane.scale = self.prefs.scale
         pane.log_lines = self.log_lines
         pane.scale_note = self.scale_note()
-        pane.engine_host = str(getattr(self.app.engine, "host", ""))
+        pane.engine_host = "\n".join(self.engine_names())
         pane.problem = self.store.problem
         self.app.root.ids.settings_list.summaries = self.summaries()
 
@@ -112,8 +112,20 @@ class SettingsController:
             "logs": f"{self.log_lines:,} lines kept",
             "alerts": f"{len(rules.kinds)} of 4 kinds · every "
                       f"{rules.cooldown_ns // 60_000_000_000} min at most",
-            "engines": str(getattr(self.app.engine, "host", "")),
+            "engines": self.engines_word(),
         }
+
+    def engine_names(self) -> list[str]:
+        from ..app import engine_names
+
+        fleet = getattr(self.app, "fleet", None)
+        if fleet is None:
+            return [str(getattr(self.app.engine, "host", ""))]
+        return engine_names(fleet.engines.engines)
+
+    def engines_word(self) -> str:
+        names = self.engine_names()
+        return names[0] if len(names) == 1 else f"{len(names)} engines"
 
     # -- choices ----------------------------------------------------------------------------
 
@@ -144,12 +156,6 @@ class SettingsController:
     # -- engines ----------------------------------------------------------------------------
 
     def open_engines(self) -> None:
-        """HOOK for the Engines screen (built on another branch): when the navigation has an
-        "engines" kind, go there; until then, say where engines are chosen."""
-        from ..kinds import KINDS
-
-        if any(kind == "engines" for kind, _ in KINDS):
-            self.app.show_kind("engines")
-            return
-        self.app.notify("Engines are chosen with --host, DOCKER_HOST or a docker context; "
-                        "an Engines screen is coming.", "info")
+        """The Engines button: the app's Engines screen (adding, removing, enabling engines
+        is its job, not this screen's)."""
+        self.app.open_engines()

@@ -221,13 +221,14 @@ def test_log_lines_kept_apply_to_the_logs_tab_at_once(make_app, frames, tmp_path
     assert saved(store)["logs"] == {"lines": 1_000}
 
 
-def test_the_engines_panel_shows_the_engine_in_use_read_only(make_app, frames, tmp_path):
+def test_the_engines_panel_shows_the_engines_in_use_and_opens_the_engines_screen(
+        make_app, frames, tmp_path):
     app, _ = started(make_app, frames, tmp_path)
     pane = open_settings(app, frames, "engines")
     assert pane.ids.engine_host.text == "unix:///run/fake/docker.sock"
+    assert app.root.ids.settings_list.ids.section_engines.summary == pane.ids.engine_host.text
     tap(pane.ids.open_engines, frames)
-    notice = frames.until(lambda: app.root.notice, what="where engines are chosen")
-    assert "--host" in notice.text
+    frames.until(lambda: app.fleet_screen is not None, what="the Engines screen")
 
 
 def test_the_window_title_names_the_engine_and_the_icon_is_a_bitmap(make_app, frames,
