@@ -86,11 +86,15 @@ class NavBar(BoxLayout):
     def fit(self) -> None:
         if not self.vertical:
             return
-        buttons = [b for b in self.ids.buttons.children if isinstance(b, NavButton)]
+        buttons = self.shown_buttons()
         room = (self.height - dp(6)) / max(1, len(buttons)) - dp(2)
         height = max(dp(theme.TAP), min(dp(RAIL_BUTTON), room))
         for b in buttons:
             b.height = height
+
+    def shown_buttons(self) -> list[NavButton]:
+        """The buttons in the tree, in the order drawn (the rail's top first)."""
+        return [b for b in reversed(self.ids.buttons.children) if isinstance(b, NavButton)]
 
     def set_counts(self, counts: dict[str, str]) -> None:
         for kind, count in counts.items():

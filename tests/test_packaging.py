@@ -41,3 +41,7 @@ def test_every_kv_file_is_in_the_wheel(wheel_names: set[str]) -> None:
 
 def test_the_icon_is_in_the_wheel(wheel_names: set[str]) -> None:
     assert "genet_kivy/data/genet.svg" in wheel_names
+
+
+def test_the_window_icon_is_in_the_wheel(wheel_names: set[str]) -> None:
+    assert "genet_kivy/data/genet.png" in wheel_names

@@ -160,7 +160,7 @@ def test_narrow_layout_taps_into_detail_and_back(make_app, frames, kivy_window):
 
 def nav_titles(app) -> list[str]:
     """The navigation's buttons in the tree, in the order drawn."""
-    return [b.title for b in reversed(app.root.nav.children) if getattr(b, "title", "")]
+    return [b.title for b in app.root.nav.shown_buttons()]
 
 
 def cut_titles(app) -> list[str]:
@@ -168,9 +168,7 @@ def cut_titles(app) -> list[str]:
     from kivy.core.text import Label as CoreLabel
 
     cut = []
-    for button in app.root.nav.children:
-        if not getattr(button, "title", ""):
-            continue
+    for button in app.root.nav.shown_buttons():
         label = button.children[-1]
         whole = CoreLabel(text=label.text, font_size=label.font_size, bold=label.bold)
         whole.refresh()
@@ -185,12 +183,13 @@ def test_the_bottom_bar_leaves_out_services_and_nodes_without_a_swarm(make_app, 
     engine.push_kind("services", Table(synced=True, unavailable="not a swarm manager"))
     app = make_app(engine, (480, 800))
     frames.until(lambda: find_row(app, "db"), what="rows on screen")
-    assert nav_titles(app) == ["Containers", "Images", "Volumes", "Networks", "Activity"]
+    assert nav_titles(app) == ["Containers", "Images", "Volumes", "Networks", "Activity",
+                               "Settings"]
     assert cut_titles(app) == []
     save_shot(kivy_window, frames, "narrow-nav-480x800")
     engine.push_kind("services", Table(synced=True))  # the engine became a manager
     frames.until(lambda: "Services" in nav_titles(app), what="the swarm kinds back")
-    assert nav_titles(app)[-3:] == ["Services", "Nodes", "Activity"]
+    assert nav_titles(app)[-4:] == ["Services", "Nodes", "Activity", "Settings"]
 
 
 def test_the_rail_keeps_services_and_nodes_without_a_swarm(make_app, frames):
