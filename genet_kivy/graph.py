@@ -16,6 +16,8 @@ from kivy.properties import ColorProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
+from .look import look
+
 Rgba = tuple[float, float, float, float]
 Points = Sequence[tuple[float, float]]
 
@@ -29,7 +31,7 @@ class Plot(Widget):
         self._range = (0.0, 1.0, 1.0)
         self._drawn: list[tuple[Line, Mesh]] = []
         with self.canvas:
-            Color(1, 1, 1, 0.08)
+            self._grid_color = Color(*look.GRID)
             self._grid = [Line(points=[], width=1) for _ in range(4)]
         self.bind(pos=self._redraw, size=self._redraw)
 
@@ -55,6 +57,7 @@ class Plot(Widget):
 
     def _redraw(self, *_: Any) -> None:
         x0, y0, w, h = self.x, self.y, self.width, self.height
+        self._grid_color.rgba = look.GRID  # the look may have switched since the last draw
         for i, grid in enumerate(self._grid):
             y = y0 + h * i / (len(self._grid) - 1) if len(self._grid) > 1 else y0
             grid.points = [x0, y, x0 + w, y]

@@ -51,6 +51,7 @@ class Look(EventDispatcher):
     BAD = ColorProperty(PALETTES["dark"]["BAD"])
     PRESSED = ColorProperty(PALETTES["dark"]["PRESSED"])  # a row under the finger
     HIT = ColorProperty(PALETTES["dark"]["HIT"])  # a search match in the logs
+    GRID = ColorProperty(PALETTES["dark"]["GRID"])  # a graph's grid lines
 
     # Sizes do not change with the look; kv reads them here beside the colours.
     TAP = TAP
