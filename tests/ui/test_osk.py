@@ -1,0 +1,71 @@
+"""The on-screen keyboard at 800x480: shown for a text field, beneath it, and typing works."""
+
+from __future__ import annotations
+
+import pytest
+from test_keyboard import WEB
+from test_layouts import live_engine
+from ui_harness import find_row, save_shot, tap
+
+pytestmark = pytest.mark.ui
+
+
+def key_center(vk, char):
+    """Where the on-screen key showing ``char`` is, in window coordinates."""
+    layout = vk.available_layouts[vk.layout]
+    for line in range(1, layout["rows"] + 1):
+        keys = layout[f"{vk.layout_mode}_{line}"]
+        for index, key in enumerate(keys):
+            if key[0] == char:
+                (x, y), (w, h) = vk.layout_geometry[f"LINE_HINT_{line}"][index]
+                local = ((x + w / 2) * vk.width, (y + h / 2) * vk.height)
+                assert vk.get_key_at_pos(*local)[0][0] == char  # the keyboard agrees
+                return vk.to_parent(*local)  # its own scale applied: window coordinates
+    raise AssertionError(f"no key {char!r} on the on-screen keyboard")
+
+
+def tap_at(pos, frames):
+    from kivy.tests.common import UnitTestTouch
+
+    touch = UnitTestTouch(*pos)
+    touch.touch_down()
+    frames.step(1)
+    touch.touch_up()
+    frames.step(1)
+
+
+def test_search_at_800x480_shows_the_keyboard_below_the_field_and_its_keys_filter(
+    make_app, frames, kivy_window
+):
+    from genet_kivy.osk import docked
+
+    app = make_app(live_engine(), (800, 480), osk=True)
+    frames.until(lambda: find_row(app, "web"), what="rows")
+    search = app.root.ids.sidebar.ids.search
+    tap(search, frames)
+    vk = frames.until(lambda: docked(kivy_window), what="the on-screen keyboard")
+    frames.step(3)
+    _bottom, top = vk.covers
+    field_y = search.to_window(search.x, search.y)[1]
+    shift = kivy_window.keyboard_height  # how far the view moved up for the keyboard
+    assert field_y + shift >= top  # the field is above the keyboard, not under it
+    assert field_y + search.height + shift <= kivy_window.height  # and still on screen
+    assert vk.width * vk.scale == pytest.approx(kivy_window.width)  # docked, full width
+    assert search.width >= app.root.ids.sidebar.width / 2  # room to see what is typed
+    for char in "web":
+        tap_at(key_center(vk, char), frames)
+    frames.until(lambda: search.text == "web", what="typed on the on-screen keys")
+    frames.until(lambda: [r.get("cid") for r in app.root.ids.sidebar.ids.rv.data
+                          if r.get("cid")] == [WEB], what="only web listed")
+    save_shot(kivy_window, frames, "osk-800x480")
+
+
+def test_without_the_flag_a_focused_field_docks_no_keyboard(make_app, frames, kivy_window):
+    from genet_kivy.osk import docked
+
+    app = make_app(live_engine(), (800, 480))
+    search = app.root.ids.sidebar.ids.search
+    tap(search, frames)
+    frames.until(lambda: search.focus, what="the search focused")
+    frames.step(3)
+    assert docked(kivy_window) is None
