@@ -38,6 +38,7 @@ from .controllers.commands import Commands
 from .controllers.feed import Feed
 from .controllers.notices import Notices
 from .detail import DetailPane
+from .gestures import SwipeBack
 from .keyboard import handle_key
 from .kinds import SPECS
 from .kinds.base import count_text
@@ -91,6 +92,7 @@ KV_FILES = (
     "connection_banner.kv",
     "notice.kv",
     "confirm_dialog.kv",
+    "action_sheet.kv",
     "top_bar.kv",
     "shell.kv",
 )
@@ -145,6 +147,7 @@ class GenetApp(App):
         super().__init__(**kwargs)
         self.osk = osk  # the docked on-screen keyboard for text fields (genet_kivy.osk)
         self.kiosk = KioskGuard(self) if kiosk else None  # asks before leaving
+        self.swipe_back = SwipeBack(self)  # narrow layout: swipe right for Back
         self.engine = engine
         self.log_lines = log_lines  # the Logs tab's ring size (None: its default, 10,000)
         self.scheduler: KivyScheduler | None = None
@@ -184,6 +187,7 @@ class GenetApp(App):
         self._ticker = Clock.schedule_interval(lambda _dt: self._tick(), 1.0)
         Window.bind(on_keyboard=self._on_keyboard)
         use_osk(Window, self.osk)
+        self.swipe_back.start()
         if self.kiosk is not None:
             self.kiosk.start()
         self._on_connection(self.feed.state.connection)
@@ -206,6 +210,7 @@ class GenetApp(App):
             self._ticker.cancel()
         Window.unbind(on_keyboard=self._on_keyboard)
         use_osk(Window, False)
+        self.swipe_back.stop()
         if self.kiosk is not None:
             self.kiosk.stop()
 
