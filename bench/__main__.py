@@ -30,6 +30,8 @@ class Config:
     latency_warmup: int = 20
     latency_pace: float = 0.1
     latency_containers: int = 25
+    transport_runs: int = 3
+    transport_requests: int = 100
     fold_sizes: tuple[int, ...] = (100, 1_000, 10_000)
     fold_events: int = 20_000
     fold_runs: int = 5
@@ -56,7 +58,8 @@ QUICK = Config(latency_runs=1, latency_steps=30, latency_warmup=5, fold_sizes=(1
                fold_events=3_000, fold_runs=2, sync_runs_100=1, sync_runs_1000=1,
                sync_runs_10000=1, sync_big=300, sync_fake=2_000, log_lines=40_000, log_runs=1,
                stats_records=500, stats_runs=1, app_runs=1, app_containers=300, app_seconds=2,
-               load_runs=1, load_window=5.0, memory_seconds=60.0)
+               load_runs=1, load_window=5.0, memory_seconds=60.0, transport_runs=1,
+               transport_requests=20)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,14 +80,15 @@ def main(argv: list[str] | None = None) -> int:
     cfg = QUICK if args.quick else Config()
     if args.runs:
         for f in ("latency_runs", "fold_runs", "sync_runs_100", "sync_runs_1000",
-                  "sync_runs_10000", "log_runs", "stats_runs", "app_runs", "load_runs"):
+                  "sync_runs_10000", "log_runs", "stats_runs", "app_runs", "load_runs",
+                  "transport_runs"):
             setattr(cfg, f, args.runs)
     if args.window:
         cfg.load_window = args.window
     if args.memory:
         cfg.memory_seconds = args.memory
     cfg.slow = args.slow
-    only = {int(x) for x in args.only.split(",")} if args.only else set(range(1, 9))
+    only = {int(x) for x in args.only.split(",")} if args.only else set(range(1, 10))
     write = not (args.no_write or args.quick or args.only)
 
     started = time.monotonic()
@@ -145,6 +149,11 @@ def main(argv: list[str] | None = None) -> int:
 
     item(3, f"initial sync, {cfg.sync_fake:,} on the fake engine", fake_sync)
 
+    from . import transports
+
+    item(9, "request latency by transport", lambda: transports.run(
+        cfg.transport_runs, cfg.transport_requests))
+
     with contextlib.suppress(ImportError):
         from . import app
 
@@ -153,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         item(8, "memory over time", lambda: app.memory(cfg.app_containers, cfg.app_events_per_s,
                                                         cfg.memory_seconds, args.trace_memory))
 
-    order = {"1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6, "8": 7}
+    order = {"1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6, "8": 7, "9": 8}
     rows.sort(key=lambda r: order.get(r.item.split(" ", 1)[0], 9))  # stable: groups stay
     finish(rows)
     elapsed = time.monotonic() - started
@@ -199,7 +208,8 @@ Medians over runs, warm-up excluded; "vs Genet" > 1 means Genet is ahead of that
   sync {cfg.sync_runs_100}/{cfg.sync_runs_1000}/{cfg.sync_runs_10000} runs,
   logs {cfg.log_runs} runs, stats {cfg.stats_runs} runs x {cfg.stats_records:,} records,
   app {cfg.app_runs} runs, engine load {cfg.load_runs}x{cfg.load_window:.0f} s,
-  memory over time {cfg.memory_seconds / 60:.0f} min
+  memory over time {cfg.memory_seconds / 60:.0f} min,
+  transports {cfg.transport_runs}x{cfg.transport_requests} requests
 
 {table}
 """

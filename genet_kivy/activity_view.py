@@ -40,7 +40,8 @@ class ActivityRow(BoxLayout):
 
 
 class ActivityView(BoxLayout):
-    """Filters (kind, container name) over a RecycleView of entries."""
+    """Filters (kind, container name) over a RecycleView of entries; with many engines, the
+    engine chip tapped in the top bar filters it too, as it filters every list."""
 
     kind = StringProperty("all")
     kind_title = StringProperty(KIND_TITLES["all"])
@@ -107,11 +108,11 @@ class HistoryView(LiveView):
     status = StringProperty("")
 
     def stream_key(self, c: Container) -> Hashable | None:
-        return ("history", c.id) if hasattr(self.app.engine, "history") else None
+        return ("history", c.id) if hasattr(self.app.engine_for(c), "history") else None
 
     def open(self, c: Container) -> DisposableBase:
         self.status = "reading the engine's record…"
-        kept = self.app.engine.history(c.id).pipe(
+        kept = self.app.engine_for(c).history(c.id).pipe(
             ops.to_list(), ops.map(lambda evs: (list(evs), True)),
             ops.catch(lambda _e, _src: reactivex.of(([], False))))
         return self.app.on_main(kept).subscribe(lambda got: self._show(c, *got))

@@ -1,13 +1,16 @@
-"""GenetApp: the lifecycle of the desktop app on one engine, and the wiring of its parts.
+"""GenetApp: the lifecycle of the desktop app on one engine or many, and the wiring of its parts.
 
-The parts each hold one concern: :class:`~genet_kivy.controllers.feed.Feed` moves the engine's
-tables and connection onto the Kivy main thread, one state a frame;
+The parts each hold one concern: :class:`~genet_kivy.controllers.feed.Feed` moves every
+engine's merged state onto the Kivy main thread, one state a frame (rows keyed by
+(engine, id), see :mod:`genet_kivy.engine_view`); :class:`~genet_kivy.controllers.fleet.Fleet`
+knows which engine owns a row, shows each engine's chip and opens and closes engines at run
+time;
 :class:`~genet_kivy.controllers.calls.Calls` and
 :class:`~genet_kivy.controllers.commands.Commands` take one-shot answers (commands, inspects)
 on the main thread; :class:`~genet_kivy.controllers.notices.Notices` tells and asks; the
 container panel and one generic resource panel per other kind present their kind and act on
-taps. Nothing here blocks. Subscriptions are disposed in ``on_stop``; whoever made the engine
-closes it.
+taps; every action goes to its row's own engine. Nothing here blocks. Subscriptions are
+disposed in ``on_stop``; whoever made the engines closes them.
 """
 
 from __future__ import annotations
@@ -36,8 +39,12 @@ from .controllers.activity import ActivityFeed
 from .controllers.calls import Calls
 from .controllers.commands import Commands
 from .controllers.feed import Feed
+from .controllers.fleet import Fleet
 from .controllers.notices import Notices
 from .detail import DetailPane
+from .engine_chips import EngineChip, LinkButton
+from .engine_view import LINK_LOOK
+from .engines_screen import EngineEntry, EnginesScreen
 from .gestures import SwipeBack
 from .keyboard import handle_key
 from .kinds import SPECS
@@ -56,7 +63,8 @@ from .sidebar import Sidebar
 
 #: Widget classes kv refers to by name (importing them registers them with Kivy's Factory).
 WIDGETS = (FlatButton, Sidebar, DetailPane, Shell, NavBar, ResourceList, ResourceDetail,
-           PickDialog, DiskView, ActivityView, AlertsPane)
+           PickDialog, DiskView, ActivityView, AlertsPane, EngineChip, LinkButton, EngineEntry,
+           EnginesScreen)
 
 log = logging.getLogger("genet.app")
 
@@ -93,16 +101,11 @@ KV_FILES = (
     "notice.kv",
     "confirm_dialog.kv",
     "action_sheet.kv",
+    "engine_chip.kv",
+    "engines_screen.kv",
     "top_bar.kv",
     "shell.kv",
 )
-
-LINK_LOOK = {
-    Link.CONNECTED: ("live", (0.31, 0.78, 0.47, 1)),
-    Link.CONNECTING: ("connecting", theme.TEXT_DIM),
-    Link.DISCONNECTED: ("offline", (0.94, 0.36, 0.36, 1)),
-}
-
 
 def kv_dir() -> Path:
     """kv/ beside the package (a checkout) or under ``<prefix>/share/genet/kv`` (installed)."""
@@ -138,7 +141,8 @@ def load_kv() -> None:
 
 
 class GenetApp(App):
-    """The desktop app on one engine (anything with Engine's surface: tests pass a double)."""
+    """The desktop app on one engine (anything with Engine's surface: tests pass a double) or
+    on many (an :class:`~genet_rx.engine.engines.Engines`)."""
 
     title = "Genet"
 
@@ -148,17 +152,18 @@ class GenetApp(App):
         self.osk = osk  # the docked on-screen keyboard for text fields (genet_kivy.osk)
         self.kiosk = KioskGuard(self) if kiosk else None  # asks before leaving
         self.swipe_back = SwipeBack(self)  # narrow layout: swipe right for Back
-        self.engine = engine
+        self.fleet = Fleet(self, engine)
         self.log_lines = log_lines  # the Logs tab's ring size (None: its default, 10,000)
         self.scheduler: KivyScheduler | None = None
-        self.feed = Feed(engine, self.on_main, self._on_state, self._on_connection,
-                         self._on_stream_error)
+        self.feed = Feed(self.fleet.engines, self.on_main, self._on_state, self._on_connection,
+                         self._on_stream_error, self.fleet.show)
         self.calls = Calls(self.on_main)
-        self.commands = Commands(engine, self.calls)
+        self.commands = Commands(self.calls)
         self.notices = Notices(lambda: self.root)
         self.containers = ContainerPanel(self)
         self.activity = ActivityFeed(self, settings)  # events, alerts, the alert rules
         self.panels: dict[str, ResourcePanel] = {}
+        self.fleet_screen: EnginesScreen | None = None  # the Engines screen, while open
         self._refresh_trigger: Any = None
         self._ticker: Any = None
         self._stopped = False
@@ -175,6 +180,7 @@ class GenetApp(App):
         self._refresh_trigger = Clock.create_trigger(lambda _dt: self.refresh(), 0)
         ids = self.root.ids
         ids.topbar.host = self.engine.host
+        self.fleet.start()
         self._add_task_indicator()
         if self.log_lines is not None:
             ids.detail.views["logs"].capacity = self.log_lines
@@ -204,6 +210,7 @@ class GenetApp(App):
         self.containers.stop()
         self.feed.stop()
         self.activity.stop()
+        self.fleet.stop()
         self.calls.dispose()
         self.notices.stop()
         if self._ticker is not None:
@@ -237,6 +244,20 @@ class GenetApp(App):
 
     def _on_state(self, _kinds: frozenset[str]) -> None:
         self.refresh()
+
+    @property
+    def engine(self) -> Any:
+        """The engine that dialogs and panel-wide actions (pull, run, create, prune) act on:
+        the one the person chose (an engine chip), else the first."""
+        return self.fleet.chosen()
+
+    def engine_for(self, row: Any) -> Any:
+        """The engine a container (a detail tab's) belongs to."""
+        return self.fleet.holding(row.id)
+
+    def engine_of_key(self, key: str | None) -> Any:
+        """The engine of a row key (a resource panel's selection); None: :attr:`engine`."""
+        return self.fleet.of_key(key)
 
     def _on_connection(self, conn: Connection) -> None:
         word, color = LINK_LOOK[conn.state]
@@ -275,6 +296,8 @@ class GenetApp(App):
         counts = {kind: panel.count() for kind, panel in self.panels.items()}
         counts["containers"] = count_text(self.table)
         shell.nav.set_counts(counts)
+        services = self.feed.state.services
+        shell.nav.swarm = services.synced and not services.unavailable
         panel = self.panels.get(shell.kind)
         if panel is not None:
             panel.refresh()
@@ -303,10 +326,19 @@ class GenetApp(App):
         self.refresh()
         self.containers.sync_row_stats()
 
-    def show_container(self, cid: str) -> None:
-        """Go to one container (from an image's, volume's or network's detail)."""
+    def show_container(self, cid: str, near: str | None = None) -> None:
+        """Go to one container (from an image's, volume's or network's detail); ``near``: the
+        row key it was reached from, whose engine holds it."""
         self.show_kind("containers")
-        self.select(cid)
+        self.select(self.fleet.key_of(cid, near))
+
+    def open_engines(self) -> EnginesScreen:
+        """Open the Engines screen (add, remove, enable, disable engines)."""
+        screen = EnginesScreen(self)
+        self.fleet_screen = screen
+        screen.bind(on_dismiss=lambda *_: setattr(self, "fleet_screen", None))
+        self.notices.show(screen)
+        return screen
 
     def back(self) -> None:
         self.root.show_detail = False

@@ -2,11 +2,14 @@
 
 Pure: no Kivy. A :class:`Grouping` says which group a container falls in (``key``), how
 groups are ordered (``order``) and titled (``title``). The sidebar offers every entry of
-``GROUPINGS`` in order; adding a way to group (by engine, …) is one more entry.
+``GROUPINGS`` in order (``engine`` only when there are many engines); adding a way to group
+is one more entry. ``key`` gets the row key too: with many engines it names the engine
+(:func:`~genet_kivy.engine_view.row_key`).
 
 * ``state``: Running, Paused, Restarting, Exited, Created, Dead (``removing`` under Exited).
 * ``project``: one group per compose project (by the ``com.docker.compose.project`` label),
   by name, then the containers of no project.
+* ``engine``: one group per engine, by name (offered when more than one engine is open).
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from genet_rx.model.containers import COMPOSE_SERVICE, Container, State
+
+from .engine_view import label, split_key
 
 
 class Group(StrEnum):
@@ -47,13 +52,13 @@ NO_PROJECT = "project:"
 class Grouping:
     name: str
     label: str  # what the sidebar's choice says: "By state"
-    key: Callable[[Container], str]
+    key: Callable[[str, Container], str]  # (row key, container) → group
     order: Callable[[str], tuple[int, str]]
     title: Callable[[str], str]
     header: str = "GroupHeader"  # the header's view class
 
 
-def _state_key(c: Container) -> str:
+def _state_key(_key: str, c: Container) -> str:
     return GROUP_OF[c.state].value
 
 
@@ -61,7 +66,7 @@ def _state_order(group: str) -> tuple[int, str]:
     return (GROUP_ORDER.index(Group(group)), "")
 
 
-def _project_key(c: Container) -> str:
+def _project_key(_key: str, c: Container) -> str:
     return f"project:{c.compose_project or ''}"
 
 
@@ -78,19 +83,35 @@ def project_of(group: str) -> str:
     return group.removeprefix("project:")
 
 
+def _engine_key(key: str, _c: Container) -> str:
+    return f"engine:{label(split_key(key)[0] or '')}"
+
+
+def _engine_order(group: str) -> tuple[int, str]:
+    return (0, group.lower())
+
+
 BY_STATE = Grouping("state", "By state", _state_key, _state_order,
                     lambda g: g.capitalize())
 BY_PROJECT = Grouping("project", "By project", _project_key, _project_order, _project_title,
                       header="ProjectHeader")
 
+BY_ENGINE = Grouping("engine", "By engine", _engine_key, _engine_order,
+                     lambda g: g.removeprefix("engine:"))
+
 #: Every way to group, in the order the sidebar offers them.
-GROUPINGS: dict[str, Grouping] = {g.name: g for g in (BY_STATE, BY_PROJECT)}
+GROUPINGS: dict[str, Grouping] = {g.name: g for g in (BY_STATE, BY_PROJECT, BY_ENGINE)}
 
 
-def next_grouping(name: str) -> str:
+def offered(engines: int) -> list[str]:
+    """The groupings worth offering: by engine only when there is more than one."""
+    return [n for n in GROUPINGS if n != "engine" or engines > 1]
+
+
+def next_grouping(name: str, engines: int = 1) -> str:
     """The grouping after ``name`` (the sidebar's one button cycles through them)."""
-    names = list(GROUPINGS)
-    return names[(names.index(name) + 1) % len(names)] if name in GROUPINGS else names[0]
+    names = offered(engines)
+    return names[(names.index(name) + 1) % len(names)] if name in names else names[0]
 
 
 @dataclass(frozen=True, slots=True)

@@ -112,7 +112,7 @@ class InspectView(LiveView):
 
     def open(self, c: Container) -> DisposableBase:
         self.status = "Loading…" if self.doc is None else self.status
-        return self.app.on_main(self.app.engine.inspect(c.id)).subscribe(
+        return self.app.on_main(self.app.engine_for(c).inspect(c.id)).subscribe(
             on_next=self._on_doc, on_error=self._on_error
         )
 

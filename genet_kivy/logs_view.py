@@ -198,7 +198,7 @@ class LogsView(LiveView):
 
     def source(self, c: Container) -> Observable[LogLine]:
         """The lines this tab follows (a swarm service's tab follows the service's)."""
-        logs: Observable[LogLine] = self.app.engine.logs(
+        logs: Observable[LogLine] = self.app.engine_for(c).logs(
             c.id, follow=True, tail=self.model.capacity, timestamps=self.timestamps
         )
         return logs

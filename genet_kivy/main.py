@@ -13,8 +13,8 @@ import re
 import sys
 from collections.abc import Mapping, Sequence
 
-USAGE = ("genet [--host URL] [--fullscreen] [--size WxH] [--kiosk] [--rotate DEG] [--osk]"
-         " [--log-lines N] [--verbose]"
+USAGE = ("genet [--host URL|CONTEXT]… [--all-contexts] [--fullscreen] [--size WxH] "
+         "[--kiosk] [--rotate DEG] [--osk] [--log-lines N] [--verbose]"
          "  |  genet watch …  |  genet install-desktop [--remove]")
 
 
@@ -34,9 +34,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--host",
         metavar="URL",
-        help="engine address (default: DOCKER_HOST, "
-        "the current docker context, then unix:///var/run/docker.sock)",
+        action="append",
+        default=[],
+        help="an engine URL or a docker context's name; repeat for several engines (default: "
+        "DOCKER_HOST, the current docker context, then unix:///var/run/docker.sock, plus the "
+        "engines saved on the Engines screen)",
     )
+    p.add_argument("--all-contexts", action="store_true",
+                   help="also every context in the docker CLI's store")
     p.add_argument("--fullscreen", action="store_true", help="fill the screen (kiosk, panels)")
     p.add_argument("--size", type=_size, metavar="WxH", help="window size in pixels, e.g. 800x480")
     p.add_argument(
@@ -113,22 +118,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(problem, file=sys.stderr)
         return 2
 
-    from genet_rx import connect
-    from genet_rx.errors import HostError
+    from genet_rx.engine.engines import open_chosen
+    from genet_rx.errors import GenetError
 
     try:
-        engine = connect(opts.host)
-    except HostError as exc:
+        engines = open_chosen(opts.host, opts.all_contexts)
+    except GenetError as exc:  # a bad --host or context, a saved engines file at fault
         print(f"genet: {exc}", file=sys.stderr)
         return 2
     try:
-        return run_app(engine, fullscreen=opts.fullscreen, size=opts.size,
+        return run_app(engines, fullscreen=opts.fullscreen, size=opts.size,
                        log_lines=opts.log_lines, verbose=opts.verbose, kiosk=opts.kiosk,
                        rotate=opts.rotate, osk=opts.osk)
     except KeyboardInterrupt:
         return 130  # Ctrl-C in the terminal that started it: a normal way to quit
     finally:
-        engine.close()
+        engines.close()
 
 
 def run_app(
@@ -142,7 +147,8 @@ def run_app(
     rotate: int = 0,
     osk: bool = False,
 ) -> int:
-    """Configure Kivy, then run the app on ``engine`` until its window closes."""
+    """Configure Kivy, then run the app on ``engine`` (one, or an Engines) until its window
+    closes."""
     configure(fullscreen=fullscreen, size=size, verbose=verbose, kiosk=kiosk, rotate=rotate)
     from .app import GenetApp
     from .osk import osk_wanted, read_devices

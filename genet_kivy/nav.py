@@ -26,16 +26,53 @@ class NavButton(ButtonBehavior, BoxLayout):
         App.get_running_app().show_kind(self.kind)
 
 
+#: Kinds that only a swarm manager has: the bottom bar leaves them out elsewhere.
+SWARM_KINDS = ("services", "nodes")
+
+
 class NavBar(BoxLayout):
-    """The four kinds' buttons; ``current`` the kind on screen."""
+    """Every kind's button; ``current`` the kind on screen.
+
+    The bottom bar of a narrow screen has room for about six: it leaves out Services and
+    Nodes when no engine is a swarm manager (their lists would only say so); the rail keeps
+    them, with the list's one line saying why they are empty."""
 
     current = StringProperty("containers")
     vertical = BooleanProperty(True)
+    swarm = BooleanProperty(False)  # some engine is a swarm manager
+
+    def on_vertical(self, *_: object) -> None:
+        self._place_swarm()
+
+    def on_swarm(self, *_: object) -> None:
+        self._place_swarm()
+
+    def on_current(self, *_: object) -> None:
+        self._place_swarm()
+
+    def on_kv_post(self, base_widget: object) -> None:
+        # Strong references: kv's ids are weak, and these buttons leave the tree at times.
+        self._swarm_buttons = {k: self.ids[f"nav_{k}"].__self__ for k in SWARM_KINDS}
+        self._place_swarm()
+
+    def _place_swarm(self) -> None:
+        buttons = getattr(self, "_swarm_buttons", None)
+        if buttons is None:  # before kv has built the buttons
+            return
+        activity = self.ids.nav_activity.__self__
+        for kind, button in buttons.items():
+            wanted = self.vertical or self.swarm or self.current == kind
+            if wanted and button.parent is None:
+                # Just before Activity: children run bottom-up, so one index past it.
+                self.add_widget(button, index=self.children.index(activity) + 1)
+            elif not wanted and button.parent is not None:
+                self.remove_widget(button)
 
     def set_counts(self, counts: dict[str, str]) -> None:
         for kind, count in counts.items():
-            self.ids[f"nav_{kind}"].count = count
+            self.button(kind).count = count
 
     def button(self, kind: str) -> NavButton:
-        button: NavButton = self.ids[f"nav_{kind}"]
+        kept = getattr(self, "_swarm_buttons", {})
+        button: NavButton = kept[kind] if kind in kept else self.ids[f"nav_{kind}"]
         return button

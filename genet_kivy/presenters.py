@@ -9,6 +9,8 @@ Pure: no Kivy. ``SidebarRows.present`` returns the list of dicts a RecycleView t
   its services, running/total, config files and working directory). Empty groups are left out.
 * In select mode every row shows a checkbox (``selecting``), ticked when its id is in
   ``checked``.
+* With many engines rows are keyed by (engine, id) (:func:`~genet_kivy.engine_view.row_key`),
+  their subtitle names their engine, and ``only`` keeps one engine's rows.
 * Each header carries its count (of the rows the search lets through); a collapsed group keeps
   its header and count and hides its rows.
 * Search: every whitespace-separated term must occur (case-insensitively) in the name, the
@@ -33,6 +35,7 @@ from genet_rx.model.containers import Container, State
 from genet_rx.state.containers import ContainerTable
 
 from .describe import state_color, state_word
+from .engine_view import label, split_key
 from .grouping import BY_STATE, GROUP_OF, GROUPINGS, Grouping, project_facts, project_of
 from .grouping import Group as Group  # the state groups, where tests and panels knew them
 from .row_stats import PLACEHOLDER
@@ -63,14 +66,16 @@ def subtitle(c: Container) -> str:
     return f"{project} · {c.image}" if project else c.image
 
 
-def row_of(c: Container, height: float = 60) -> Row:
-    """A container's RecycleView row (every row dict has the same keys)."""
+def row_of(c: Container, height: float = 60, key: str | None = None) -> Row:
+    """A container's RecycleView row (every row dict has the same keys); ``key``: its row key
+    among many engines, whose engine the subtitle names."""
+    engine = split_key(key)[0] if key is not None else None
     return {
         "viewclass": ROW,
         "height": height,
-        "cid": c.id,
+        "cid": c.id if key is None else key,
         "name": c.name or c.short_id,
-        "subtitle": subtitle(c),
+        "subtitle": subtitle(c) if engine is None else f"{label(engine)} · {subtitle(c)}",
         "state_word": state_word(c),
         "state_color": state_color(c),
         "selected": False,
@@ -131,14 +136,15 @@ class SidebarRows:
     project_extra: float = PROJECT_EXTRA
     clock: Callable[[], float] = time.monotonic  # seconds, for the restart hold
     _cache: dict[str, _Cached] = field(default_factory=dict)
-    _restarting: dict[str, float] = field(default_factory=dict)  # id -> when last seen so
+    _restarting: dict[str, float] = field(default_factory=dict)  # row key -> when seen so
 
-    def group_of(self, c: Container, now: float) -> Group:
-        """The container's group, holding a restart loop under Restarting (see above)."""
+    def group_of(self, key: str, c: Container, now: float) -> Group:
+        """The group of the container of row key ``key``, holding a restart loop under
+        Restarting (see above)."""
         if c.state is State.RESTARTING:
-            self._restarting[c.id] = now
+            self._restarting[key] = now
         elif c.state is State.RUNNING:
-            seen = self._restarting.get(c.id)
+            seen = self._restarting.get(key)
             if seen is not None and now - seen < RESTART_HOLD:
                 return Group.RESTARTING
         return GROUP_OF[c.state]
@@ -151,10 +157,13 @@ class SidebarRows:
         selected: str | None = None,
         group_by: str = "state",
         checked: frozenset[str] | None = None,
+        only: str | None = None,
     ) -> list[Row]:
-        """The RecycleView data for this table, search text, collapsed groups and selection.
+        """The RecycleView data for this table, search text, collapsed groups, selection,
+        grouping (a :data:`~genet_kivy.grouping.GROUPINGS` name) and engine (``only``: one
+        engine's rows).
 
-        ``checked`` is None outside select mode; in select mode, the ids ticked."""
+        ``checked`` is None outside select mode; in select mode, the row keys ticked."""
         grouping = GROUPINGS[group_by]
         terms = search_terms(query)
         buckets: dict[str, list[_Cached]] = {}
@@ -169,10 +178,13 @@ class SidebarRows:
         for cid, c in table.rows.items():
             hit = cache.get(cid)
             if hit is None or hit.container is not c:
-                hit = _Cached(c, row_of(c, self.row_height), (c.name.lower(), c.id), haystack(c))
+                shown = row_of(c, self.row_height, None if cid == c.id else cid)
+                hit = _Cached(c, shown, (c.name.lower(), cid), haystack(c))
             fresh[cid] = hit
+            if only is not None and split_key(cid)[0] != only:
+                continue
             # The restart hold (see above) is a state grouping's rule.
-            group = self.group_of(c, now) if grouping is BY_STATE else grouping.key(c)
+            group = self.group_of(cid, c, now) if grouping is BY_STATE else grouping.key(cid, c)
             everyone.setdefault(group, []).append(c)
             if all(t in hit.text for t in terms):
                 buckets.setdefault(group, []).append(hit)
@@ -191,10 +203,10 @@ class SidebarRows:
             members.sort(key=lambda h: h.key)
             for h in members:
                 row = h.row
-                if h.container.id == selected:
+                if row["cid"] == selected:
                     row = {**row, "selected": True}
                 if checked is not None:
-                    row = {**row, "selecting": True, "checked": h.container.id in checked}
+                    row = {**row, "selecting": True, "checked": row["cid"] in checked}
                 out.append(row)
         return out
 

@@ -4,7 +4,8 @@ A tap toggles one row; a shift-click ticks every row between the last one tapped
 anchor) and this one, in the list's order; a ctrl-click toggles one row like a tap. The last
 known value of each ticked container is kept: a container removed meanwhile stays in the
 selection, so acting on it reports what the engine says ("No such container") instead of
-dropping it silently.
+dropping it silently. Containers are ticked by row key (their id, or (engine, id) with many
+engines: :func:`~genet_kivy.engine_view.row_key`).
 """
 
 from __future__ import annotations
@@ -30,26 +31,28 @@ class Selection:
 
     @property
     def checked(self) -> frozenset[str] | None:
-        """The ticked ids in select mode; None outside it (the presenter's convention)."""
+        """The ticked row keys in select mode; None outside it (the presenter's convention)."""
         return frozenset(self.ticked) if self.active else None
 
-    def toggle(self, c: Container) -> None:
-        if c.id in self.ticked:
-            del self.ticked[c.id]
+    def toggle(self, key: str, c: Container) -> None:
+        if key in self.ticked:
+            del self.ticked[key]
         else:
-            self.ticked[c.id] = c
-        self.anchor = c.id
+            self.ticked[key] = c
+        self.anchor = key
 
-    def extend(self, c: Container, order: Sequence[str], known: dict[str, Container]) -> None:
-        """Tick every row from the anchor to ``c`` (``order``: ids as listed, top to bottom)."""
-        if self.anchor is None or self.anchor not in order or c.id not in order:
-            self.toggle(c)
+    def extend(self, key: str, c: Container, order: Sequence[str],
+               known: dict[str, Container]) -> None:
+        """Tick every row from the anchor to ``key`` (``order``: row keys as listed, top to
+        bottom)."""
+        if self.anchor is None or self.anchor not in order or key not in order:
+            self.toggle(key, c)
             return
-        a, b = sorted((order.index(self.anchor), order.index(c.id)))
-        for cid in order[a:b + 1]:
-            if cid in known:
-                self.ticked[cid] = known[cid]
-        self.anchor = c.id
+        a, b = sorted((order.index(self.anchor), order.index(key)))
+        for k in order[a:b + 1]:
+            if k in known:
+                self.ticked[k] = known[k]
+        self.anchor = key
 
     def refresh(self, rows: dict[str, Container]) -> None:
         """Keep the latest value of each ticked container that still exists."""

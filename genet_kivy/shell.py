@@ -11,6 +11,8 @@ resource panel's ``<kind>_list`` and ``<kind>_detail``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, ColorProperty, OptionProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
@@ -18,6 +20,8 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.widget import Widget
 
 from . import theme
+from .engine_chips import EngineChip
+from .engine_view import Chip
 from .kinds import KINDS
 from .notices import Notice
 
@@ -38,6 +42,15 @@ class TopBar(BoxLayout):
     summary = StringProperty("")
     link_word = StringProperty("connecting")
     link_color = ColorProperty(theme.TEXT_DIM)
+    many = BooleanProperty(False)  # many engines: chips instead of the one link and host
+
+    def show_chips(self, chips: Sequence[Chip], chosen: str | None) -> None:
+        """One chip per engine (none: the one-engine bar); ``chosen``: the engine filtered to."""
+        box = self.ids.chips
+        box.clear_widgets()
+        for chip in chips:
+            box.add_widget(EngineChip.of(chip, chip.name == chosen))
+        self.many = bool(chips)
 
 
 class Shell(FloatLayout):

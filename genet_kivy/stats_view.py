@@ -79,7 +79,7 @@ class StatsView(LiveView):
     def open(self, c: Container) -> DisposableBase:
         self._ended = False
         self._error = ""
-        return self.app.on_main(self.app.engine.stats(c.id)).subscribe(
+        return self.app.on_main(self.app.engine_for(c).stats(c.id)).subscribe(
             on_next=self._on_stats, on_error=self._on_error, on_completed=self._on_end
         )
 

@@ -158,7 +158,7 @@ class TerminalView(LiveView):
         cmd = self.ids.command.text.strip() or None
         user = self.ids.user.text.strip() or None
         self.status = f"connecting to {c.name or c.short_id}…"
-        session = self.app.engine.exec(c.id, cmd=cmd, user=user)
+        session = self.app.engine_for(c).exec(c.id, cmd=cmd, user=user)
         session.resize(int(rows), int(cols))
         feed = Feed(wake=self._drain)
         self.session, self.feed = session, feed

@@ -101,3 +101,26 @@ def test_an_engine_that_stalls_forever_never_delays_another(fake: FakeEngine) ->
             wait_for(lambda: merged[-1][fake.url].containers.rows[web].state.value == "paused",
                      what="the working engine's event, while the other one hangs")
             assert merged[-1][stuck.url].connection.state.value == "connecting"
+
+
+def test_an_engine_added_then_removed_at_run_time_leaves_the_other_running(
+        fake: FakeEngine) -> None:
+    with FakeEngine() as other:
+        other.add_container("other-web")
+        with Engines([fake.url], reconcile_every=3600.0) as engines:
+            merged: list[Any] = []
+            engines.state.subscribe(merged.append)
+            wait_for(lambda: merged and merged[-1][fake.url].containers.synced,
+                     what="the first engine")
+            first = engines.engines[fake.url]
+            engines.add(other.url)
+            wait_for(lambda: other.url in merged[-1] and merged[-1][other.url].containers.synced,
+                     what="the engine added at run time")
+            engines.remove(other.url)
+            wait_for(lambda: other.url not in merged[-1], what="the removed engine gone")
+            fake.wait_subscribed()
+            web = next(r.id for r in merged[-1][fake.url].containers.rows.values())
+            fake.act(web, "pause")
+            wait_for(lambda: merged[-1][fake.url].containers.rows[web].state.value == "paused",
+                     what="the first engine's events, after the other one went")
+            assert engines.engines == {fake.url: first}

@@ -55,3 +55,26 @@ def test_an_entry_without_a_host_makes_the_file_corrupt(tmp_path: Path) -> None:
     path.write_text('{"engines": [{"name": "x"}]}')
     with pytest.raises(SavedEnginesError, match="not a list of engines"):
         load(path)
+
+
+def test_a_saved_engines_tls_folder_reads_back(tmp_path: Path) -> None:
+    path = tmp_path / "engines.json"
+    save(path, [SavedEngine("tcp://lab:2376", tls_dir="/home/me/lab-certs")])
+    assert load(path)[0].tls_dir == "/home/me/lab-certs"
+
+
+def test_open_chosen_opens_saved_engines_with_their_tls_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from genet_rx.engine.engines import open_chosen
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/none.sock")
+    save(engines_file(), [SavedEngine("tcp://127.0.0.1:9", tls_dir=str(tmp_path / "certs")),
+                          SavedEngine("tcp://127.0.0.1:10", enabled=False)])
+    engines = open_chosen(reconcile_every=3600.0)
+    try:
+        assert list(engines.engines) == ["", "tcp://127.0.0.1:9"]
+        endpoint = engines.engines["tcp://127.0.0.1:9"].client.endpoint
+        assert (endpoint.tls, endpoint.cert_path) == (True, str(tmp_path / "certs"))
+    finally:
+        engines.close()

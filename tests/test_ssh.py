@@ -3,8 +3,13 @@ is this machine (so dial-stdio reaches the tests' private daemon)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import signal
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from engine_helpers import wait_for, wait_table_equals_engine
@@ -76,20 +81,26 @@ def test_a_remote_socket_with_no_engine_says_so(ssh_env: None, tmp_path) -> None
         EngineClient(f"ssh://{ALIAS}{tmp_path}/no-engine.sock").negotiate()
 
 
-def ssh_clients(control_dir: str) -> list[int]:
-    """The ssh processes (not the shared master) running dial-stdio through ``control_dir``."""
-    found = []
+def command_lines() -> Iterator[tuple[int, list[bytes]]]:
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/cmdline", "rb") as f:
-                argv = f.read().split(b"\0")
+                yield int(entry), f.read().split(b"\0")
         except OSError:
             continue
-        if b"dial-stdio" in argv and any(control_dir.encode() in a for a in argv):
-            found.append(int(entry))
-    return found
+
+
+def ssh_clients(control_dir: str) -> list[int]:
+    """The ssh processes (not the shared master) running dial-stdio through ``control_dir``."""
+    return [pid for pid, argv in command_lines()
+            if b"dial-stdio" in argv and any(control_dir.encode() in a for a in argv)]
+
+
+def naming(folder: str) -> list[int]:
+    """Every process whose command line names ``folder``."""
+    return [pid for pid, argv in command_lines() if any(folder.encode() in a for a in argv)]
 
 
 def test_ssh_killed_mid_stream_reconnects_and_resumes(engine: Engine, docker,
@@ -107,3 +118,67 @@ def test_ssh_killed_mid_stream_reconnects_and_resumes(engine: Engine, docker,
     after = docker.run_detached(name=f"{unique_name}-after")
     wait_for(lambda: engine.table.get(after), what="a container after the reconnect")
     wait_table_equals_engine(lambda: engine.table, docker)
+
+
+@pytest.fixture
+def own_ssh(sshd: PrivateSshd, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An ssh on PATH that notes each start (one line per ssh process) in the file yielded,
+    with shared connections in a folder of this test's own."""
+    env = sshd.env()
+    folder = Path(tempfile.mkdtemp(prefix="gs"))  # short: ssh's socket path must fit
+    (folder / "bin").mkdir()
+    starts = folder / "starts"
+    starts.touch()
+    wrapper = folder / "bin" / "ssh"
+    wrapper.write_text(f'#!/bin/sh\necho "$*" >> {starts}\nexec {sshd.client_dir}/ssh "$@"\n')
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder / 'bin'}{os.pathsep}{env['PATH']}")
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(folder))
+    yield starts
+    for pid in naming(str(folder)):  # the shared master ("ssh: <control path> [mux]") too
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def dial_stdio_starts(starts: Path) -> int:
+    return sum("dial-stdio" in line for line in starts.read_text().splitlines())
+
+
+def test_many_calls_in_a_row_over_ssh_start_one_dial_stdio(engine_url: str,
+                                                           own_ssh: Path) -> None:
+    client = EngineClient(ssh_url(engine_url))
+    client.negotiate()
+    for _ in range(10):
+        containers.listing(client)
+    client.close()
+    assert dial_stdio_starts(own_ssh) == 1
+
+
+def test_without_keep_alive_each_call_over_ssh_starts_its_own_dial_stdio(
+        engine_url: str, own_ssh: Path) -> None:
+    client = EngineClient(ssh_url(engine_url), keep_alive=False)
+    client.negotiate()
+    for _ in range(3):
+        containers.listing(client)
+    assert dial_stdio_starts(own_ssh) == 4
+
+
+def test_a_kept_dial_stdio_killed_while_idle_is_replaced(engine_url: str,
+                                                         own_ssh: Path) -> None:
+    client = EngineClient(ssh_url(engine_url))
+    client.negotiate()
+    for pid in ssh_clients(os.environ["XDG_RUNTIME_DIR"]):
+        os.kill(pid, 9)
+    assert isinstance(containers.listing(client), list)
+    assert dial_stdio_starts(own_ssh) == 2
+    client.close()
+
+
+def test_closing_the_engine_ends_its_kept_dial_stdio(engine_url: str, own_ssh: Path) -> None:
+    engine = connect(ssh_url(engine_url), reconcile_every=3600.0)
+    wait_for(lambda: engine.table.synced, timeout=60, what="the first sync over ssh")
+    control = os.environ["XDG_RUNTIME_DIR"]
+    engine.close()
+    wait_for(lambda: not ssh_clients(control), what="no dial-stdio left after close")
+    assert dial_stdio_starts(own_ssh) >= 2  # the events stream's and the short calls'

@@ -1,12 +1,14 @@
 """The app's record of what happened: engine events and alerts into the Activity log, alerts
 shown in a strip under the top bar and on the desktop, and the person's alert rules.
 
-It follows ``engine.events()`` (every kind) and ``engine.alerts(rules)``, both on the main
-thread through ``app.on_main``; a stream that fails is followed again a few seconds later (a
-gap row marks it). The rules come from the settings' "alerts" section
-(``$XDG_CONFIG_HOME/genet/settings.json``); changing them saves the section and follows
-alerts again with the new rules. A desktop notification goes through the freedesktop
-service on a worker thread; with none running, the alert shows in the app only.
+It follows ``engine.events()`` (every kind) and ``engine.alerts(rules)`` of every open engine,
+each on the main thread through ``app.on_main``; engines added or removed on the Engines
+screen are followed or let go (:meth:`ActivityFeed.follow_engines`). A stream that fails is
+followed again a few seconds later (a gap row marks it, on its engine). The rules come from
+the settings' "alerts" section (``$XDG_CONFIG_HOME/genet/settings.json``); changing them
+saves the section and follows alerts again with the new rules. A desktop notification goes
+through the freedesktop service on a worker thread; with none running, the alert shows in the
+app only.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from genet_rx.state.alerts import SECTION, Alert, AlertKind, AlertRules, rules_f
 from genet_rx.wire.desktop_notify import notify
 
 from ..activity import ActivityLog, Entry, alert_text
+from ..engine_view import label
 
 RETRY_S = 3.0
 KINDS = ("died", "unhealthy", "oom", "restart_loop")
@@ -42,8 +45,8 @@ class ActivityFeed:
         self.rules = AlertRules()
         self.desktop = desktop
         self.desktop_shown = 0  # notifications the desktop service took (tests, diagnostics)
-        self._events = SerialDisposable()
-        self._alerts = SerialDisposable()
+        # engine → (its events, its alerts) followed
+        self._followed: dict[str, tuple[SerialDisposable, SerialDisposable]] = {}
         self._trigger: Any = None
         self._banner: Any = None
         self._stopped = False
@@ -55,40 +58,67 @@ class ActivityFeed:
         self.rules = rules_from(self.store.load())
         if self.store.problem:
             self.app.notify(self.store.problem, "error")
-        self._follow_events()
-        self._follow_alerts()
+        self.follow_engines()
         self._show_rules()
 
     def stop(self) -> None:
         self._stopped = True
-        self._events.dispose()
-        self._alerts.dispose()
+        for events, alerts in self._followed.values():
+            events.dispose()
+            alerts.dispose()
+        self._followed = {}
         if self._trigger is not None:
             self._trigger.cancel()
 
-    @property
-    def host(self) -> str:
-        return str(getattr(self.app.engine, "host", ""))
+    def engines(self) -> dict[str, Any]:
+        """The open engines by the name the log files them under."""
+        return {self.name_of(name, engine): engine
+                for name, engine in self.app.fleet.engines.engines.items()}
 
-    def _follow_events(self) -> None:
-        if self._stopped or not hasattr(self.app.engine, "events"):
-            return
-        self._events.disposable = self.app.on_main(self.app.engine.events()).subscribe(
-            on_next=self._on_event, on_error=lambda _e: self._broke(),
-            on_completed=self._broke)
+    @staticmethod
+    def name_of(name: str, engine: Any) -> str:
+        """An engine as the log names it: its host with one engine, else its label."""
+        return label(name) if name else str(getattr(engine, "host", ""))
 
-    def _broke(self) -> None:
+    def follow_engines(self) -> None:
+        """Follow every open engine's events and alerts once; let go of engines closed."""
         if self._stopped:
             return
-        self.log.add_gap(self.host, time.time_ns())
-        self._trigger()
-        self._again(self._follow_events)
+        engines = self.engines()
+        for name in set(self._followed) - set(engines):
+            for d in self._followed.pop(name):
+                d.dispose()
+        for name, engine in engines.items():
+            if name not in self._followed:
+                self._followed[name] = (SerialDisposable(), SerialDisposable())
+                self._follow_events(name, engine)
+                self._follow_alerts(name, engine)
 
-    def _follow_alerts(self) -> None:
-        if self._stopped or not hasattr(self.app.engine, "alerts"):
+    def _live(self, name: str, engine: Any) -> bool:
+        return not self._stopped and self.engines().get(name) is engine
+
+    def _follow_events(self, name: str, engine: Any) -> None:
+        if not self._live(name, engine) or not hasattr(engine, "events"):
             return
-        self._alerts.disposable = self.app.on_main(self.app.engine.alerts(self.rules)).subscribe(
-            on_next=self.on_alert, on_error=lambda _e: self._again(self._follow_alerts))
+        self._followed[name][0].disposable = self.app.on_main(engine.events()).subscribe(
+            on_next=lambda ev: self._on_event(ev, name),
+            on_error=lambda _e: self._broke(name, engine),
+            on_completed=lambda: self._broke(name, engine))
+
+    def _broke(self, name: str, engine: Any) -> None:
+        if not self._live(name, engine):
+            return
+        self.log.add_gap(name, time.time_ns())
+        self._trigger()
+        self._again(lambda: self._follow_events(name, engine))
+
+    def _follow_alerts(self, name: str, engine: Any) -> None:
+        if not self._live(name, engine) or not hasattr(engine, "alerts"):
+            return
+        self._followed[name][1].disposable = self.app.on_main(
+            engine.alerts(self.rules)).subscribe(
+            on_next=lambda alert: self.on_alert(alert, name),
+            on_error=lambda _e: self._again(lambda: self._follow_alerts(name, engine)))
 
     def _again(self, follow: Callable[[], None]) -> None:
         if not self._stopped:
@@ -96,20 +126,21 @@ class ActivityFeed:
 
     # -- what arrives -----------------------------------------------------------------------
 
-    def _on_event(self, ev: Any) -> None:
-        self.log.add_event(ev, self.host)
+    def _on_event(self, ev: Any, engine: str) -> None:
+        self.log.add_event(ev, engine)
         self._trigger()
 
-    def on_alert(self, alert: Alert) -> None:
+    def on_alert(self, alert: Alert, engine: str = "") -> None:
         """An alert: into the log, the strip under the top bar, and the desktop."""
-        self.log.add_alert(alert, self.host)
+        engine = engine or next(iter(self.engines()), "")
+        self.log.add_alert(alert, engine)
         text = alert_text(alert)
         self._show_banner(text)
-        threading.Thread(target=self._to_desktop, args=(text,), daemon=True).start()
+        threading.Thread(target=self._to_desktop, args=(text, engine), daemon=True).start()
         self._trigger()
 
-    def _to_desktop(self, text: str) -> None:
-        if self.desktop(text, f"on {self.host}"):
+    def _to_desktop(self, text: str, engine: str) -> None:
+        if self.desktop(text, f"on {engine}"):
             self.desktop_shown += 1
 
     # -- the views --------------------------------------------------------------------------
@@ -121,7 +152,9 @@ class ActivityFeed:
     def refresh(self) -> None:
         view, pane = self._pane("activity_list"), self._pane("activity_detail")
         if view is not None:
-            view.show([row_of(e) for e in self.log.rows(view.kind, view.container)])
+            only = self.app.fleet.only  # an engine chip tapped: that engine's entries only
+            engine = label(only) if only is not None else ""
+            view.show([row_of(e) for e in self.log.rows(view.kind, view.container, engine)])
         if pane is not None:
             pane.show([row_of(e) for e in self.log.alerts()])
 
@@ -174,4 +207,6 @@ class ActivityFeed:
             cooldown_ns=self.rules.cooldown_ns)
         self.store.save_section(SECTION, rules_section(self.rules))
         pane.problem = self.store.problem
-        self._follow_alerts()
+        for name, engine in self.engines().items():
+            if name in self._followed:
+                self._follow_alerts(name, engine)

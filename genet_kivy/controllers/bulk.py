@@ -14,7 +14,7 @@ from typing import Any
 from reactivex import operators as ops
 
 from genet_rx.engine.bulk import execute_many, summary
-from genet_rx.engine.commands import CommandResult
+from genet_rx.engine.commands import Command, CommandResult
 from genet_rx.model.containers import Container
 
 from ..actions import LABEL, Control, Question, command_for
@@ -67,6 +67,10 @@ class Bulk:
         self.app.notices.ask(bulk_question(control, chosen, what),
                              lambda: self._run(control, chosen, done), tone)
 
+    def _execute(self, command: Command) -> Any:
+        """Each command to its container's own engine."""
+        return self.app.fleet.holding(command.target).execute(command)
+
     def _run(self, control: Control, chosen: list[Container],
              done: Callable[[str], None] | None) -> None:
         commands = [command_for(control, c) for c in chosen]
@@ -85,5 +89,5 @@ class Bulk:
             self.under_way -= 1
             self.app.notify(f"{LABEL[control]} failed: {exc}", "error")
 
-        results = execute_many(self.app.engine.execute, commands).pipe(ops.to_list())
+        results = execute_many(self._execute, commands).pipe(ops.to_list())
         self.app.calls.once(results, finished, broke)

@@ -1,4 +1,4 @@
-"""Commands on their way: sent through the engine, answered on the main thread.
+"""Commands on their way: sent through their row's engine, answered on the main thread.
 
 A command never edits the state (the engine's event does); its result only says whether the
 engine took it. Whoever sends one says what to do with the result; ``pending`` lists the
@@ -16,13 +16,14 @@ from .calls import Calls
 
 
 class Commands:
-    def __init__(self, engine: Any, calls: Calls) -> None:
-        self.engine = engine
+    def __init__(self, calls: Calls) -> None:
         self.calls = calls
         self.pending: list[Command] = []
 
-    def send(self, command: Command, on_result: Callable[[CommandResult], None]) -> None:
-        """Send ``command``; ``on_result`` gets its result (a failure if the call failed)."""
+    def send(self, command: Command, on_result: Callable[[CommandResult], None],
+             engine: Any) -> None:
+        """Send ``command`` to ``engine``; ``on_result`` gets its result (a failure if the
+        call failed)."""
         self.pending.append(command)
 
         def done(result: CommandResult) -> None:
@@ -31,7 +32,7 @@ class Commands:
             on_result(result)
 
         self.calls.once(
-            self.engine.execute(command),
+            engine.execute(command),
             done,
             lambda exc: done(CommandResult(command, Outcome.FAILED, str(exc))),
         )

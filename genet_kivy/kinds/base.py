@@ -27,6 +27,7 @@ from genet_rx.state.resources import Table
 
 from ..actions import Question
 from ..describe import Field, Rgba, state_color, state_word
+from ..engine_view import label, row_key, split_key
 
 T = TypeVar("T", bound=Keyed)
 
@@ -158,27 +159,32 @@ def matches(text: str, query: str) -> bool:
 
 def present(
     spec: Spec[T], state: EngineState, query: str = "", selected: str | None = None,
-    height: float = 60,
+    height: float = 60, only: str | None = None,
 ) -> list[Row]:
-    """The RecycleView data for one kind: filtered by ``query``, in the spec's stable order."""
+    """The RecycleView data for one kind: filtered by ``query`` (and to the engine ``only``
+    when there are many), in the spec's stable order; with many engines each row is keyed
+    by (engine, key) and its subtitle names its engine."""
     table = spec.table(state)
-    items = [i for i in table.rows.values() if matches(spec.haystack(i), query)]
-    items.sort(key=spec.sort_key)
+    items = [(k, i) for k, i in table.rows.items()
+             if matches(spec.haystack(i), query) and (only is None or split_key(k)[0] == only)]
+    items.sort(key=lambda pair: spec.sort_key(pair[1]))
     rows = []
-    for item in items:
+    for table_key, item in items:
         line = spec.line(item, state)
+        engine = split_key(table_key)[0]  # None: one engine, rows keyed by their own key
+        key = line.key if engine is None else row_key(engine, line.key)
         rows.append({
             "viewclass": ROW,
             "height": height,
-            "key": line.key,
+            "key": key,
             "title": line.title,
-            "subtitle": line.subtitle,
+            "subtitle": line.subtitle if engine is None else f"{label(engine)} · {line.subtitle}",
             "aside": line.aside,
             "badge": line.badge,
             "badge_color": line.badge_color,
             "bar": line.bar,
             "bar_color": line.bar_color,
-            "selected": line.key == selected,
+            "selected": key == selected,
         })
     return rows
 

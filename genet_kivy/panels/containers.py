@@ -4,9 +4,10 @@ It presents the feed's container table (grouped as the person chose — by state
 project, see :mod:`genet_kivy.grouping` — searched, collapsed groups, selection, select mode),
 inspects a selected container once for the times a list answer lacks, keeps CPU and memory
 streams open for the running rows on screen (at most eight, see :mod:`genet_kivy.row_stats`),
-and sends the detail's controls' commands (Kill and Remove ask first). A project header's
-buttons and select mode's bar act on many containers at once through
-:class:`~genet_kivy.controllers.bulk.Bulk` (one question, one summary).
+and sends the detail's controls' commands (Kill and Remove ask first), each to its row's own
+engine. A project header's buttons and select mode's bar act on many containers at once
+through :class:`~genet_kivy.controllers.bulk.Bulk` (one question, one summary). With many
+engines the rows are keyed by (engine, id) and ``only_engine`` keeps one engine's rows.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from .. import theme
 from ..actions import LABEL, Control, command_for, confirmation, control_of
 from ..controllers.bulk import Bulk, many
 from ..describe import with_name
+from ..engine_view import split_key
 from ..grouping import GROUPINGS, next_grouping
 from ..presenters import PROJECT_EXTRA, SidebarRows, summary
 from ..row_stats import RowStats
@@ -41,8 +43,9 @@ class ContainerPanel:
         self.group_by = "state"
         self.selection = Selection()
         self.bulk = Bulk(app)
-        self._order: list[str] = []  # listed container ids, top to bottom (shift-click)
-        self.selected: str | None = None
+        self._order: list[str] = []  # listed row keys, top to bottom (shift-click)
+        self.only_engine: str | None = None
+        self.selected: str | None = None  # a row key
         self.working: dict[str, Control] = {}
         self.row_stats: RowStats | None = None
         self._rows = SidebarRows(row_height=dp(theme.ROW), header_height=dp(theme.HEADER),
@@ -61,8 +64,7 @@ class ContainerPanel:
         # whole frame on a software-rendered panel, and eight streams tick independently.
         self._usage_trigger = Clock.create_trigger(lambda _dt: self.app.refresh(), 1.0)
         if hasattr(self.app.engine, "stats"):
-            self.row_stats = RowStats(self.app.engine.stats, self.app.on_main,
-                                      self._usage_trigger)
+            self.row_stats = RowStats(self._stats, self.app.on_main, self._usage_trigger)
         # Which rows are on screen settles after a scroll: open/close row streams then.
         self._row_stats_trigger = Clock.create_trigger(lambda _dt: self.sync_row_stats(), 0.3)
         self.app.root.ids.sidebar.ids.rv.bind(scroll_y=lambda *_: self._row_stats_trigger())
@@ -82,7 +84,7 @@ class ContainerPanel:
         table, live = self.table, self.app.live
         self.selection.refresh(dict(table.rows.items()))
         data = self._rows.present(table, self.query, self.collapsed, self.selected,
-                                  self.group_by, self.selection.checked)
+                                  self.group_by, self.selection.checked, self.only_engine)
         self._order = self._rows.ids_in_order(data)
         usage = self.row_stats.usage if self.row_stats is not None else {}
         if usage:
@@ -174,8 +176,10 @@ class ContainerPanel:
         self.refresh()
 
     def cycle_grouping(self) -> None:
-        """The sidebar's grouping button: the next way to group (state, project, …)."""
-        self.group_by = next_grouping(self.group_by)
+        """The sidebar's grouping button: the next way to group (state, project, engine when
+        there are many); groups open again."""
+        self.group_by = next_grouping(self.group_by, len(self.app.fleet.engines.engines))
+        self.collapsed = frozenset()
         self.refresh()
 
     # -- many at once: select mode and compose projects -----------------------------------
@@ -191,9 +195,9 @@ class ContainerPanel:
             return
         self.selection.begin()
         if "shift" in modifiers:
-            self.selection.extend(c, self._order, dict(self.table.rows.items()))
+            self.selection.extend(cid, c, self._order, dict(self.table.rows.items()))
         else:
-            self.selection.toggle(c)
+            self.selection.toggle(cid, c)
         self.refresh()
 
     def begin_select(self) -> None:
@@ -234,21 +238,26 @@ class ContainerPanel:
                              lambda: self.send(command_for(ctl, self.table.get(c.id) or c)))
 
     def send(self, command: Command) -> None:
-        """Send a command; its control shows it is working until the result comes back."""
+        """Send a command to its container's engine; its control shows it is working until
+        the result comes back."""
+        c = self.current()
+        key = self.selected if c is not None and c.id == command.target else \
+            self.app.fleet.key_of(command.target)
         self.working[command.target] = control_of(command)
         self.show_detail()
-        self.app.commands.send(command, self._on_result)
+        self.app.commands.send(command, lambda result: self._on_result(result, key or ""),
+                               self.app.fleet.holding(command.target))
 
-    def _on_result(self, result: CommandResult) -> None:
+    def _on_result(self, result: CommandResult, key: str) -> None:
         cid = result.command.target
         self.working.pop(cid, None)
-        row = self.table.get(cid)
+        row = self.table.get(key)
         name = row.name if row is not None and row.name else cid[:12]
         verb = LABEL[control_of(result.command)]
         if not result.ok:
             self.app.notify(f"{verb} {name} failed: {with_name(result.message, cid, name)}",
                             "error")
-        elif isinstance(result.command, Remove) and self.selected == cid:
+        elif isinstance(result.command, Remove) and self.selected == key:
             self.selected = None  # it is gone: back to the list, nothing selected
             self.app.back()
             self.refresh()
@@ -267,4 +276,8 @@ class ContainerPanel:
             self._inspected[c.id] = container_from_inspect(doc, c.host)
             self.show_detail()
 
-        self.app.calls.once(self.app.engine.inspect(c.id), got, lambda _exc: None)
+        self.app.calls.once(self.app.engine_for(c).inspect(c.id), got, lambda _exc: None)
+
+    def _stats(self, key: str) -> Any:
+        """A row's CPU and memory stream, from its own engine."""
+        return self.app.engine_of_key(key).stats(split_key(key)[1])

@@ -34,6 +34,7 @@ from reactivex.disposable import SerialDisposable
 from genet_rx.engine.commands import Command, CommandResult, Outcome
 
 from .. import theme
+from ..engine_view import split_key
 from ..kinds import networks
 from ..kinds.base import (
     Spec,
@@ -120,7 +121,8 @@ class ResourcePanel:
     def refresh(self) -> None:
         """Re-present list and detail from the feed's state (one frame's work)."""
         state, live = self.app.feed.state, self.app.live
-        rows = present(self.spec, state, self.query, self.selected, dp(theme.ROW))
+        rows = present(self.spec, state, self.query, self.selected, dp(theme.ROW),
+                       self.app.fleet.only)
         for row in rows:
             row["kind"] = self.kind
         self.list.stale = not live and bool(self.spec.table(state).rows)
@@ -157,7 +159,7 @@ class ResourcePanel:
         detail.set_actions(self.spec.actions(item, state), self.app.live, working,
                            verb.working if verb else "")
         detail.set_fields(self.spec.fields(item, state, time.time_ns()))
-        extra = self.polled if self.spec.polled else self.loaded.get(key)
+        extra = self.polled if self.spec.polled else self.loaded.get(self.selected or "")
         detail.set_sections(self.spec.sections(item, state, extra))
         if self.logs_view is not None:
             self._show_logs(item)
@@ -231,7 +233,7 @@ class ResourcePanel:
     def follow(self, container_id: str) -> None:
         """A related container was tapped: go to it (a task with no container here: nothing)."""
         if container_id:
-            self.app.show_container(container_id)
+            self.app.show_container(container_id, self.selected)
 
     def link_action(self, action: str, container_id: str) -> None:
         item = self.current()
@@ -279,7 +281,7 @@ class ResourcePanel:
             self._on_result(r, action, done, verb, item)
             self.refresh()
 
-        self.app.commands.send(command, result)
+        self.app.commands.send(command, result, self.app.engine_of_key(self.selected))
 
     def _on_result(self, r: CommandResult, action: str, done: Callable[[CommandResult], str],
                    verb: Verb[Any] | None, item: Any) -> None:
@@ -326,17 +328,19 @@ class ResourcePanel:
         if opener is None:
             self.app.notify("Not available yet.", "info")
             return
+        key = self.selected if item is not None else None  # its engine is the one acted on
         if name == "open_pull":
-            opener(self.app, reference="")
+            self.app.fleet.open_from(key, lambda: opener(self.app, reference=""))
         elif name == "open_run":
-            opener(self.app, image=self.spec.name(item) if item is not None else "")
+            self.app.fleet.open_from(key, lambda: opener(
+                self.app, image=self.spec.name(item) if item is not None else ""))
         else:
-            opener(self.app)
+            self.app.fleet.open_from(key, lambda: opener(self.app))
 
     # -- fetched once per object ----------------------------------------------------------
 
     def _load_history(self, key: str) -> None:
-        history = getattr(self.app.engine, "image_history", None)
+        history = getattr(self.app.engine_of_key(key), "image_history", None)
         if history is None:
             return
 
@@ -345,7 +349,7 @@ class ResourcePanel:
             if self.selected == key:
                 self.show_detail()
 
-        self.app.calls.once(history(key), got, got)
+        self.app.calls.once(history(split_key(key)[1]), got, got)
 
     def _inspect(self, key: str) -> None:
         if key in self.inspected:
@@ -358,7 +362,8 @@ class ResourcePanel:
             if self.selected == key:
                 self._show_inspect(key)
 
-        self.app.calls.once(self.app.engine.inspect(key, kind=self.spec.inspect_kind), got, got)
+        engine, id = self.app.engine_of_key(key), split_key(key)[1]
+        self.app.calls.once(engine.inspect(id, kind=self.spec.inspect_kind), got, got)
 
     def _show_inspect(self, key: str) -> None:
         doc = self.inspected[key]

@@ -14,6 +14,7 @@ import json
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -26,7 +27,8 @@ from genet_rx.errors import (
     error_for_status,
 )
 from genet_rx.model.common import parse_version
-from genet_rx.wire.http import HTTPStream, Response, exchange
+from genet_rx.wire.http import HTTPStream, Response
+from genet_rx.wire.pool import ConnectionPool
 from genet_rx.wire.transport import Endpoint, Transport, open_transport, parse_host
 
 log = logging.getLogger(__name__)
@@ -75,12 +77,20 @@ def since_arg(time_ns: int) -> str:
 
 
 class EngineClient:
-    """Blocking calls to one engine. Thread-safe: every request has its own connection."""
+    """Blocking calls to one engine. Thread-safe: a request holds its connection alone.
+
+    Short calls reuse a few kept-alive connections (``keep_alive``, see
+    :mod:`genet_rx.wire.pool`); streams open their own. ``close`` lets the kept ones go (an
+    :class:`~genet_rx.engine.engine.Engine` closes its client; so does garbage collection).
+    """
 
     def __init__(self, url: str | None = None, *, timeout: float = 10.0,
-                 env: Mapping[str, str] | None = None) -> None:
+                 env: Mapping[str, str] | None = None, keep_alive: bool = True) -> None:
         self.endpoint: Endpoint = parse_host(url, env)
         self.timeout = timeout
+        self._calls = ConnectionPool(_connector(weakref.ref(self)), self.endpoint.host_header,
+                                     max_idle=3 if keep_alive else 0)
+        weakref.finalize(self, self._calls.close)  # the pool holds no reference back to self
         self._version: str | None = None
         self._lock = threading.Lock()
         self.clock_ns: int | None = None  # the daemon's clock at the last negotiation (Date)
@@ -113,8 +123,8 @@ class EngineClient:
         payload = None if body is None else json.dumps(body).encode()
         for attempt in (1, 2):
             target = self._target(path, query, versioned)
-            resp = exchange(lambda: self._connect(self.timeout), self.endpoint.host_header,
-                            method, target, payload, self.timeout if timeout is None else timeout)
+            resp = self._calls.exchange(method, target, payload,
+                                        self.timeout if timeout is None else timeout)
             if resp.status < 300:
                 return resp
             message = resp.message
@@ -160,6 +170,10 @@ class EngineClient:
             raise
         return stream
 
+    def close(self) -> None:
+        """Close the kept-alive connections. Calls still work after it, one connection each."""
+        self._calls.close()
+
     # -- version ----------------------------------------------------------------------------
 
     def negotiate(self) -> str:
@@ -185,6 +199,18 @@ class EngineClient:
                 raise ProtocolError("the engine did not say which API version it speaks")
             self._version = choose_version(str(daemon_max), daemon_min and str(daemon_min))
             return self._version
+
+
+def _connector(client: weakref.ref[EngineClient]) -> Callable[[], Transport]:
+    """The client's ``_connect``, held weakly: the pool must not keep its client alive (the
+    client's finalizer closes the pool)."""
+    def connect() -> Transport:
+        alive = client()
+        if alive is None:
+            raise EngineUnreachable("this engine's client is gone")
+        return alive._connect(alive.timeout)
+    return connect
+
 
 def describe(exc: BaseException) -> str:
     """A one-line message for a person."""

@@ -22,8 +22,8 @@ from datetime import datetime
 from functools import partial
 from typing import Any, TextIO
 
-from genet_rx.engine.engines import Engines
-from genet_rx.engine.saved import SavedEngine, SavedEnginesError, engines_file, load
+from genet_rx.engine.engines import open_chosen
+from genet_rx.engine.saved import SavedEnginesError
 from genet_rx.errors import HostError
 from genet_rx.model.connection import Connection
 from genet_rx.model.containers import Container
@@ -33,7 +33,6 @@ from genet_rx.model.swarm import Node, Service
 from genet_rx.model.volumes import Volume
 from genet_rx.state.alerts import Alert
 from genet_rx.state.engine_state import EngineState
-from genet_rx.wire.hosts import context_names
 
 Line = dict[str, Any]
 
@@ -271,11 +270,6 @@ def _json(out: TextIO) -> Callable[[Line], None]:
     return write
 
 
-def saved_engines() -> list[SavedEngine]:
-    """The enabled engines saved in the app."""
-    return [e for e in load(engines_file()) if e.enabled]
-
-
 def _kinds(text: str) -> tuple[str, ...]:
     kinds = tuple(k.strip() for k in text.split(",") if k.strip())
     unknown = [k for k in kinds if k not in ALL_KINDS]
@@ -303,10 +297,7 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     args = parser.parse_args(argv)
     out = out or sys.stdout
     try:
-        hosts = [*args.host, *(context_names() if args.all_contexts else [])]
-        if not hosts:  # as the docker CLI chooses, plus the engines saved in the app
-            hosts = ["", *(e.host for e in saved_engines())]
-        engines = Engines(hosts)
+        engines = open_chosen(args.host, args.all_contexts)
     except HostError as exc:
         print(f"genet watch: bad --host: {exc}", file=sys.stderr)
         return 2

@@ -173,6 +173,10 @@ class Engine:
         """An image's layers, newest first (one value)."""
         return self._call(lambda: history_from_answer(images.history(self.client, image_id)))
 
+    def version(self) -> Observable[dict[str, Any]]:
+        """The engine's ``/version`` document (its ``Version``, ``ApiVersion``, …; one value)."""
+        return self._call(lambda: system.version(self.client))
+
     def disk_usage(self) -> Observable[DiskUsage]:
         """What images, containers, volumes and build cache take (one value). Expensive on
         the engine: ask only when a person asks."""
@@ -291,6 +295,7 @@ class Engine:
                                    kwargs={"cancel_futures": True}, daemon=True)
         stopper.start()
         stopper.join(timeout)
+        self.client.close()  # the kept-alive connections of short calls (an ssh process each)
 
     def __enter__(self) -> Engine:
         return self

@@ -21,11 +21,13 @@ class SavedEnginesError(GenetError):
 
 @dataclass(frozen=True, slots=True)
 class SavedEngine:
-    """One engine the person added: a URL or a docker context's name, and whether it is on."""
+    """One engine the person added: a URL or a docker context's name, whether it is on, and
+    a folder of TLS files (``ca.pem``, ``cert.pem``, ``key.pem``) for a tcp engine."""
 
     host: str
     name: str = ""  # how the person calls it ("" : the host itself)
     enabled: bool = True
+    tls_dir: str = ""
 
     @property
     def label(self) -> str:
@@ -56,4 +58,4 @@ def _engine(entry: object) -> SavedEngine:
     if not isinstance(entry, dict) or not isinstance(entry.get("host"), str):
         raise TypeError("an engine without a host")
     return SavedEngine(entry["host"], str(entry.get("name") or ""),
-                       entry.get("enabled", True) is not False)
+                       entry.get("enabled", True) is not False, str(entry.get("tls_dir") or ""))

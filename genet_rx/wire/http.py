@@ -1,8 +1,9 @@
 """HTTP/1.1 to the engine over a :class:`~genet_rx.transport.Transport`, framed by h11.
 
 h11 does the framing (Content-Length, chunked, close-delimited HTTP/1.0 bodies, bodiless 304s);
-this module only pumps bytes between it and the transport. One connection per request keeps
-streams independent: a stream owns its socket and closing it ends exactly that stream.
+this module only pumps bytes between it and the transport. A stream owns its connection and
+closing it ends exactly that stream. Short calls may keep theirs open afterwards for the next
+call (``keep_alive``, see :mod:`genet_rx.wire.pool`); streams never do.
 """
 
 from __future__ import annotations
@@ -81,18 +82,42 @@ class HTTPStream:
     any thread; it unblocks a pending ``read``.
     """
 
-    def __init__(self, transport: Transport, host: str) -> None:
+    def __init__(self, transport: Transport, host: str, *, keep_alive: bool = False) -> None:
         self._t = transport
         self._conn = h11.Connection(h11.CLIENT, max_incomplete_event_size=_MAX_HEAD)
         self._host = host
+        self._keep_alive = keep_alive
         self.status = 0
         self.headers: dict[str, str] = {}
         self._ended = False
+        self.answered = False  # a byte of this request's answer has arrived
         self.deadline: float | None = None  # time.monotonic() by which the answer must be in
+
+    @property
+    def transport(self) -> Transport:
+        return self._t
+
+    def reusable(self) -> bool:
+        """The request and its whole answer are through and neither side said
+        ``Connection: close`` (nor spoke HTTP/1.0), and nothing came after the answer: the
+        connection may carry another."""
+        return (self._keep_alive and self._conn.our_state is h11.DONE
+                and self._conn.their_state is h11.DONE and not self._conn.trailing_data[0])
+
+    def next_cycle(self) -> None:
+        """Make a :meth:`reusable` connection ready for its next request."""
+        self._conn.start_next_cycle()
+        self.status = 0
+        self.headers = {}
+        self._ended = False
+        self.answered = False
+        self.deadline = None
 
     def send_request(self, method: str, target: str, body: bytes | None = None,
                      headers: Mapping[str, str] | None = None) -> None:
-        hdrs = [("Host", self._host), ("User-Agent", "genet"), ("Connection", "close")]
+        hdrs = [("Host", self._host), ("User-Agent", "genet")]
+        if not self._keep_alive:
+            hdrs.append(("Connection", "close"))
         if body is not None:
             hdrs += [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
         hdrs += list((headers or {}).items())
@@ -161,6 +186,7 @@ class HTTPStream:
                                             "it may be overloaded or hung")
                     self._t.settimeout(left)
                 data = self._t.recv(65536)
+                self.answered = self.answered or bool(data)
                 try:
                     self._conn.receive_data(data)
                 except h11.RemoteProtocolError as exc:
@@ -179,18 +205,22 @@ def _close_delimited(headers: Mapping[str, str]) -> bool:
         "transfer-encoding", "")
 
 
+def ask(stream: HTTPStream, method: str, target: str, body: bytes | None = None,
+        timeout: float | None = 10.0) -> Response:
+    """Send one request on ``stream`` and read its whole answer within ``timeout``."""
+    stream.deadline = None if timeout is None else time.monotonic() + timeout
+    stream.settimeout(timeout)
+    stream.send_request(method, target, body)
+    stream.read_head()
+    data = stream.read_all()
+    return Response(stream.status, stream.headers, data)
+
+
 def exchange(open_transport: Callable[[], Transport], host: str, method: str, target: str,
              body: bytes | None = None, timeout: float | None = 10.0) -> Response:
     """One short request: connect, send, read the whole answer, close."""
-    transport = open_transport()
-    stream = HTTPStream(transport, host)
-    if timeout is not None:
-        stream.deadline = time.monotonic() + timeout
+    stream = HTTPStream(open_transport(), host)
     try:
-        transport.settimeout(timeout)
-        stream.send_request(method, target, body)
-        stream.read_head()
-        data = stream.read_all()
-        return Response(stream.status, stream.headers, data)
+        return ask(stream, method, target, body, timeout)
     finally:
         stream.close()

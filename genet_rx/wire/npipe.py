@@ -88,6 +88,11 @@ class PipeTransport:
     def settimeout(self, seconds: float | None) -> None:
         """A synchronous pipe has no read timeout; short calls keep their deadline in HTTP."""
 
+    def dropped(self) -> bool:
+        """Only once closed here: a synchronous pipe cannot be polled; a pipe the engine
+        closed while idle is found by the next request (and a GET is sent again)."""
+        return self._closed
+
     def close(self) -> None:
         with self._lock:
             if self._closed:

@@ -4,9 +4,10 @@ As the docker CLI does it: ``ssh -T [-l user] [-p port] -- host docker [--host u
 system dial-stdio``, the ``ssh`` found on PATH, so the user's ``~/.ssh/config``, keys, agent
 and ``known_hosts`` all apply. A host key ssh does not already trust is refused
 (``StrictHostKeyChecking`` is never loosened) and nothing ever prompts (``BatchMode``: there
-is no terminal to answer on). Every request is its own dial-stdio; ssh's connection sharing
-(one master connection per engine, kept 60 s after the last use) makes those cheap after the
-first.
+is no terminal to answer on). Short calls share a few long-lived dial-stdio processes through
+HTTP keep-alive (:mod:`genet_rx.wire.pool`); each stream has its own. ssh's connection sharing
+(one master connection per engine, kept 60 s after the last use) makes starting one cheap
+after the first.
 """
 
 from __future__ import annotations
@@ -116,6 +117,17 @@ class ProcessTransport:
 
     def settimeout(self, seconds: float | None) -> None:
         self._timeout = seconds
+
+    def dropped(self) -> bool:
+        # ssh (or dial-stdio on the far side) ended, or it said something unasked.
+        stdout = self._proc.stdout
+        if self._closed or self._proc.poll() is not None or stdout is None:
+            return True
+        try:
+            readable, _, _ = select.select([stdout], [], [], 0)
+        except (OSError, ValueError):
+            return True
+        return bool(readable)
 
     def close(self) -> None:
         with self._lock:

@@ -1,9 +1,10 @@
 """The transport seam: the only module of genet_rx that touches sockets.
 
 Everything above speaks to a :class:`Transport` — ``send``, ``recv``, ``settimeout``,
-``close`` — obtained from :func:`open_transport` for an :class:`Endpoint`. A new kind of host
-(``tcp://`` with TLS, ``ssh://`` via ``docker system dial-stdio``, a Windows named pipe) is a new
-``Transport`` and a new branch in :func:`open_transport`; nothing above changes.
+``close``, and ``dropped`` (may a kept-alive connection carry another request?) — obtained
+from :func:`open_transport` for an :class:`Endpoint`. A new kind of host (``tcp://`` with
+TLS, ``ssh://`` via ``docker system dial-stdio``, a Windows named pipe) is a new ``Transport``
+and a new branch in :func:`open_transport`; nothing above changes.
 :class:`MemoryTransport` is the in-memory double the tests use.
 
 ``close`` may be called from another thread while ``recv`` blocks: it shuts the socket down
@@ -15,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import select
 import socket
 import ssl
 import threading
@@ -37,6 +39,11 @@ class Transport(Protocol):
         ...
 
     def settimeout(self, seconds: float | None) -> None: ...
+
+    def dropped(self) -> bool:
+        """Asked between two requests (never while one is in flight): the peer closed the
+        connection, or sent something nobody asked for, so it cannot carry another request."""
+        ...
 
     def close(self) -> None:
         """Release the connection; safe from any thread, safe to call twice."""
@@ -170,6 +177,17 @@ class SocketTransport:
     def settimeout(self, seconds: float | None) -> None:
         self._sock.settimeout(seconds)
 
+    def dropped(self) -> bool:
+        # Between requests nothing may arrive: readable means end of stream or stray bytes.
+        if self._closed:
+            return True
+        try:
+            readable, _, _ = select.select([self._sock], [], [], 0)
+        except (OSError, ValueError):
+            return True
+        return bool(readable) or (isinstance(self._sock, ssl.SSLSocket)
+                                  and self._sock.pending() > 0)
+
     def close(self) -> None:
         with self._lock:
             if self._closed:
@@ -219,6 +237,14 @@ def _open_tcp(endpoint: Endpoint, timeout: float | None) -> Transport:
                                     "check DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem)") from None
         try:
             sock = ctx.wrap_socket(sock, server_hostname=host)
+        except ssl.SSLCertVerificationError as exc:
+            sock.close()
+            # The problem first: a chip or a one-line status shows only the start.
+            raise EngineUnreachable(
+                f"untrusted TLS certificate at {endpoint.address} (CERTIFICATE_VERIFY_FAILED: "
+                f"{exc.verify_message})",
+                "the engine's certificate is not signed by the CA in ca.pem or does not name "
+                "this host: check DOCKER_CERT_PATH or the context's CA") from None
         except (OSError, ssl.SSLError) as exc:
             sock.close()
             raise EngineUnreachable(f"TLS with {endpoint.address} failed: {exc}",
@@ -320,6 +346,11 @@ class MemoryTransport:
 
     def settimeout(self, seconds: float | None) -> None:
         pass
+
+    def dropped(self) -> bool:
+        """Only once closed here: a peer's close scripted as ``b""`` is found by the next
+        request, as a race with a real peer would be."""
+        return self.closed
 
     def close(self) -> None:
         with self._cond:

@@ -12,6 +12,7 @@ from engine_double import EngineDouble
 from test_layouts import check_touch_sizes, sample_rows
 from ui_harness import find_row, save_shot, tap
 
+from genet_rx.engine.engines import Engines
 from genet_rx.model.connection import Link
 from genet_rx.model.events import Event
 from genet_rx.settings import SettingsStore
@@ -177,3 +178,26 @@ def test_a_broken_events_stream_is_marked_and_followed_again(make_app, frames, t
     view = app.root.ids.activity_list
     frames.until(lambda: view.shown == 1, what="the gap entry")
     assert view.ids.rv.data[0]["text"].startswith("The engine's events stopped arriving")
+
+
+def test_activity_follows_every_engine_and_an_engine_chip_filters_it(make_app, frames,
+                                                                     kivy_window, tmp_path):
+    a, b = live_engine(), EngineDouble("tcp://b:2376")
+    b.push(from_rows(sample_rows()))
+    b.link(Link.CONNECTED)
+    app = make_app(Engines.of({"a": a, "b": b}), (1280, 800),
+                   settings=SettingsStore(tmp_path / "settings.json"))
+    a.event_stream.on_next(ev("start", 1))
+    b.event_stream.on_next(ev("die", 2, cid="e5" * 32, name="worker", exitCode="3"))
+    tap(app.root.nav.button("activity"), frames)
+    view = app.root.ids.activity_list
+    frames.until(lambda: view.shown == 2, what="one entry from each engine")
+    chip = frames.until(lambda: next((c for c in app.root.ids.topbar.ids.chips.children
+                                      if c.name == "b"), None), what="engine b's chip")
+    tap(chip, frames)
+    frames.until(lambda: view.shown == 1, what="engine b's entry only")
+    assert view.ids.rv.data[0]["text"].startswith("worker stopped (exit 3)")
+    assert view.ids.rv.data[0]["meta"] == "container · b"
+    save_shot(kivy_window, frames, "activity-two-engines-1280x800")
+    tap(chip, frames)  # again: every engine
+    frames.until(lambda: view.shown == 2, what="both entries again")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from genet_kivy.grouping import GROUPINGS, next_grouping, project_facts
+from genet_kivy.grouping import next_grouping, project_facts
 from genet_kivy.presenters import SidebarRows
 from genet_kivy.selection import Selection
 from genet_rx.model.containers import Container, State
@@ -19,7 +19,9 @@ def box(name: str, project: str = "", state: State = State.RUNNING, service: str
 
 def test_the_group_by_choices_cycle_through_the_table() -> None:
     assert next_grouping("state") == "project"
-    assert next_grouping(list(GROUPINGS)[-1]) == "state"
+    assert next_grouping("project") == "state"  # by engine only with many engines
+    assert next_grouping("project", engines=2) == "engine"
+    assert next_grouping("engine", engines=2) == "state"
 
 
 def test_project_headers_are_by_name_and_no_project_last() -> None:
@@ -50,8 +52,8 @@ def test_shift_ticks_the_range_from_the_last_row_tapped() -> None:
     order = list(rows)
     sel = Selection()
     sel.begin()
-    sel.toggle(rows[order[1]])
-    sel.extend(rows[order[3]], order, rows)
+    sel.toggle(order[1], rows[order[1]])
+    sel.extend(order[3], rows[order[3]], order, rows)
     assert set(sel.ticked) == set(order[1:4])
 
 
@@ -59,6 +61,6 @@ def test_a_ticked_container_removed_meanwhile_stays_selected() -> None:
     a = box("a")
     sel = Selection()
     sel.begin()
-    sel.toggle(a)
+    sel.toggle(a.id, a)
     sel.refresh({})
     assert sel.containers() == [a]

@@ -13,6 +13,7 @@ from ui_harness import find_row, group_of, resize, save_shot, tap, walk
 from genet_rx.model.connection import Link
 from genet_rx.model.containers import Container, Health, Port, State
 from genet_rx.state.containers import from_rows
+from genet_rx.state.resources import Table
 
 pytestmark = pytest.mark.ui
 
@@ -155,6 +156,49 @@ def test_narrow_layout_taps_into_detail_and_back(make_app, frames, kivy_window):
 
     tap(ids.detail.ids.back, frames)
     frames.until(lambda: shown(app) == [ids.sidebar], what="back to the list")
+
+
+def nav_titles(app) -> list[str]:
+    """The navigation's buttons in the tree, in the order drawn."""
+    return [b.title for b in reversed(app.root.nav.children) if getattr(b, "title", "")]
+
+
+def cut_titles(app) -> list[str]:
+    """The navigation titles wider than their label (drawn shortened, "Con...ers")."""
+    from kivy.core.text import Label as CoreLabel
+
+    cut = []
+    for button in app.root.nav.children:
+        if not getattr(button, "title", ""):
+            continue
+        label = button.children[-1]
+        whole = CoreLabel(text=label.text, font_size=label.font_size, bold=label.bold)
+        whole.refresh()
+        if whole.texture.size[0] > label.width:
+            cut.append(label.text)
+    return cut
+
+
+def test_the_bottom_bar_leaves_out_services_and_nodes_without_a_swarm(make_app, frames,
+                                                                     kivy_window):
+    engine = live_engine()
+    engine.push_kind("services", Table(synced=True, unavailable="not a swarm manager"))
+    app = make_app(engine, (480, 800))
+    frames.until(lambda: find_row(app, "db"), what="rows on screen")
+    assert nav_titles(app) == ["Containers", "Images", "Volumes", "Networks", "Activity"]
+    assert cut_titles(app) == []
+    save_shot(kivy_window, frames, "narrow-nav-480x800")
+    engine.push_kind("services", Table(synced=True))  # the engine became a manager
+    frames.until(lambda: "Services" in nav_titles(app), what="the swarm kinds back")
+    assert nav_titles(app)[-3:] == ["Services", "Nodes", "Activity"]
+
+
+def test_the_rail_keeps_services_and_nodes_without_a_swarm(make_app, frames):
+    engine = live_engine()
+    engine.push_kind("services", Table(synced=True, unavailable="not a swarm manager"))
+    app = make_app(engine, (1280, 800))
+    frames.until(lambda: find_row(app, "db"), what="rows on screen")
+    assert "Services" in nav_titles(app) and "Nodes" in nav_titles(app)
 
 
 def test_resizing_switches_layout_live(make_app, frames, kivy_window):
@@ -622,9 +666,9 @@ def test_stopping_the_app_disposes_every_subscription(make_app, frames):
     engine = live_engine()
     app = make_app(engine, (1280, 800))
     frames.until(lambda: find_row(app, "web"))
-    assert engine.tables.observers and engine.links.observers
+    assert engine.states.observers  # the app follows the engine's state (through the merge)
     app.dispatch("on_stop")
-    assert not engine.tables.observers and not engine.links.observers
+    assert not engine.states.observers
 
 
 def test_remove_confirms_forces_a_running_one_and_returns_to_the_list(make_app, frames):

@@ -37,7 +37,7 @@ def test_size_parses_w_x_h():
 
 def test_options():
     opts = parser().parse_args(["--host", "unix:///x.sock", "--fullscreen", "--size", "800x480"])
-    assert (opts.host, opts.fullscreen, opts.size) == ("unix:///x.sock", True, (800, 480))
+    assert (opts.host, opts.fullscreen, opts.size) == (["unix:///x.sock"], True, (800, 480))
     assert opts.log_lines == 10_000
     assert parser().parse_args(["--log-lines", "500"]).log_lines == 500
     with pytest.raises(SystemExit):

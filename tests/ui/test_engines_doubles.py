@@ -1,0 +1,91 @@
+"""Two engines holding the same image (the same id, as two engines often do): its row on each
+engine acts on that engine only; a dialog opened from a row acts on the row's engine."""
+
+from __future__ import annotations
+
+import pytest
+from engine_double import EngineDouble
+from kinds_sample import DANGLING, containers, images
+from test_kinds import answer_yes, go
+from test_layouts import shown
+from ui_harness import tap
+
+from genet_kivy.engine_view import row_key
+from genet_rx.engine.commands import RemoveImage
+from genet_rx.engine.engines import Engines
+from genet_rx.model.connection import Link
+from genet_rx.state.containers import from_rows
+
+pytestmark = pytest.mark.ui
+
+
+def double(host: str) -> EngineDouble:
+    engine = EngineDouble(host)
+    engine.push(from_rows(containers()))
+    engine.push_kind("images", images())
+    engine.link(Link.CONNECTED)
+    return engine
+
+
+@pytest.fixture
+def pair():
+    a, b = double("unix:///run/a/docker.sock"), double("tcp://b:2376")
+    engines = Engines.of({"a": a, "b": b})
+    yield a, b
+    engines.detach()
+
+
+def test_removing_an_image_on_the_second_engine_reaches_only_that_engine(
+        make_app, frames, kivy_window, pair):
+    a, b = pair
+    app = make_app(Engines.of({"a": a, "b": b}), (1280, 800))
+    go(app, frames, "images")
+    panel = app.panels["images"]
+    key = row_key("b", DANGLING)
+    rv = panel.list.ids.rv
+    view = frames.until(lambda: next((v for v in rv.layout_manager.children
+                                      if getattr(v, "key", "") == key), None),
+                        what="the dangling image's row on engine b")
+    tap(view, frames)
+    frames.until(lambda: panel.detail.has_item and panel.detail in shown(app),
+                 what="its detail")
+    tap(panel.detail.buttons["remove"], frames)
+    answer_yes(app, frames, kivy_window, "Remove")
+    frames.until(lambda: b.commands == [RemoveImage(DANGLING)], what="sent to b")
+    assert a.commands == []
+
+
+def test_a_dialog_opened_from_a_row_acts_on_the_rows_engine_until_dismissed(
+        make_app, frames, pair):
+    a, b = pair
+    app = make_app(Engines.of({"a": a, "b": b}), (1280, 800))
+    seen = []
+
+    class Dialog:
+        def bind(self, on_dismiss):
+            self.dismissed = on_dismiss
+
+    def opener():
+        seen.append(app.engine)
+        return dialog
+
+    dialog = Dialog()
+    app.fleet.open_from(row_key("b", DANGLING), opener)
+    assert seen == [b]
+    assert app.engine is b
+    dialog.dismissed()
+    assert app.engine is a
+
+
+def test_a_corrupt_saved_engines_file_is_reported_and_kept(make_app, frames, tmp_path,
+                                                         monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    path = tmp_path / "genet" / "engines.json"
+    path.parent.mkdir()
+    path.write_text("{not json")
+    app = make_app(double("unix:///run/a/docker.sock"), (800, 480))
+    app.open_engines()
+    notice = frames.until(lambda: app.root.notice, what="the error notice")
+    assert notice.kind == "error" and "kept as" in notice.text
+    kept = list(path.parent.glob("engines.json.corrupt-*"))
+    assert [p.read_text() for p in kept] == ["{not json"]
