@@ -118,13 +118,29 @@ class FieldKeyboard(VKeyboard):
         target = self.target
         if win is None or target is None:
             return
-        self.pos = 0, min(0.0, target.y - self.height * self.scale)
+        self.pos = 0, min(0.0, field_bottom(target) - self.height * self.scale)
         win.trigger_keyboard_height()
 
     @property
     def covers(self) -> tuple[float, float]:
         """(bottom, top) of the window's height the keyboard takes, in window pixels."""
         return self.y, self.y + self.height * self.scale
+
+
+def field_bottom(field: Any) -> float:
+    """The field's bottom edge in window coordinates (a field in a scrolled form too)."""
+    return float(field.to_window(field.x, field.y)[1])
+
+
+def view_shift(window: Any) -> float:
+    """How far the view moves up so the focused field clears the keyboard (0: it does).
+
+    Kivy's own ``below_target`` rule, measured in window coordinates: Kivy reads the
+    field's ``y`` as is, which is wrong for a field inside a ScrollView (a dialog's form)."""
+    vk = docked(window)
+    if vk is None or vk.target is None:
+        return 0.0
+    return max(0.0, vk.height * vk.scale - field_bottom(vk.target))
 
 
 def use_osk(window: Any, on: bool) -> None:
@@ -137,6 +153,10 @@ def use_osk(window: Any, on: bool) -> None:
     window.single_vkeyboard = True
     window.docked_vkeyboard = on
     window.softinput_mode = "below_target" if on else ""
+    if on:
+        window._get_kivy_vkheight = lambda: view_shift(window)
+    else:
+        window.__dict__.pop("_get_kivy_vkheight", None)  # Kivy's own rule again
 
 
 def docked(window: Any) -> FieldKeyboard | None:

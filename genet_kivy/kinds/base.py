@@ -242,8 +242,8 @@ NAMED_KEYS = {"remove": "Delete"}
 
 def action_keys(actions: list[Action] | tuple[Action, ...]) -> dict[str, str]:
     """Each action's key (its id → the key), for every kind alike: ``Delete`` for Remove,
-    else the first letter of its label not already taken by an earlier action (so a kind's
-    actions get keys without a list per kind; a later clash simply has none)."""
+    else its label's first letter unless an earlier action took it (so a kind's actions get
+    keys without a list per kind; the later of two clashing actions has none)."""
     keys: dict[str, str] = {}
     taken: set[str] = set()
     for a in actions:

@@ -69,3 +69,47 @@ def test_without_the_flag_a_focused_field_docks_no_keyboard(make_app, frames, ki
     frames.until(lambda: search.focus, what="the search focused")
     frames.step(3)
     assert docked(kivy_window) is None
+
+
+def test_a_dialogs_field_low_on_the_screen_stays_above_the_keyboard(
+    make_app, frames, kivy_window
+):
+    from genet_kivy.dialogs import open_pull
+    from genet_kivy.osk import docked
+
+    app = make_app(live_engine(), (800, 480), osk=True)
+    dialog = open_pull(app)
+    field = dialog.ids.reference
+    frames.until(lambda: field.focus, what="the dialog's field focused")
+    vk = frames.until(lambda: docked(kivy_window), what="the on-screen keyboard")
+    frames.step(3)
+    _bottom, top = vk.covers
+    shift = kivy_window.keyboard_height
+    field_y = field.to_window(field.x, field.y)[1]
+    assert field_y >= top  # the keyboard ends where the field begins, or lower
+    assert field_y + field.height + shift <= kivy_window.height  # the field stays on screen
+    assert vk.covers[0] + shift == pytest.approx(0)  # the keyboard sits on the bottom edge
+    save_shot(kivy_window, frames, "osk-dialog-800x480")
+
+
+def test_a_field_low_in_a_scrolled_form_moves_the_view_up_above_the_keyboard(
+    make_app, frames, kivy_window
+):
+    from genet_kivy.dialogs import open_run
+    from genet_kivy.osk import docked
+
+    app = make_app(live_engine(), (800, 480), osk=True)
+    dialog = open_run(app)
+    frames.step(3)
+    field = dialog.ids.env
+    field.focus = True
+    vk = frames.until(lambda: docked(kivy_window), what="the on-screen keyboard")
+    frames.until(lambda: kivy_window.keyboard_height > 0
+                 and kivy_window._kheight == pytest.approx(kivy_window.keyboard_height),
+                 what="the view moved up (Kivy animates it)")
+    shift = kivy_window.keyboard_height
+    field_y = field.to_window(field.x, field.y)[1]
+    assert field_y == pytest.approx(vk.covers[1])  # the field sits on the keyboard
+    assert vk.covers[0] + shift == pytest.approx(0)  # which sits on the bottom edge
+    assert field_y + field.height + shift <= kivy_window.height  # the field stays on screen
+    save_shot(kivy_window, frames, "osk-form-800x480")
