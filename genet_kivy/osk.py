@@ -5,8 +5,9 @@ When: ``--osk`` turns it on; ``--kiosk`` turns it on unless the kernel lists a p
 keyboard (:func:`has_physical_keyboard`, from ``/proc/bus/input/devices``); a normal desktop
 start leaves it off. A physical keyboard keeps typing while it is on.
 
-Where: docked at the bottom, full width, its keys at least ``theme.TAP`` dp tall (so it
-takes at most :data:`MOST_OF_HEIGHT` of the window); Kivy's ``below_target`` soft-input mode
+Where: docked at the bottom, full width, its keys ``theme.TAP`` dp tall as every tappable
+target (on 800x480 that takes 292 of the 480 px; never more than :data:`MOST_OF_HEIGHT` of
+the window); Kivy's ``below_target`` soft-input mode
 keeps the focused field above it, shifting the whole view up only when the field would be
 covered. It serves text fields only: the terminal has its own keys (a key row and its own
 keyboard), so focusing the terminal never docks this one.
@@ -25,8 +26,11 @@ from kivy.uix.vkeyboard import VKeyboard
 
 from . import theme
 
-MOST_OF_HEIGHT = 0.5  # the keyboard never takes more of the window's height than this
+MOST_OF_HEIGHT = 0.65  # the keyboard never takes more of the window's height than this
 ROWS = 5  # rows of keys in Kivy's layouts (qwerty, azerty, …)
+ROWS_SHARE = 0.9  # of the keyboard's height, the rest is Kivy's margin above and below
+LAYOUT_WIDTH = 700.0  # Kivy's keyboard is laid out this wide, then scaled to the window
+KEY_MARGIN = 4.0  # layout pixels between two rows of keys (Kivy's key_margin, 2 + 2)
 
 EV_LED, EV_REP = 0x11, 0x14  # event types only real keyboards report (lock lights, repeat)
 
@@ -68,11 +72,12 @@ def osk_wanted(forced: bool, kiosk: bool, devices: str) -> bool:
 
 
 def keyboard_height(window_width: float, window_height: float) -> float:
-    """The docked keyboard's height on screen: keys ``theme.TAP`` dp tall, at most
-    :data:`MOST_OF_HEIGHT` of the window; never more than a 700 x 200 layout scaled to the
-    window's width would be if that is already taller."""
-    keys = ROWS * dp(theme.TAP) / 0.89  # Kivy leaves 5 % above and 6 % below the rows
-    return min(max(keys, window_width * 200 / 700), window_height * MOST_OF_HEIGHT)
+    """The docked keyboard's height on screen: keys ``theme.TAP`` dp tall (a row is a key
+    and the margin between keys, scaled like the rest), at most :data:`MOST_OF_HEIGHT` of
+    the window (on 800x480: 292 px, keys of 48 px)."""
+    scale = window_width / LAYOUT_WIDTH
+    rows = ROWS * (dp(theme.TAP) + KEY_MARGIN * scale) / ROWS_SHARE
+    return min(rows, window_height * MOST_OF_HEIGHT)
 
 
 class FieldKeyboard(VKeyboard):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from kivy.metrics import dp
 from test_keyboard import WEB
 from test_layouts import live_engine
 from ui_harness import find_row, save_shot, tap
@@ -22,6 +23,19 @@ def key_center(vk, char):
                 assert vk.get_key_at_pos(*local)[0][0] == char  # the keyboard agrees
                 return vk.to_parent(*local)  # its own scale applied: window coordinates
     raise AssertionError(f"no key {char!r} on the on-screen keyboard")
+
+
+def key_height(vk):
+    """How tall a key is drawn, in window pixels (a row less Kivy's margin between keys)."""
+    layout = vk.available_layouts[vk.layout]
+    row = vk.height * (1 - vk.margin_hint[0] - vk.margin_hint[2]) / layout["rows"]
+    return (row - vk.key_margin[0] - vk.key_margin[2]) * vk.scale
+
+
+def settled(frames, window):
+    """Wait until the view has moved as far as the keyboard asks (Kivy animates it)."""
+    frames.until(lambda: window._kheight == pytest.approx(window.keyboard_height),
+                 what="the view's move finished")
 
 
 def tap_at(pos, frames):
@@ -52,6 +66,7 @@ def test_search_at_800x480_shows_the_keyboard_below_the_field_and_its_keys_filte
     assert field_y + search.height + shift <= kivy_window.height  # and still on screen
     assert vk.width * vk.scale == pytest.approx(kivy_window.width)  # docked, full width
     assert search.width >= app.root.ids.sidebar.width / 2  # room to see what is typed
+    assert key_height(vk) >= dp(48) - 0.5  # keys for a finger
     for char in "web":
         tap_at(key_center(vk, char), frames)
     frames.until(lambda: search.text == "web", what="typed on the on-screen keys")
@@ -83,6 +98,7 @@ def test_a_dialogs_field_low_on_the_screen_stays_above_the_keyboard(
     frames.until(lambda: field.focus, what="the dialog's field focused")
     vk = frames.until(lambda: docked(kivy_window), what="the on-screen keyboard")
     frames.step(3)
+    settled(frames, kivy_window)
     _bottom, top = vk.covers
     shift = kivy_window.keyboard_height
     field_y = field.to_window(field.x, field.y)[1]
@@ -104,9 +120,8 @@ def test_a_field_low_in_a_scrolled_form_moves_the_view_up_above_the_keyboard(
     field = dialog.ids.env
     field.focus = True
     vk = frames.until(lambda: docked(kivy_window), what="the on-screen keyboard")
-    frames.until(lambda: kivy_window.keyboard_height > 0
-                 and kivy_window._kheight == pytest.approx(kivy_window.keyboard_height),
-                 what="the view moved up (Kivy animates it)")
+    frames.until(lambda: kivy_window.keyboard_height > 0, what="the view to move up")
+    settled(frames, kivy_window)
     shift = kivy_window.keyboard_height
     field_y = field.to_window(field.x, field.y)[1]
     assert field_y == pytest.approx(vk.covers[1])  # the field sits on the keyboard
