@@ -58,6 +58,28 @@ def test_a_kiosk_window_takes_the_whole_display(kivy_window):
     assert shown["borderless"]
 
 
+def test_rotate_turns_a_kiosk_window_on_the_whole_display(kivy_window):
+    done = run_py(
+        """
+        import json
+        from genet_kivy.main import configure
+        configure(kiosk=True, rotate=90)
+        from kivy.base import EventLoop
+        from kivy.core.window import Window
+        EventLoop.ensure_window()
+        for _ in range(5):
+            EventLoop.idle()
+        print(json.dumps({"size": list(Window.size), "rotation": Window.rotation}))
+        """,
+        KIVY_NO_ARGS="1",
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    shown = json.loads(done.stdout.strip().splitlines()[-1])
+    assert shown["rotation"] == 90
+    width, height = display_size()
+    assert tuple(shown["size"]) == (height, width)  # the app's sides turned with it
+
+
 def test_esc_at_the_top_level_of_a_kiosk_asks_and_staying_keeps_the_app(
     make_app, frames, kivy_window
 ):

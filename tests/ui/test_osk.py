@@ -128,3 +128,18 @@ def test_a_field_low_in_a_scrolled_form_moves_the_view_up_above_the_keyboard(
     assert vk.covers[0] + shift == pytest.approx(0)  # which sits on the bottom edge
     assert field_y + field.height + shift <= kivy_window.height  # the field stays on screen
     save_shot(kivy_window, frames, "osk-form-800x480")
+
+
+def test_the_terminal_keeps_its_own_keys_and_docks_no_keyboard(make_app, frames, kivy_window):
+    from genet_kivy.osk import docked
+
+    app = make_app(live_engine(), (800, 480), osk=True)
+    app.select(WEB)
+    detail = app.root.ids.detail
+    detail.select_tab("terminal")
+    frames.step(3)
+    screen = detail.views["terminal"].ids.screen
+    screen.focus = True
+    frames.until(lambda: screen.focus, what="the terminal focused")
+    frames.step(3)
+    assert docked(kivy_window) is None
