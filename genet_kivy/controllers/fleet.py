@@ -48,6 +48,8 @@ class Fleet:
 
     def start(self) -> None:
         self.show(self.merged)
+        for said in getattr(self.engines, "left_out", {}).values():
+            self.app.notify(said, "info")  # two names for one engine: opened once
 
     def stop(self) -> None:
         if self._wrapped:  # the caller owns its engine: stop merging, leave it open
