@@ -72,6 +72,13 @@ class SearchField(TextInput):
                 return True
         return super().keyboard_on_key_down(window, keycode, text, modifiers)
 
+    def on_focus(self, _instance: Any, value: bool) -> None:
+        """Losing the keyboard another way (Esc, a tap elsewhere) takes the frame away."""
+        app = App.get_running_app()
+        frame = getattr(app, "focus_frame", None) if app is not None else None
+        if not value and frame is not None and frame.region == "search":
+            frame.hide()
+
 
 def frame_of(app: Any) -> FocusFrame:
     """The app's focus frame, made on first use; it hides when the screen's arrangement

@@ -171,3 +171,14 @@ def test_enter_on_a_framed_action_presses_it_with_its_confirmation(
     press_key(kivy_window, 13)
     frames.until(lambda: engine.commands, what="the kill")
     assert isinstance(engine.commands[-1], Kill)
+
+
+def test_esc_in_the_search_field_takes_the_frame_away(make_app, frames, kivy_window):
+    _engine, app = started(make_app, frames)
+    search = app.root.ids.sidebar.ids.search
+    press_key(kivy_window, 9)
+    assert app.focus_frame.region == "search"
+    press_key(kivy_window, 27)  # heard by the field: it lets go of the keyboard
+    frames.step(2)
+    assert not search.focus
+    assert app.focus_frame.parent is None
