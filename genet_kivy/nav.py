@@ -8,7 +8,8 @@ marked with a bar (not colour alone). Taps go to ``app.show_kind``.
 from __future__ import annotations
 
 from kivy.app import App
-from kivy.properties import BooleanProperty, StringProperty
+from kivy.metrics import dp
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
@@ -40,6 +41,18 @@ class NavBar(BoxLayout):
     current = StringProperty("containers")
     vertical = BooleanProperty(True)
     swarm = BooleanProperty(False)  # some engine is a swarm manager
+    #: A rail button's height: 68 dp, less on a short screen so every button fits below the
+    #: top bar (800x480 has 424 dp for them), never under a finger's 48 dp.
+    rail_button = NumericProperty(dp(68))
+
+    def on_height(self, *_: object) -> None:
+        self._fit_rail()
+
+    def _fit_rail(self) -> None:
+        buttons = sum(1 for c in self.children if isinstance(c, NavButton))
+        if buttons:
+            room = (self.height - dp(6)) / buttons - self.spacing
+            self.rail_button = max(dp(48), min(dp(68), room))
 
     def on_vertical(self, *_: object) -> None:
         self._place_swarm()
@@ -67,6 +80,7 @@ class NavBar(BoxLayout):
                 self.add_widget(button, index=self.children.index(activity) + 1)
             elif not wanted and button.parent is not None:
                 self.remove_widget(button)
+        self._fit_rail()
 
     def set_counts(self, counts: dict[str, str]) -> None:
         for kind, count in counts.items():
