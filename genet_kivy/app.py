@@ -48,10 +48,13 @@ from .detail import DetailPane
 from .engine_chips import EngineChip, LinkButton
 from .engine_view import LINK_LOOK
 from .engines_screen import EngineEntry, EnginesScreen
+from .gestures import SwipeBack
 from .keyboard import handle_key
 from .kinds import SPECS
 from .kinds.base import count_text
+from .kiosk import KioskGuard
 from .nav import NavBar
+from .osk import use_osk
 from .panels.containers import ContainerPanel
 from .panels.disk_view import DiskView
 from .panels.picker import PickDialog
@@ -102,6 +105,7 @@ KV_FILES = (
     "connection_banner.kv",
     "notice.kv",
     "confirm_dialog.kv",
+    "action_sheet.kv",
     "engine_chip.kv",
     "engines_screen.kv",
     "top_bar.kv",
@@ -168,8 +172,11 @@ class GenetApp(App):
 
     def __init__(self, engine: Any, log_lines: int | None = None,
                  settings: SettingsStore | None = None, scale: float | None = None,
-                 **kwargs: Any) -> None:
+                 osk: bool = False, kiosk: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.osk = osk  # the docked on-screen keyboard for text fields (genet_kivy.osk)
+        self.kiosk = KioskGuard(self) if kiosk else None  # asks before leaving
+        self.swipe_back = SwipeBack(self)  # narrow layout: swipe right for Back
         self.fleet = Fleet(self, engine)
         self.title = window_title(engine_names(self.fleet.engines.engines))
         self.log_lines = log_lines  # --log-lines (None: the saved bound, else 10,000)
@@ -214,6 +221,10 @@ class GenetApp(App):
         self.preferences.start()
         self._ticker = Clock.schedule_interval(lambda _dt: self._tick(), 1.0)
         Window.bind(on_keyboard=self._on_keyboard)
+        use_osk(Window, self.osk)
+        self.swipe_back.start()
+        if self.kiosk is not None:
+            self.kiosk.start()
         self._on_connection(self.feed.state.connection)
 
     def on_stop(self) -> None:
@@ -235,6 +246,10 @@ class GenetApp(App):
         if self._ticker is not None:
             self._ticker.cancel()
         Window.unbind(on_keyboard=self._on_keyboard)
+        use_osk(Window, False)
+        self.swipe_back.stop()
+        if self.kiosk is not None:
+            self.kiosk.stop()
 
     def on_main(self, source: Observable[Any]) -> Observable[Any]:
         """Every stream reaches widgets through here: ``observe_on`` the Kivy scheduler."""
@@ -431,4 +446,9 @@ class GenetApp(App):
         if key == 27 and shell is not None and not shell.wide and shell.show_detail:
             self.back()  # Escape / Android back leaves the detail instead of the app
             return True
-        return handle_key(self, key, codepoint, list(modifiers or ()))  # the keyboard map
+        if handle_key(self, key, codepoint, list(modifiers or ())):  # the keyboard map
+            return True
+        if key == 27 and self.kiosk is not None and shell is not None:
+            self.kiosk.ask()  # Esc at the top level of a kiosk: leave only if confirmed
+            return True
+        return False

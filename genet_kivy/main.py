@@ -14,7 +14,8 @@ import sys
 from collections.abc import Mapping, Sequence
 
 USAGE = ("genet [--host URL|CONTEXT]… [--all-contexts] [--fullscreen] [--size WxH] [--scale X] "
-         "[--log-lines N] [--verbose]  |  genet watch …  |  genet install-desktop [--remove]")
+         "[--kiosk] [--rotate DEG] [--osk] [--log-lines N] [--verbose]"
+         "  |  genet watch …  |  genet install-desktop [--remove]")
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -49,6 +50,27 @@ def parser() -> argparse.ArgumentParser:
         metavar="X",
         help="size of text and controls for this run, e.g. 1.5 on a dense panel "
         "(default: the Settings screen's UI scale, else 1)",
+    )
+    p.add_argument(
+        "--kiosk",
+        action="store_true",
+        help="a touch panel's kiosk: the whole screen at the display's size, Esc and closing "
+        "the window ask before leaving, the on-screen keyboard on (unless a keyboard is "
+        "plugged in)",
+    )
+    p.add_argument(
+        "--rotate",
+        type=int,
+        choices=(0, 90, 180, 270),
+        default=0,
+        metavar="DEG",
+        help="turn the app 0, 90, 180 or 270 degrees, for a panel the display does not "
+        "rotate itself (default 0: as the display shows it)",
+    )
+    p.add_argument(
+        "--osk",
+        action="store_true",
+        help="an on-screen keyboard for every text field (for screens with no keyboard)",
     )
     p.add_argument(
         "--log-lines",
@@ -124,7 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return run_app(engines, fullscreen=opts.fullscreen, size=opts.size,
-                       log_lines=opts.log_lines, verbose=opts.verbose, scale=opts.scale)
+                       log_lines=opts.log_lines, verbose=opts.verbose, kiosk=opts.kiosk,
+                       rotate=opts.rotate, osk=opts.osk, scale=opts.scale)
     except KeyboardInterrupt:
         return 130  # Ctrl-C in the terminal that started it: a normal way to quit
     finally:
@@ -138,42 +161,65 @@ def run_app(
     size: tuple[int, int] | None = None,
     log_lines: int | None = None,
     verbose: bool = False,
+    kiosk: bool = False,
+    rotate: int = 0,
+    osk: bool = False,
     scale: float | None = None,
 ) -> int:
     """Configure Kivy, then run the app on ``engine`` (one, or an Engines) until its window
     closes.
 
     The window opens at ``size``, else at the size it had when Genet last closed (not in
-    full screen); ``scale`` overrides the saved UI scale for this run.
-
-    Quiet unless ``verbose``: Kivy's console log (about 80 lines, with a traceback and a
-    CRITICAL line when xclip, xsel or mtdev are absent, though copy and paste work through
-    SDL2 all the same) stays in its log file under the Kivy home.
+    full screen nor in a kiosk); ``scale`` overrides the saved UI scale for this run.
     """
-    os.environ["KIVY_NO_ARGS"] = "1"
-    if not verbose:
-        os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     from genet_rx.settings import SettingsStore, settings_file
 
     from .preferences import prefs_from, start_size
 
     store = SettingsStore(settings_file())
-    size = start_size(prefs_from(store.load()), size, fullscreen)
+    size = start_size(prefs_from(store.load()), size, fullscreen or kiosk)
+    configure(fullscreen=fullscreen, size=size, verbose=verbose, kiosk=kiosk, rotate=rotate)
+    from .app import GenetApp
+    from .osk import osk_wanted, read_devices
+
+    keyboard = osk_wanted(osk, kiosk, read_devices() if kiosk and not osk else "")
+    GenetApp(engine, log_lines=log_lines, settings=store, scale=scale, osk=keyboard,
+             kiosk=kiosk).run()
+    return 0
+
+
+def configure(
+    *,
+    fullscreen: bool = False,
+    size: tuple[int, int] | None = None,
+    verbose: bool = False,
+    kiosk: bool = False,
+    rotate: int = 0,
+) -> None:
+    """Kivy's settings for the window, before Kivy makes it.
+
+    Quiet unless ``verbose``: Kivy's console log (about 80 lines, with a traceback and a
+    CRITICAL line when xclip, xsel or mtdev are absent, though copy and paste work through
+    SDL2 all the same) stays in its log file under the Kivy home. A kiosk fills the screen
+    at the display's own size (``fullscreen = auto``; ``--size`` does not apply) with no
+    window border, turned ``rotate`` degrees.
+    """
+    os.environ["KIVY_NO_ARGS"] = "1"
+    if not verbose:
+        os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     from kivy.config import Config
 
     if size is not None:
         Config.set("graphics", "width", str(size[0]))
         Config.set("graphics", "height", str(size[1]))
-    if fullscreen:
+    if fullscreen or kiosk:
         Config.set("graphics", "fullscreen", "auto")
+    if kiosk:
+        Config.set("graphics", "borderless", "1")
+    Config.set("graphics", "rotation", str(rotate))
     # Touch first: no red multitouch-simulation dots on right click; Escape does not quit.
     Config.set("input", "mouse", "mouse,multitouch_on_demand")
     Config.set("kivy", "exit_on_escape", "0")
-
-    from .app import GenetApp
-
-    GenetApp(engine, log_lines=log_lines, settings=store, scale=scale).run()
-    return 0
 
 
 if __name__ == "__main__":

@@ -7,12 +7,9 @@ marked with a bar (not colour alone). Taps go to ``app.show_kind``.
 
 from __future__ import annotations
 
-from typing import Any
-
 from kivy.app import App
-from kivy.clock import Clock
 from kivy.metrics import dp
-from kivy.properties import BooleanProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
@@ -29,6 +26,7 @@ class NavButton(ButtonBehavior, BoxLayout):
     count = StringProperty("")
     current = BooleanProperty(False)
     vertical = BooleanProperty(True)
+    rail_height = NumericProperty(dp(RAIL_BUTTON))  # its height in the rail (NavBar sets it)
 
     def on_release(self) -> None:
         App.get_running_app().show_kind(self.kind)
@@ -49,6 +47,22 @@ class NavBar(BoxLayout):
     current = StringProperty("containers")
     vertical = BooleanProperty(True)
     swarm = BooleanProperty(False)  # some engine is a swarm manager
+    #: A rail button's height: 68 dp, less on a short screen so every button fits below the
+    #: top bar (800x480 has 424 dp for them), never under a finger's 48 dp.
+    rail_button = NumericProperty(dp(68))
+
+    def on_height(self, *_: object) -> None:
+        self._fit_rail()
+
+    def _fit_rail(self) -> None:
+        if "buttons" not in self.ids:  # before kv has built the buttons
+            return
+        buttons = len(self.shown_buttons())
+        if buttons:
+            room = (self.height - dp(6)) / buttons - self.ids.buttons.spacing
+            self.rail_button = max(dp(theme.TAP), min(dp(RAIL_BUTTON), room))
+        for button in self.shown_buttons():
+            button.rail_height = self.rail_button
 
     def on_vertical(self, *_: object) -> None:
         self._place_swarm()
@@ -77,20 +91,7 @@ class NavBar(BoxLayout):
                 box.add_widget(button, index=box.children.index(activity) + 1)
             elif not wanted and button.parent is not None:
                 box.remove_widget(button)
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._fit_trigger = Clock.create_trigger(lambda _dt: self.fit(), 0)
-        self.bind(size=lambda *_: self._fit_trigger(), vertical=lambda *_: self._fit_trigger())
-
-    def fit(self) -> None:
-        if not self.vertical:
-            return
-        buttons = self.shown_buttons()
-        room = (self.height - dp(6)) / max(1, len(buttons)) - dp(2)
-        height = max(dp(theme.TAP), min(dp(RAIL_BUTTON), room))
-        for b in buttons:
-            b.height = height
+        self._fit_rail()
 
     def shown_buttons(self) -> list[NavButton]:
         """The buttons in the tree, in the order drawn (the rail's top first)."""

@@ -20,6 +20,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
+from .gestures import LongPressBehavior
 from .scroll_anchor import anchor, scroll_keeping
 
 
@@ -55,9 +56,9 @@ class ProjectHeader(Header):
         _panel().act_on_project(self.project, control)
 
 
-class ContainerRow(RecycleDataViewBehavior, ButtonBehavior, BoxLayout):
+class ContainerRow(LongPressBehavior, RecycleDataViewBehavior, ButtonBehavior, BoxLayout):
     """One container: name, image (and compose project), state word beside its colour; in
-    select mode, a checkbox (the whole row toggles it)."""
+    select mode, a checkbox (the whole row toggles it). Held: its action sheet."""
 
     cid = StringProperty("")
     name = StringProperty("")
@@ -80,6 +81,11 @@ class ContainerRow(RecycleDataViewBehavior, ButtonBehavior, BoxLayout):
     def on_release(self) -> None:
         modifiers, self._modifiers = self._modifiers, frozenset()
         _panel().tap_row(self.cid, modifiers)
+
+    def on_long_press(self) -> None:
+        from .action_sheet import open_for_container
+
+        open_for_container(App.get_running_app(), self.cid)
 
 
 class Sidebar(BoxLayout):

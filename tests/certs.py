@@ -18,14 +18,14 @@ def make_ca(folder: Path, name: str = "ca") -> None:
             f"/CN={name}", "-keyout", f"{name}-key.pem", "-out", f"{name}.pem", cwd=folder)
 
 
-def sign(folder: Path, name: str, extensions: str, ca: str = "ca") -> None:
+def sign(folder: Path, name: str, extensions: str, ca: str = "ca", days: int = 2) -> None:
     """``name``.pem and ``name``-key.pem in ``folder``, signed by ``ca``, with these x509v3
-    extensions (e.g. ``subjectAltName=IP:127.0.0.1``)."""
+    extensions (e.g. ``subjectAltName=IP:127.0.0.1``); ``days=-1``: expired since yesterday."""
     (folder / f"{name}.cnf").write_text(extensions + "\n")
     openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN={name}",
             "-keyout", f"{name}-key.pem", "-out", f"{name}.csr", cwd=folder)
     openssl("x509", "-req", "-in", f"{name}.csr", "-CA", f"{ca}.pem", "-CAkey", f"{ca}-key.pem",
-            "-CAcreateserial", "-days", "2", "-extfile", f"{name}.cnf", "-out", f"{name}.pem",
+            "-CAcreateserial", "-days", str(days), "-extfile", f"{name}.cnf", "-out", f"{name}.pem",
             cwd=folder)
 
 

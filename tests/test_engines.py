@@ -15,7 +15,7 @@ from fake_engine import FakeEngine
 
 from genet_rx.api import containers
 from genet_rx.api.client import EngineClient
-from genet_rx.engine.engines import Engines
+from genet_rx.engine.engines import Engines, open_chosen
 
 pytestmark = pytest.mark.engine
 
@@ -78,13 +78,32 @@ def test_all_contexts_follows_every_context_by_its_name(engine_url: str, fake: F
         wait_for(lambda: watch_names(watch, "fake") == fake_view(fake),
                  what="the fake engine's containers under its context's name")
         engines = {line["host"] for line in watch.lines if line["type"] == "engine"}
-        assert {"private", "fake", "default", engine_url, "gone"} <= engines
+        assert {"fake", "default", engine_url, "gone"} <= engines
         wait_for(lambda: any(ln["type"] == "engine" and ln["host"] == "gone"
                              and "no Docker socket" in (ln["message"] or "")
                              for ln in watch.lines),
                  what="the context pointing at nothing to say so (the others work anyway)")
     finally:
         assert watch.stop() == 0
+    # "private" names the engine --host already gave: one engine, shown once, and said so.
+    assert "private" not in {line["host"] for line in watch.lines}
+    assert watch.proc.stderr is not None
+    assert f"private names the same engine as {engine_url}" in watch.proc.stderr.read()
+
+
+def test_two_contexts_naming_one_engine_open_it_once(engine_url: str, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "docker-config"
+    env = {**os.environ, "DOCKER_CONFIG": str(config)}
+    for name in ("first", "second"):
+        subprocess.run([docker_cli(), "context", "create", name, "--docker",
+                        f"host={engine_url}"], env=env, check=True, capture_output=True,
+                       timeout=60)
+    monkeypatch.setenv("DOCKER_CONFIG", str(config))
+    with open_chosen(["first", "second"]) as engines:
+        assert list(engines.engines) == ["first"]
+        assert engines.left_out == {
+            "second": f"second names the same engine as first ({engine_url}): shown once"}
 
 
 def test_an_engine_that_stalls_forever_never_delays_another(fake: FakeEngine) -> None:

@@ -71,6 +71,17 @@ def test_a_client_certificate_the_engine_did_not_issue_is_refused(tls_daemon: Tl
     assert "refused this client's certificate" in said
 
 
+def test_an_expired_client_certificate_is_refused(tls_daemon: TlsDaemon, tmp_path: Path) -> None:
+    issuer = tmp_path / "issuer"
+    issuer.mkdir()
+    for part in ("ca.pem", "ca-key.pem"):  # the engine's own CA signs it: only the date is off
+        (issuer / part).write_bytes((tls_daemon.certs / part).read_bytes())
+    sign(issuer, "client", "extendedKeyUsage=clientAuth", days=-1)
+    said = refusal(tls_daemon.url, tls_env(client_folder(tmp_path / "path", issuer)))
+    assert "127.0.0.1" in said
+    assert "refused this client's certificate" in said
+
+
 def test_plain_tcp_to_a_tls_engine_is_refused_not_downgraded(tls_daemon: TlsDaemon) -> None:
     said = refusal(tls_daemon.url, {})
     assert "speaks TLS and Genet was given no TLS settings" in said

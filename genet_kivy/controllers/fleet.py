@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import immutables
+from kivy.clock import Clock
 
 from genet_rx.engine.engines import Engines
 from genet_rx.engine.saved import SavedEngine, SavedEnginesError, engines_file, load, save
@@ -48,6 +49,9 @@ class Fleet:
 
     def start(self) -> None:
         self.show(self.merged)
+        left_out = list(getattr(self.engines, "left_out", {}).values())
+        if left_out:  # two names for one engine, opened once: said once the window is up
+            Clock.schedule_once(lambda _dt: self.app.notify(" · ".join(left_out), "info"))
 
     def stop(self) -> None:
         if self._wrapped:  # the caller owns its engine: stop merging, leave it open

@@ -234,3 +234,22 @@ def retry_question(name: str, message: str) -> Question:
 
 def plural(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+#: Keys named rather than typed: the key an action id always gets.
+NAMED_KEYS = {"remove": "Delete"}
+
+
+def action_keys(actions: list[Action] | tuple[Action, ...]) -> dict[str, str]:
+    """Each action's key (its id → the key), for every kind alike: ``Delete`` for Remove,
+    else its label's first letter unless an earlier action took it (so a kind's actions get
+    keys without a list per kind; the later of two clashing actions has none)."""
+    keys: dict[str, str] = {}
+    taken: set[str] = set()
+    for a in actions:
+        key = NAMED_KEYS.get(a.id) or next(
+            (ch.upper() for ch in a.label if ch.isalpha()), "")
+        if key and key not in taken and a.id not in keys:
+            keys[a.id] = key
+            taken.add(key)
+    return keys

@@ -25,6 +25,7 @@ from kivy.uix.recycleview.views import RecycleDataViewBehavior
 from ..buttons import FlatButton, TabButton
 from ..describe import Field
 from ..detail import FieldRows
+from ..gestures import LongPressBehavior
 from ..kinds.base import Action, Link, Section
 
 TABS = ("overview", "inspect")
@@ -36,8 +37,9 @@ def _panel_of(widget: Any) -> Any:
     return widget.panel if widget is not None else None
 
 
-class ResourceRow(RecycleDataViewBehavior, ButtonBehavior, BoxLayout):
-    """One object: title, subtitle, a figure on the right, a badge word in its colour."""
+class ResourceRow(LongPressBehavior, RecycleDataViewBehavior, ButtonBehavior, BoxLayout):
+    """One object: title, subtitle, a figure on the right, a badge word in its colour.
+    Held: its action sheet."""
 
     key = StringProperty("")
     title = StringProperty("")
@@ -53,6 +55,13 @@ class ResourceRow(RecycleDataViewBehavior, ButtonBehavior, BoxLayout):
         panel = _panel_of(self)
         if panel is not None:
             panel.select(self.key)
+
+    def on_long_press(self) -> None:
+        from ..action_sheet import open_for_resource
+
+        panel = _panel_of(self)
+        if panel is not None:
+            open_for_resource(panel, self.key)
 
 
 class ResourceList(BoxLayout):

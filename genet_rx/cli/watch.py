@@ -304,6 +304,8 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     except SavedEnginesError as exc:
         print(f"genet watch: {exc}", file=sys.stderr)
         return 2
+    for said in engines.left_out.values():
+        print(f"genet watch: {said}", file=sys.stderr)
     write = _json(out) if args.json else _human(out)
     done = threading.Event()
 

@@ -27,9 +27,11 @@ from reactivex.subject import Subject
 from genet_rx.api.client import EngineClient
 from genet_rx.engine.engine import Engine
 from genet_rx.engine.saved import engines_file, load
+from genet_rx.errors import GenetError
 from genet_rx.model.connection import Connection
 from genet_rx.state.engine_state import EngineState
 from genet_rx.wire.hosts import context_names
+from genet_rx.wire.transport import parse_host
 
 #: Every engine's latest state, by the name it was opened under.
 Merged = immutables.Map[str, EngineState]
@@ -43,6 +45,9 @@ class Engines:
 
     def __init__(self, hosts: Iterable[str] = (), **engine: Any) -> None:
         self.engines: dict[str, Any] = {}
+        #: Names left out because an engine already open is the same endpoint, with what to
+        #: tell the person ("context b names the same engine as a (unix:///…): shown once").
+        self.left_out: dict[str, str] = {}
         self._options = engine
         self._lock = threading.Lock()
         self._gone: dict[str, Subject[bool]] = {}
@@ -134,13 +139,30 @@ def open_chosen(explicit: Sequence[str] = (), all_contexts: bool = False,
         hosts = {"": None, **{e.host: e.tls_dir or None
                               for e in load(engines_file()) if e.enabled}}
     opened = Engines((), **engine)
+    seen: dict[str, str] = {}  # endpoint URL → the name it is open under
     try:
         for name, tls_dir in hosts.items():
+            url = same_engine_key(name)
+            if url in seen:
+                opened.left_out[name] = (f"{name or 'default'} names the same engine as "
+                                         f"{seen[url] or 'default'} ({url}): shown once")
+                continue
+            seen[url] = name
             opened.add(name, tls_dir=tls_dir)
     except BaseException:
         opened.close()
         raise
     return opened
+
+
+def same_engine_key(name: str) -> str:
+    """The endpoint a name reaches, normalised (two contexts, or a context and a URL, naming
+    one engine reach the same); a name Genet cannot read is its own key (opening it says
+    why)."""
+    try:
+        return parse_host(name or None).url
+    except GenetError:
+        return name
 
 
 def _open(name: str, tls_dir: str | None, options: dict[str, Any]) -> Engine:

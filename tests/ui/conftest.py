@@ -93,7 +93,14 @@ def make_app(kivy_window: Any, frames: Frames,
         return app
 
     yield make
+    from kivy.uix.behaviors import FocusBehavior
+
     for app in made:
+        # A field the test left focused lets go of the keyboard (or it would go on
+        # hearing, and eating, the next test's keys).
+        for w in list(app.root.walk()) if app.root is not None else ():
+            if isinstance(w, FocusBehavior) and w.focus:
+                w.focus = False
         app.dispatch("on_stop")
     for child in kivy_window.children[:]:
         kivy_window.remove_widget(child)

@@ -10,6 +10,7 @@ from test_kinds import answer_yes, go
 from test_layouts import shown
 from ui_harness import tap
 
+from genet_kivy.app import GenetApp
 from genet_kivy.engine_view import row_key
 from genet_rx.engine.commands import RemoveImage
 from genet_rx.engine.engines import Engines
@@ -89,3 +90,16 @@ def test_a_corrupt_saved_engines_file_is_reported_and_kept(make_app, frames, tmp
     assert notice.kind == "error" and "kept as" in notice.text
     kept = list(path.parent.glob("engines.json.corrupt-*"))
     assert [p.read_text() for p in kept] == ["{not json"]
+
+
+def test_a_name_left_out_as_the_same_engine_is_said_in_the_app(make_app, frames, pair,
+                                                                monkeypatch):
+    a, b = pair
+    engines = Engines.of({"a": a, "b": b})
+    engines.left_out["c"] = "c names the same engine as a (unix:///run/a/docker.sock): shown once"
+    said: list[tuple[str, str]] = []
+    monkeypatch.setattr(GenetApp, "notify", lambda _app, text, kind="info": said.append(
+        (text, kind)))  # the notice itself goes away after 5 s: a slow start could miss it
+    make_app(engines, (1280, 800))
+    frames.until(lambda: said, what="the notice")
+    assert said == [(engines.left_out["c"], "info")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from test_layouts import live_engine, shown
-from ui_harness import find_row, save_shot
+from ui_harness import find_row, press_key, save_shot
 
 from genet_rx.engine.commands import Kill, Restart, Stop
 
@@ -97,10 +97,10 @@ def test_question_mark_shows_every_key(make_app, frames, kivy_window):
     key(kivy_window, 47, "?", ["shift"])
     dialog = frames.until(lambda: app.dialog, what="the keys")
     assert "Ctrl+F" in dialog.text and "kill" in dialog.text
+    assert "Shift+Tab" in dialog.text
     save_shot(kivy_window, frames, "keyboard-shortcuts")
     key(kivy_window, 27)
     frames.until(lambda: app.dialog is None, what="closed")
-
 
 
 def test_tab_moves_between_regions_with_a_visible_frame_and_arrows_switch_tabs(
@@ -110,17 +110,75 @@ def test_tab_moves_between_regions_with_a_visible_frame_and_arrows_switch_tabs(
     app.select(WEB)
     frames.step(2)
     detail = app.root.ids.detail
-    key(kivy_window, 9)
+    search = app.root.ids.sidebar.ids.search
+    press_key(kivy_window, 9)
     frame = app.focus_frame
+    assert frame.region == "search" and search.focus
+    press_key(kivy_window, 9)  # heard by the focused search field itself
     assert frame.region == "list" and frame.parent is not None
+    assert not search.focus
     assert tuple(frame.size) == tuple(app.root.ids.sidebar.size)
-    key(kivy_window, 9)
+    press_key(kivy_window, 9)
     assert frame.region == "tabs"
-    key(kivy_window, 275)
+    press_key(kivy_window, 275)
     assert detail.tab == "logs"
-    key(kivy_window, 276)
-    key(kivy_window, 276)
+    press_key(kivy_window, 276)
+    press_key(kivy_window, 276)
     assert detail.tab == "terminal"  # round to the last (web runs: Terminal is offered)
     save_shot(kivy_window, frames, "keyboard-focus")
-    key(kivy_window, 9)
+    press_key(kivy_window, 9)
+    assert frame.region == "actions"
+    press_key(kivy_window, 9)
+    assert frame.region == "search" and search.focus  # round to the first
+
+
+def test_shift_tab_goes_back_through_the_regions(make_app, frames, kivy_window):
+    _engine, app = started(make_app, frames)
+    app.select(WEB)
+    frames.step(2)
+    search = app.root.ids.sidebar.ids.search
+    press_key(kivy_window, 9, None, ("shift",))
+    frame = app.focus_frame
+    assert frame.region == "actions"
+    press_key(kivy_window, 9, None, ("shift",))
+    assert frame.region == "tabs"
+    press_key(kivy_window, 9, None, ("shift",))
     assert frame.region == "list"
+    press_key(kivy_window, 9, None, ("shift",))
+    assert frame.region == "search" and search.focus
+    press_key(kivy_window, 9, None, ("shift",))  # from the field, back round to the end
+    assert frame.region == "actions" and not search.focus
+
+
+def test_enter_on_a_framed_action_presses_it_with_its_confirmation(
+    make_app, frames, kivy_window
+):
+    engine, app = started(make_app, frames)
+    app.select(WEB)
+    frames.step(2)
+    press_key(kivy_window, 9, None, ("shift",))  # the actions: Stop framed first
+    frame = app.focus_frame
+    kill = app.root.ids.detail.ids.controls.ids.ctl_kill
+    for _ in range(6):
+        if tuple(frame.pos) == tuple(kill.to_window(*kill.pos)):
+            break
+        press_key(kivy_window, 275)
+    assert tuple(frame.pos) == tuple(kill.to_window(*kill.pos))  # Right reached Kill
+    save_shot(kivy_window, frames, "keyboard-actions")
+    press_key(kivy_window, 13)
+    frames.until(lambda: app.dialog is not None, what="the kill's confirmation")
+    assert engine.commands == []
+    press_key(kivy_window, 13)
+    frames.until(lambda: engine.commands, what="the kill")
+    assert isinstance(engine.commands[-1], Kill)
+
+
+def test_esc_in_the_search_field_takes_the_frame_away(make_app, frames, kivy_window):
+    _engine, app = started(make_app, frames)
+    search = app.root.ids.sidebar.ids.search
+    press_key(kivy_window, 9)
+    assert app.focus_frame.region == "search"
+    press_key(kivy_window, 27)  # heard by the field: it lets go of the keyboard
+    frames.step(2)
+    assert not search.focus
+    assert app.focus_frame.parent is None

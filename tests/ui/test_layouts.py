@@ -200,6 +200,17 @@ def test_the_rail_keeps_services_and_nodes_without_a_swarm(make_app, frames):
     assert "Services" in nav_titles(app) and "Nodes" in nav_titles(app)
 
 
+def test_the_rail_fits_under_the_top_bar_at_800x480(make_app, frames, kivy_window):
+    app = make_app(live_engine(), (800, 480))
+    frames.until(lambda: find_row(app, "db"), what="rows on screen")
+    frames.step(2)
+    topbar = app.root.ids.topbar
+    buttons = app.root.nav.shown_buttons()
+    assert max(b.to_window(b.x, b.top)[1] for b in buttons) <= topbar.y
+    assert min(b.height for b in buttons) >= dp(48)
+    assert min(b.to_window(b.x, b.y)[1] for b in buttons) >= app.root.nav.y  # Settings too
+
+
 def test_resizing_switches_layout_live(make_app, frames, kivy_window):
     app = make_app(live_engine(), (1280, 800))
     ids = app.root.ids

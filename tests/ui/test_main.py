@@ -45,6 +45,15 @@ def test_options():
         parser().parse_args(["--log-lines", "0"])
 
 
+def test_kiosk_rotate_and_osk_options():
+    opts = parser().parse_args(["--kiosk", "--rotate", "90", "--osk"])
+    assert (opts.kiosk, opts.rotate, opts.osk) == (True, 90, True)
+    plain = parser().parse_args([])
+    assert (plain.kiosk, plain.rotate, plain.osk) == (False, 0, False)
+    with pytest.raises(SystemExit):
+        parser().parse_args(["--rotate", "45"])
+
+
 def test_importing_the_package_and_main_does_not_import_kivy():
     done = run_py(
         """

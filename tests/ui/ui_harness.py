@@ -119,3 +119,11 @@ def inspect_view_of(view: Any, key: str) -> Any:
 def inspect_data(view: Any, key: str) -> dict[str, Any] | None:
     """The RecycleView row of an Inspect tab with ``key`` (shown or not), None if absent."""
     return next((r for r in view.ids.rv.data if r["key"] == key), None)
+
+
+def press_key(window: Any, code: int, char: str | None = None,
+              modifiers: tuple[str, ...] = ()) -> None:
+    """A key pressed as the SDL2 window hands it on: ``on_key_down`` first (a focused text
+    field's keyboard hears it there), then ``on_keyboard`` unless that consumed it."""
+    if not window.dispatch("on_key_down", code, 0, char, list(modifiers)):
+        window.dispatch("on_keyboard", code, 0, char, list(modifiers))
