@@ -49,6 +49,9 @@ def kivy_window() -> Iterator[Any]:
     Config.set("graphics", "width", "1280")
     Config.set("graphics", "height", "800")
     Config.set("input", "mouse", "mouse,multitouch_on_demand")
+    # As genet's own configure() sets it: an Esc nobody handles must not stop the event loop
+    # (it would close the one window and leave every later test without input).
+    Config.set("kivy", "exit_on_escape", "0")
     from kivy.base import EventLoop
     from kivy.core.window import Window
 
