@@ -25,22 +25,42 @@ def replacer(cls: type[T]) -> Callable[..., T]:
     argument, and no ``__post_init__``. An unknown keyword raises ``TypeError`` as
     ``dataclasses.replace`` does.
     """
-    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-    params = cls.__dataclass_params__  # type: ignore[attr-defined]
-    if not (params.frozen and "__slots__" in cls.__dict__) or hasattr(cls, "__post_init__") \
-            or not all(f.init for f in fields):
-        raise TypeError(f"replacer() needs a frozen, slotted dataclass: {cls.__name__}")
-    names = [f.name for f in fields]
-    scope: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_KEEP": _KEEP}
-    for name in names:
-        scope[f"_set_{name}"] = getattr(cls, name).__set__
+    names, scope = _slots("replacer", cls)
     args = ", ".join(f"{name}=_KEEP" for name in names)
     body = "".join(
         f"    _set_{name}(new, old.{name} if {name} is _KEEP else {name})\n" for name in names)
     source = f"def replace(old, *, {args}):\n    new = _new(_cls)\n{body}    return new\n"
-    exec(compile(source, f"<replacer of {cls.__qualname__}>", "exec"), scope)
-    fn: Callable[..., T] = scope["replace"]
-    fn.__qualname__ = f"replacer({cls.__qualname__})"
+    return _compile("replacer", cls, source, scope)
+
+
+def maker(cls: type[T]) -> Callable[..., T]:
+    """A function ``(field, ...) -> new`` equal to calling ``cls`` with every field given,
+    positionally and in order, without the frozen ``__init__``'s ``object.__setattr__`` per field
+    (for a value built per event). Same conditions on ``cls`` as :func:`replacer`."""
+    names, scope = _slots("maker", cls)
+    body = "".join(f"    _set_{name}(new, {name})\n" for name in names)
+    source = f"def make({', '.join(names)}):\n    new = _new(_cls)\n{body}    return new\n"
+    return _compile("maker", cls, source, scope)
+
+
+def _slots(what: str, cls: type[Any]) -> tuple[list[str], dict[str, Any]]:
+    """The field names of ``cls``, and a scope holding a setter per slot."""
+    fields = dataclasses.fields(cls)
+    params = cls.__dataclass_params__
+    if not (params.frozen and "__slots__" in cls.__dict__) or hasattr(cls, "__post_init__") \
+            or not all(f.init for f in fields):
+        raise TypeError(f"{what}() needs a frozen, slotted dataclass: {cls.__name__}")
+    names = [f.name for f in fields]
+    scope: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_KEEP": _KEEP}
+    for name in names:
+        scope[f"_set_{name}"] = getattr(cls, name).__set__
+    return names, scope
+
+
+def _compile(what: str, cls: type[T], source: str, scope: dict[str, Any]) -> Callable[..., T]:
+    exec(compile(source, f"<{what} of {cls.__qualname__}>", "exec"), scope)
+    fn: Callable[..., T] = scope[source[4:source.index("(")]]
+    fn.__qualname__ = f"{what}({cls.__qualname__})"
     return fn
 
 
