@@ -91,6 +91,10 @@ def _epoch_seconds(date_time: bytes, zone: bytes) -> int | None:
     return seconds
 
 
+#: Seconds since the epoch of ``(b"YYYY-MM-DDTHH:MM:SS", zone)``, or None when not a time: the
+#: cached function itself, for callers that map it over many stamps.
+epoch_seconds: Final = _epoch_seconds
+
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
