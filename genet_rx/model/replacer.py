@@ -34,12 +34,24 @@ def replacer(cls: type[T]) -> Callable[..., T]:
 
 
 def maker(cls: type[T]) -> Callable[..., T]:
-    """A function ``(field, ...) -> new`` equal to calling ``cls`` with every field given,
-    positionally and in order, without the frozen ``__init__``'s ``object.__setattr__`` per field
-    (for a value built per event). Same conditions on ``cls`` as :func:`replacer`."""
+    """A function equal to calling ``cls`` (same parameters, defaults and default factories)
+    without the frozen ``__init__``'s ``object.__setattr__`` per field, for a value built per
+    event or per listed row. Same conditions on ``cls`` as :func:`replacer`."""
     names, scope = _slots("maker", cls)
-    body = "".join(f"    _set_{name}(new, {name})\n" for name in names)
-    source = f"def make({', '.join(names)}):\n    new = _new(_cls)\n{body}    return new\n"
+    params, body = [], []
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if f.default is not dataclasses.MISSING:
+            scope[f"_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_default_{f.name}")
+        elif f.default_factory is not dataclasses.MISSING:
+            scope[f"_factory_{f.name}"] = f.default_factory
+            params.append(f"{f.name}=_KEEP")
+            body.append(f"    if {f.name} is _KEEP:\n        {f.name} = _factory_{f.name}()\n")
+        else:
+            params.append(f.name)
+    body += [f"    _set_{name}(new, {name})\n" for name in names]
+    source = (f"def make({', '.join(params)}):\n    new = _new(_cls)\n"
+              f"{''.join(body)}    return new\n")
     return _compile("maker", cls, source, scope)
 
 
