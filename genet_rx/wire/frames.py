@@ -49,8 +49,7 @@ from __future__ import annotations
 
 import operator
 import struct
-from itertools import repeat
-from operator import add, mul
+from operator import add
 from typing import Final
 
 from genet_rx.model.common import RFC3339, epoch_seconds, parse_version, stamp_ns
@@ -354,15 +353,18 @@ def _engine_stamps(heads: list[bytes]) -> list[int] | None:
 
     Read for the whole run in C: one translate and compare checks every stamp's shape (a
     payload too short to hold one ends in ``\\n``, which breaks it), and a log flood's stamps
-    share their second, which :func:`epoch_seconds` has cached.
+    share their second, which is read once.
     """
     if b"".join(heads).translate(_DIGITS_AS_0) != _ENGINE_SHAPE * len(heads):
         return None
-    seconds = list(map(epoch_seconds, map(_SECOND, heads), repeat(b"Z")))
-    if None in seconds:
-        return None  # not a time (month 13 ...): frame by frame, as the reference says
-    return list(map(add, map(mul, seconds, repeat(1_000_000_000)),
-                    map(int, map(_FRACTION, heads))))
+    seconds = list(map(_SECOND, heads))
+    second_ns = {}  # the run's few distinct seconds, in nanoseconds
+    for second in set(seconds):
+        epoch = epoch_seconds(second, b"Z")
+        if epoch is None:
+            return None  # not a time (month 13 ...): frame by frame, as the reference says
+        second_ns[second] = epoch * 1_000_000_000
+    return list(map(add, map(second_ns.__getitem__, seconds), map(int, map(_FRACTION, heads))))
 
 
 def _emit_run(streams: list[str], payloads: list[bytes], stamps: list[int] | None,
