@@ -6,7 +6,8 @@ like the engine's (Type, Action, Actor with the container's name, image and a fe
 scope, time, timeNano), pause/unpause/die/start/kill/health_status on random rows, plus the
 exec_* noise a health check makes. Genet's per-event cost should not grow with N; beside it,
 a naive fold that copies a plain dict per event (what the design warns against) shows what
-flat means. Runs in this process; median over runs, warm-up excluded.
+flat means. Runs in this process; CPU time (the machine is shared), median over runs, warm-up
+excluded.
 """
 
 from __future__ import annotations
@@ -98,9 +99,9 @@ def run(sizes: list[int], events: int, runs: int) -> list[Row]:
                     ("decode", lambda ls=lines: decode_only(ls)),
                     ("naive", lambda b=naive_base, ls=lines: naive_fold(b, ls)))
             for key, fn in jobs:
-                t = time.perf_counter()
+                t = time.process_time()
                 fn()
-                dt = time.perf_counter() - t
+                dt = time.process_time() - t
                 if r > 0:
                     res[key].append(events / dt)
         group = f"{n:,} ctrs"
