@@ -168,37 +168,24 @@ class LogDemuxer:
         streams: list[str] = []
         payloads: list[bytes] = []
         add_stream, add_payload = streams.append, payloads.append
-        if not self._timestamps:
-            while pos + 8 <= end:  # 8: _HEADER_SIZE (this loop is the hot one: no globals)
-                word, size = unpack(data, pos)
-                stream = stream_of(word)
-                stop: int = pos + 8 + size
-                if stream is None or not 0 < size <= cap or stop > end or data[stop - 1] != 10:
-                    break
-                add_stream(stream)
-                add_payload(data[pos + 8 : stop])
-                pos = stop
-            if streams:
-                _emit_run(streams, payloads, None, out)
-            return pos
-        heads: list[bytes] = []  # where each payload's stamp should be
-        add_head = heads.append
-        while pos + 8 <= end:
+        while pos + 8 <= end:  # 8: _HEADER_SIZE (this loop is the hot one: no globals)
             word, size = unpack(data, pos)
             stream = stream_of(word)
-            stop = pos + 8 + size
+            stop: int = pos + 8 + size
             if stream is None or not 0 < size <= cap or stop > end or data[stop - 1] != 10:
                 break
             add_stream(stream)
-            add_head(data[pos + 8 : pos + 39])  # 39: header and _ENGINE_STAMP
-            add_payload(data[pos + 39 : stop])
+            add_payload(data[pos + 8 : stop])
             pos = stop
         if not streams:
             return pos
-        stamps = _engine_stamps(heads)
+        if not self._timestamps:
+            _emit_run(streams, payloads, None, out)
+            return pos
+        stamps = _engine_stamps(list(map(_STAMP, payloads)))
         if stamps is None:  # a stamp of another shape, or none: frame by frame
             return self._stamped_frames(data, start, end, clean, out)
-        _emit_run(streams, payloads, stamps, out)
+        _emit_run(streams, list(map(_AFTER_STAMP, payloads)), stamps, out)
         return pos
 
     def _stamped_frames(self, data: bytes, pos: int, end: int, clean: dict[int, str],
@@ -343,6 +330,8 @@ class LogDemuxer:
 _ENGINE_SHAPE: Final = b"0000-00-00T00:00:00.000000000Z "
 _ENGINE_STAMP: Final = len(_ENGINE_SHAPE)
 _DIGITS_AS_0: Final = bytes.maketrans(b"123456789", b"000000000")
+_STAMP: Final = operator.itemgetter(slice(0, _ENGINE_STAMP))
+_AFTER_STAMP: Final = operator.itemgetter(slice(_ENGINE_STAMP, None))
 _SECOND: Final = operator.itemgetter(slice(0, 19))  # "YYYY-MM-DDTHH:MM:SS"
 _FRACTION: Final = operator.itemgetter(slice(20, 29))
 
