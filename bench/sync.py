@@ -45,14 +45,12 @@ def genet_sync(url: str) -> int:
 
 
 def genet_list(url: str) -> int:
-    from genet_rx.api import containers
     from genet_rx.api.client import EngineClient
-    from genet_rx.model.containers import container_from_list
+    from genet_rx.engine.answers import snapshot
     from genet_rx.state.containers import from_rows
 
     client = EngineClient(url)
-    rows = [container_from_list(e, client.host) for e in containers.listing(client, all=True)]
-    return len(from_rows(rows))
+    return len(from_rows(snapshot(client, "container").rows))  # what a sync lists
 
 
 def dockerpy(url: str, sparse: bool) -> int:

@@ -7,16 +7,23 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from genet_rx.model.containers import container_from_inspect, container_from_list
+from genet_rx.model.containers import (
+    container_from_inspect,
+    container_from_list,
+    containers_from_list_body,
+)
 from genet_rx.model.events import Event, EventDecodeError, decode_event, decode_event_line
 from genet_rx.state.changes import Inspected, Snapshot
 from genet_rx.state.containers import EMPTY, apply
 from genet_rx.wire.ndjson import LineSplitter
+
+SAMPLES = Path(__file__).parent / "samples"
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
@@ -110,6 +117,57 @@ def test_rows_from_any_list_or_inspect_answer(entry: Any, doc: Any) -> None:
         row = container_from_inspect(doc)
         inspected = apply(EMPTY, Inspected(row, 0))
         assert inspected.rows.get(row.id) == row
+
+
+def _some(**fields: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
+    """Objects holding any of ``fields``."""
+    return st.fixed_dictionaries({}, optional=fields)
+
+
+def _entry(junk: bool) -> st.SearchStrategy[dict[str, Any]]:
+    """A list entry: well typed, or (``junk``) with any JSON value in any field."""
+
+    def some(**fields: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
+        return _some(**{k: v | json_values if junk else v for k, v in fields.items()})
+
+    short = st.text(st.characters(blacklist_categories=("Cs",)), max_size=5)
+    return some(
+        Id=short, Names=st.lists(st.sampled_from(["/web", "/a/b", "x", ""]) | short, max_size=3),
+        Image=short, ImageID=short, Created=st.integers(-(2**63), 2**63 - 1),
+        Command=st.sampled_from(["sleep 1", "sh -c 'a b'", "a  b", "x\ty", ""]) | short,
+        State=st.sampled_from(["running", "exited", "Paused", ""]) | short,
+        Status=st.sampled_from(["Exited (3) 2 min ago", "Up 2s (healthy)", ""]) | short,
+        Ports=st.lists(some(PrivatePort=st.integers(0, 9), PublicPort=st.integers(0, 9),
+                            Type=st.sampled_from(["tcp", "udp"]), IP=short), max_size=3),
+        Labels=st.dictionaries(short, short, max_size=3),
+        Mounts=st.lists(some(Type=st.sampled_from(["volume", "bind"]), Name=short), max_size=3),
+        NetworkSettings=some(Networks=st.dictionaries(
+            short, some(NetworkID=short, IPAddress=short), max_size=3)),
+    )
+
+
+@settings(max_examples=300)
+@given(st.lists(_entry(junk=False), max_size=4))
+def test_typed_list_decode_makes_the_reference_rows(entries: list[dict[str, Any]]) -> None:
+    body = json.dumps(entries).encode()
+    assert containers_from_list_body(body, "unix:///x") == tuple(
+        container_from_list(e, "unix:///x") for e in entries)
+
+
+@settings(max_examples=300)
+@given(st.lists(_entry(junk=True), max_size=4))
+def test_typed_list_decode_of_junk_is_the_reference_or_none(
+        entries: list[dict[str, Any]]) -> None:
+    typed = containers_from_list_body(json.dumps(entries).encode())
+    if typed is not None:  # None: the caller takes the reference way
+        assert typed == tuple(container_from_list(e) for e in entries)
+
+
+def test_typed_list_decode_of_a_real_answer() -> None:
+    body = (SAMPLES / "containers_list.json").read_bytes()
+    reference = tuple(container_from_list(e) for e in json.loads(body))
+    assert containers_from_list_body(body) == reference
+    assert containers_from_list_body(b'[{"Id": 5}]') is None  # a number where a string belongs
 
 
 def test_genet_opens_no_listening_socket() -> None:

@@ -244,6 +244,23 @@ def test_timestamps_are_parsed_and_removed() -> None:
     assert run(body)[0] == LogLine("stdout", f"{t1} hello world", None)
 
 
+def test_a_run_of_engine_stamps_reads_each_line_its_own_time() -> None:
+    # Whole frames in one chunk, as a log flood comes: stamps of the engine's shape sharing a
+    # second and crossing into the next, a month 13 and an offset the run cannot read at once.
+    stamps = ["2026-11-28T23:21:00.000000001Z", "2026-11-28T23:21:00.999999999Z",
+              "2026-11-28T23:21:01.000000000Z", "2026-13-28T23:21:01.000000000Z",
+              "2026-11-28T23:21:01.5+01:00"]
+    body = b"".join(frame(1 + k % 2, f"{t} line {k}\r\n".encode()) for k, t in enumerate(stamps))
+    lines = LogDemuxer(timestamps=True).feed(body)
+    base = ns(datetime(2026, 11, 28, 23, 21, 0, tzinfo=UTC))
+    assert lines[0] == LogLine("stdout", "line 0", base + 1)
+    assert lines[1] == LogLine("stderr", "line 1", base + 999_999_999)
+    assert lines[2] == LogLine("stdout", "line 2", base + 1_000_000_000)
+    assert lines[3] == LogLine("stderr", f"{stamps[3]} line 3", None)
+    assert lines[4] == LogLine("stdout", "line 4", base - 3_600_000_000_000 + 1_500_000_000)
+    assert run(body, list(range(len(body))), timestamps=True) == lines  # byte by byte
+
+
 def test_stamped_pieces_of_a_long_line_join_and_share_its_time() -> None:
     # The engine stamps every entry, also each 16 KiB piece of a long line: one frame each.
     first, later = "2026-11-28T23:21:00.5Z", "2026-11-28T23:21:09Z"

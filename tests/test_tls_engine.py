@@ -113,7 +113,8 @@ def test_two_engines_from_contexts_each_equal_to_their_own_list(
         docker.run_detached(name=unique_name)
         second.run_detached(name=f"{unique_name}-tls")
         seen: list[object] = []
-        for context, cli in (("local", docker), ("secure", second)):
+        # The "local" context names the engine --host already gave: it shows once, by that URL.
+        for context, cli in ((engine_url, docker), ("secure", second)):
             def same(context: str = context, cli: DockerCLI = cli) -> bool:
                 want = {cid: v[1] for cid, v in engine_view(cli).items()}
                 got = {k[1]: line["state"] for k, line in watch.replay_all(context).items()

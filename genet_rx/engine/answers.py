@@ -17,14 +17,18 @@ from genet_rx.api import containers, images, networks, swarm, volumes
 from genet_rx.api.client import EngineClient, describe
 from genet_rx.errors import EngineError, GenetError, NotFound
 from genet_rx.model.common import entries
-from genet_rx.model.containers import container_from_inspect, container_from_list
+from genet_rx.model.containers import (
+    container_from_inspect,
+    container_from_list,
+    containers_from_list_body,
+)
 from genet_rx.model.events import Event
 from genet_rx.model.images import image_from_inspect, image_from_list
 from genet_rx.model.networks import network_from_inspect, network_from_list
 from genet_rx.model.swarm import node_from_list, service_from_list
 from genet_rx.model.volumes import volume_from_inspect, volume_from_list
 from genet_rx.state.changes import GRACE_NS, Inspected, Snapshot, Vanished
-from genet_rx.wire.http import Response
+from genet_rx.wire.http import Response, check_objects
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +45,9 @@ class Reader:
     key: Callable[[Any], str]
     settles: Callable[[Event], int | None]  # which event an inspect after this one settles
     optional: bool = False  # a 503 means "not here" (not a swarm manager), not a failure
+    # The list answer's rows straight from its body (a faster decoder), or None to take
+    # entries + from_list: the same rows either way.
+    from_body: Callable[[bytes, str], tuple[Any, ...] | None] | None = None
 
 
 def _list_of(answer: Any) -> list[Any]:
@@ -79,6 +86,7 @@ READERS: dict[str, Reader] = {
         key=lambda row: row.id,
         # Only a die's outcome is worth settling: the engine decided it before sending die.
         settles=lambda ev: ev.time_nano if ev.verb == "die" else None,
+        from_body=containers_from_list_body,
     ),
     "service": Reader(swarm.services_response, _list_of, service_from_list,
                       swarm.service_response, lambda doc, host: service_from_list(
@@ -118,8 +126,13 @@ def snapshot(client: EngineClient, kind: str, after: Event | None = None) -> Sna
         if reader.optional and exc.status == 503:
             return Snapshot((), time.time_ns() - GRACE_NS, kind, unavailable=exc.message)
         raise
-    rows = tuple(reader.from_list(e, client.host) for e in reader.entries(resp.json())
-                 if isinstance(e, dict))
+    rows = None
+    if reader.from_body is not None:
+        check_objects(resp.body)
+        rows = reader.from_body(resp.body, client.host)
+    if rows is None:
+        rows = tuple(reader.from_list(e, client.host) for e in reader.entries(resp.json())
+                     if isinstance(e, dict))
     trust = trust_ns(resp)
     return Snapshot(rows, trust if after is None else max(trust, after.time_nano), kind)
 

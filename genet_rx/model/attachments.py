@@ -42,13 +42,18 @@ class Attachments:
 
 
 def _volumes(raw: object) -> tuple[str, ...]:
+    if raw == []:
+        return ()  # most containers: no mounts
     names = {text(m.get("Name")) for m in entries(raw) if m.get("Type") == "volume"}
     return tuple(sorted(name for name in names if name))
 
 
 def _networks(settings: Mapping[str, Any]) -> tuple[tuple[str, str, str], ...]:
+    networks = obj(settings, "Networks")
+    if not networks:
+        return ()
     found = set()
-    for name, raw in obj(settings, "Networks").items():
+    for name, raw in networks.items():
         if not isinstance(raw, dict):
             continue
         network_id = text(raw.get("NetworkID"))

@@ -91,6 +91,10 @@ def _epoch_seconds(date_time: bytes, zone: bytes) -> int | None:
     return seconds
 
 
+#: Seconds since the epoch of ``(b"YYYY-MM-DDTHH:MM:SS", zone)``, or None when not a time: the
+#: cached function itself, for callers that map it over many stamps.
+epoch_seconds: Final = _epoch_seconds
+
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
@@ -163,9 +167,15 @@ def command_line(words: Iterable[str]) -> str:
     return " ".join(w if _PLAIN_WORD.fullmatch(w) else shlex.quote(w) for w in words)
 
 
+#: A line of plain words, one space apart: what most commands are, and their own normal form.
+_PLAIN_LINE: Final = re.compile(f"{_PLAIN_WORD.pattern}(?: {_PLAIN_WORD.pattern})*")
+
+
 def normal_command(line: str) -> str:
     """The engine's one-string command (its list quotes words with spaces in ``'…'``) in
     :func:`command_line`'s form; as given when it does not split as a shell would."""
+    if _PLAIN_LINE.fullmatch(line):
+        return line  # shlex would split it on the spaces, command_line join it back
     try:
         return command_line(shlex.split(line))
     except ValueError:

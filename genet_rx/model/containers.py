@@ -6,7 +6,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
+
+import msgspec
 
 from genet_rx.model.attachments import Attachments, attachments_from_inspect, attachments_from_list
 from genet_rx.model.common import (
@@ -18,6 +21,7 @@ from genet_rx.model.common import (
     parse_time_ns,
     to_int,
 )
+from genet_rx.model.replacer import maker
 
 NO_ATTACHMENTS = Attachments()
 
@@ -41,11 +45,16 @@ class State(StrEnum):
 
     @classmethod
     def parse(cls, value: object) -> State:
+        known = _STATES.get(value) if isinstance(value, str) else None
+        if known is not None:
+            return known  # the engine's own spelling: one look-up
         try:
             return cls(str(value).lower())
         except ValueError:
             return cls.DEAD if str(value).lower() == "dead" else cls.CREATED
 
+
+_STATES: dict[str, State] = {state.value: state for state in State}
 
 #: The states in which a container has (or is about to have again) a process.
 ALIVE = frozenset({State.RUNNING, State.PAUSED, State.RESTARTING})
@@ -123,6 +132,9 @@ class Container:
 
 def _name(raw: object) -> str:
     """Names come as ``/web`` (inspect) or ``["/web"]`` (list); Genet shows ``web``."""
+    if isinstance(raw, list) and len(raw) == 1 and isinstance(raw[0], str) \
+            and raw[0].count("/") == 1:
+        return raw[0].lstrip("/")  # the usual answer: one name, its own
     if isinstance(raw, list):
         # Legacy links add names like "/other/alias"; the container's own name has one slash.
         names = [str(n) for n in raw]
@@ -142,6 +154,8 @@ def health_from_status(status: str) -> Health:
 
 
 def _ports_from_list(raw: object) -> tuple[Port, ...]:
+    if raw == []:
+        return ()
     ports: set[Port] = set()
     for p in raw if isinstance(raw, list) else []:
         if not isinstance(p, dict):
@@ -175,12 +189,17 @@ def _port_key(p: Port) -> tuple[int, str, int, str]:
     return (p.private, p.type, p.public or 0, p.ip)
 
 
+# Container(...) without the frozen __init__'s object.__setattr__ per field: a list of 10,000
+# containers builds 10,000 rows.
+_container = maker(Container)
+
+
 def container_from_list(entry: Mapping[str, Any], host: str = "") -> Container:
     """A row from one entry of ``GET /containers/json``."""
     status = str(entry.get("Status") or "")
     exit_match = _EXIT_IN_STATUS.match(status)
     state = State.parse(entry.get("State"))
-    return Container(
+    return _container(
         id=str(entry.get("Id") or ""),
         name=_name(entry.get("Names")),
         host=host,
@@ -195,6 +214,99 @@ def container_from_list(entry: Mapping[str, Any], host: str = "") -> Container:
         uses=attachments_from_list(entry),
         status=status,
     )
+
+
+class _Port(msgspec.Struct, gc=False):
+    PrivatePort: int | None = None
+    PublicPort: int | None = None
+    Type: str | None = None
+    IP: str | None = None
+
+
+class _Mount(msgspec.Struct, gc=False):
+    Type: str | None = None
+    Name: str | None = None
+
+
+class _Network(msgspec.Struct, gc=False):
+    NetworkID: str | None = None
+    IPAddress: str | None = None
+
+
+class _NetworkSettings(msgspec.Struct, gc=False):
+    Networks: dict[str, _Network] | None = None
+
+
+class _Entry(msgspec.Struct, gc=False):
+    """The fields of a ``GET /containers/json`` entry that :func:`container_from_list` reads,
+    typed as the engine sends them."""
+
+    Id: str | None = None
+    Names: list[str] | None = None
+    Image: str | None = None
+    ImageID: str | None = None
+    Command: str | None = None
+    Created: int | None = None
+    State: str | None = None
+    Status: str | None = None
+    Ports: list[_Port] | None = None
+    Labels: dict[str, str] | None = None
+    Mounts: list[_Mount] | None = None
+    NetworkSettings: _NetworkSettings | None = None
+
+
+_decode_entries = msgspec.json.Decoder(list[_Entry]).decode
+
+
+def containers_from_list_body(body: bytes, host: str = "") -> tuple[Container, ...] | None:
+    """The rows of a ``GET /containers/json`` body, decoded by msgspec straight into typed
+    entries (about 3x faster than ``json.loads`` plus :func:`container_from_list`, which a
+    list of 10,000 containers feels); the same rows :func:`container_from_list` makes.
+
+    None when the body does not fit those types exactly (not JSON, a number where a string
+    belongs, an entry that is not an object ...): the caller then takes the reference way.
+    """
+    try:
+        found = _decode_entries(body)
+    except (msgspec.DecodeError, RecursionError):
+        return None
+    return tuple(_from_entry(e, host) for e in found)
+
+
+def _from_entry(e: _Entry, host: str) -> Container:
+    status = e.Status or ""
+    state = State.parse(e.State)
+    exit_match = _EXIT_IN_STATUS.match(status) if state is State.EXITED else None
+    settings = e.NetworkSettings
+    networks = settings.Networks if settings is not None else None
+    return _container(
+        id=e.Id or "",
+        name=_name(e.Names),
+        host=host,
+        image=e.Image or "",
+        command=normal_command(e.Command or ""),
+        created=e.Created or 0,
+        state=state,
+        health=health_from_status(status),
+        exit_code=int(exit_match.group(1)) if exit_match else None,
+        ports=_typed_ports(e.Ports) if e.Ports else (),
+        labels=MappingProxyType(e.Labels) if e.Labels else NO_LABELS,
+        uses=Attachments(
+            image_id=e.ImageID or "",
+            volumes=tuple(sorted({m.Name for m in e.Mounts if m.Type == "volume" and m.Name}))
+            if e.Mounts else (),
+            networks=tuple(sorted(
+                {(n.NetworkID, name, n.IPAddress or "") for name, n in networks.items()
+                 if n.NetworkID}, key=lambda net: (net[1], net[0]))) if networks else (),
+        ),
+        status=status,
+    )
+
+
+def _typed_ports(raw: list[_Port]) -> tuple[Port, ...]:
+    ports = {Port(p.PrivatePort, p.Type or "tcp", p.PublicPort, p.IP or "")
+             for p in raw if p.PrivatePort is not None}
+    return tuple(sorted(ports, key=_port_key))
 
 
 def container_from_inspect(doc: Mapping[str, Any], host: str = "") -> Container:

@@ -21,6 +21,8 @@ from typing import Any
 
 import msgspec
 
+from genet_rx.model.replacer import maker
+
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 
 
@@ -87,12 +89,12 @@ def decode_event(record: Any) -> Event:
     )
 
 
-class _Actor(msgspec.Struct):
+class _Actor(msgspec.Struct, gc=False):
     ID: str | None = None
     Attributes: dict[str, str] | None = None
 
 
-class _Record(msgspec.Struct):
+class _Record(msgspec.Struct, gc=False):
     """The fields of an event record :func:`decode_event` reads, typed as engines send them."""
 
     Type: str | None = None
@@ -106,6 +108,9 @@ class _Record(msgspec.Struct):
 
 
 _decode_record = msgspec.json.Decoder(_Record).decode
+
+# Event(...) without the frozen __init__'s object.__setattr__ per field (one Event a line).
+_event = maker(Event)
 
 
 def decode_event_line(line: bytes) -> Event:
@@ -127,13 +132,13 @@ def decode_event_line(line: bytes) -> Event:
             attrs = MappingProxyType(actor.Attributes)
         actor_id = actor.ID or actor_id
     status = rec.status
-    return Event(
-        type=rec.Type or ("container" if status is not msgspec.UNSET else ""),
-        action=rec.Action or status or "",
-        actor_id=actor_id or "",
-        time_nano=time_nano,
-        attributes=attrs,
-        scope=rec.scope or "local",
+    return _event(
+        rec.Type or ("container" if status is not msgspec.UNSET else ""),  # type
+        rec.Action or status or "",  # action
+        actor_id or "",  # actor_id
+        time_nano,
+        attrs,  # attributes
+        rec.scope or "local",  # scope
     )
 
 

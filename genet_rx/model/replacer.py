@@ -25,22 +25,54 @@ def replacer(cls: type[T]) -> Callable[..., T]:
     argument, and no ``__post_init__``. An unknown keyword raises ``TypeError`` as
     ``dataclasses.replace`` does.
     """
-    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-    params = cls.__dataclass_params__  # type: ignore[attr-defined]
-    if not (params.frozen and "__slots__" in cls.__dict__) or hasattr(cls, "__post_init__") \
-            or not all(f.init for f in fields):
-        raise TypeError(f"replacer() needs a frozen, slotted dataclass: {cls.__name__}")
-    names = [f.name for f in fields]
-    scope: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_KEEP": _KEEP}
-    for name in names:
-        scope[f"_set_{name}"] = getattr(cls, name).__set__
+    names, scope = _slots("replacer", cls)
     args = ", ".join(f"{name}=_KEEP" for name in names)
     body = "".join(
         f"    _set_{name}(new, old.{name} if {name} is _KEEP else {name})\n" for name in names)
     source = f"def replace(old, *, {args}):\n    new = _new(_cls)\n{body}    return new\n"
-    exec(compile(source, f"<replacer of {cls.__qualname__}>", "exec"), scope)
-    fn: Callable[..., T] = scope["replace"]
-    fn.__qualname__ = f"replacer({cls.__qualname__})"
+    return _compile("replacer", cls, source, scope)
+
+
+def maker(cls: type[T]) -> Callable[..., T]:
+    """A function equal to calling ``cls`` (same parameters, defaults and default factories)
+    without the frozen ``__init__``'s ``object.__setattr__`` per field, for a value built per
+    event or per listed row. Same conditions on ``cls`` as :func:`replacer`."""
+    names, scope = _slots("maker", cls)
+    params, body = [], []
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if f.default is not dataclasses.MISSING:
+            scope[f"_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_default_{f.name}")
+        elif f.default_factory is not dataclasses.MISSING:
+            scope[f"_factory_{f.name}"] = f.default_factory
+            params.append(f"{f.name}=_KEEP")
+            body.append(f"    if {f.name} is _KEEP:\n        {f.name} = _factory_{f.name}()\n")
+        else:
+            params.append(f.name)
+    body += [f"    _set_{name}(new, {name})\n" for name in names]
+    source = (f"def make({', '.join(params)}):\n    new = _new(_cls)\n"
+              f"{''.join(body)}    return new\n")
+    return _compile("maker", cls, source, scope)
+
+
+def _slots(what: str, cls: type[Any]) -> tuple[list[str], dict[str, Any]]:
+    """The field names of ``cls``, and a scope holding a setter per slot."""
+    fields = dataclasses.fields(cls)
+    params = cls.__dataclass_params__
+    if not (params.frozen and "__slots__" in cls.__dict__) or hasattr(cls, "__post_init__") \
+            or not all(f.init for f in fields):
+        raise TypeError(f"{what}() needs a frozen, slotted dataclass: {cls.__name__}")
+    names = [f.name for f in fields]
+    scope: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_KEEP": _KEEP}
+    for name in names:
+        scope[f"_set_{name}"] = getattr(cls, name).__set__
+    return names, scope
+
+
+def _compile(what: str, cls: type[T], source: str, scope: dict[str, Any]) -> Callable[..., T]:
+    exec(compile(source, f"<{what} of {cls.__qualname__}>", "exec"), scope)
+    fn: Callable[..., T] = scope[source[4:source.index("(")]]
+    fn.__qualname__ = f"{what}({cls.__qualname__})"
     return fn
 
 

@@ -20,6 +20,7 @@ from genet_rx.model.connection import Connection, Link
 from genet_rx.model.events import Event
 from genet_rx.model.images import Image
 from genet_rx.model.networks import Network
+from genet_rx.model.replacer import replacer
 from genet_rx.model.swarm import Node, Service
 from genet_rx.model.volumes import Volume
 from genet_rx.state import containers, resources
@@ -87,6 +88,10 @@ class EngineState:
     verdict: Verdict | None = None
 
 
+# dataclasses.replace without its per-call introspection: one copy per event.
+_state = replacer(EngineState)
+
+
 def initial(host: str) -> EngineState:
     """The state of an engine not yet heard from."""
     return EngineState(host=host, connection=Connection(host, Link.CONNECTING),
@@ -113,19 +118,24 @@ def apply(state: EngineState, change: Change) -> EngineState:
 
 
 def _apply_event(state: EngineState, ev: Event) -> EngineState:
-    last_ns = max(state.last_event_ns, ev.time_nano)
-    kind = KINDS.get(ev.type)
+    when = ev.time_nano
+    last_ns = when if when > state.last_event_ns else state.last_event_ns
+    etype = ev.type
+    if etype == "container":  # most events: straight to the container fold
+        table, verdict = containers.apply_event(state.containers, ev)
+        return _state(state, containers=table, last_event_ns=last_ns, verdict=verdict)
+    kind = KINDS.get(etype)
     if kind is None:
-        return dataclasses.replace(state, last_event_ns=last_ns, verdict=Verdict.OTHER)
+        return _state(state, last_event_ns=last_ns, verdict=Verdict.OTHER)
     table = getattr(state, kind.field)
     new, verdict = kind.on_event(table, ev)
     changes: dict[str, Any] = {kind.field: new} if new is not table else {}
-    also = ALSO.get((ev.type, ev.verb))
+    also = ALSO.get((etype, ev.verb))
     if also is not None:
         rows = also(state.containers, ev)
         if rows is not state.containers:
             changes["containers"] = rows
-    return dataclasses.replace(state, **changes, last_event_ns=last_ns, verdict=verdict)
+    return _state(state, **changes, last_event_ns=last_ns, verdict=verdict)
 
 
 def needs_list(ev: Event) -> bool:

@@ -47,15 +47,17 @@ This is clean: no exception, nothing dropped.
 
 from __future__ import annotations
 
+import operator
 import struct
+from operator import add
 from typing import Final
 
-from genet_rx.model.common import RFC3339, parse_version, stamp_ns
+from genet_rx.model.common import RFC3339, epoch_seconds, parse_version, stamp_ns
 from genet_rx.model.logs import DEFAULT_MAX_LINE_BYTES, ERROR, STDERR, STDOUT, LogLine
 
 _STREAMS: Final[dict[int, str]] = {0: STDOUT, 1: STDOUT, 2: STDERR, 3: ERROR}
 _HEADER_SIZE: Final = 8
-_HEADER: Final = struct.Struct(">B3sI")  # type, padding, payload size
+_WORDS: Final = struct.Struct(">II")  # the same header as two words: type << 24 | padding, size
 # A timestamp and its space fit in this many bytes ("2006-01-02T15:04:05.999999999+07:00 ").
 _STAMP_ROOM: Final = 40
 
@@ -152,30 +154,58 @@ class LogDemuxer:
         every other frame. The engine sends one such frame per line: most of a log's bytes.
         With ``timestamps=1`` each frame must start with a valid stamp (as
         :meth:`_take_frame_stamp` reads it), which its lines carry.
+
+        The walk only reads headers; the run's stamps are then checked and read together, its
+        payloads joined, decoded and split once, and its lines made in one ``map``.
         """
-        cap, bufs, times, cut, append = self._cap, self._bufs, self._times, self._cut, out.append
-        stamped = self._timestamps
-        time_ns: int | None = None
+        bufs, times, cut = self._bufs, self._times, self._cut
+        # The header's first word (type, then three zero bytes) → stream, for the streams
+        # with no partial line pending: one look-up checks type, padding and stream.
+        clean = {kind << 24: stream for kind, stream in _STREAMS.items()
+                 if not bufs.get(stream) and stream not in times and stream not in cut}
+        cap, unpack, stream_of = self._cap, _WORDS.unpack_from, clean.get
+        start = pos
+        streams: list[str] = []
+        payloads: list[bytes] = []
+        add_stream, add_payload = streams.append, payloads.append
+        while pos + 8 <= end:  # 8: _HEADER_SIZE (this loop is the hot one: no globals)
+            word, size = unpack(data, pos)
+            stream = stream_of(word)
+            stop: int = pos + 8 + size
+            if stream is None or not 0 < size <= cap or stop > end or data[stop - 1] != 10:
+                break
+            add_stream(stream)
+            add_payload(data[pos + 8 : stop])
+            pos = stop
+        if not streams:
+            return pos
+        if not self._timestamps:
+            _emit_run(streams, payloads, None, out)
+            return pos
+        stamps = _engine_stamps(list(map(_STAMP, payloads)))
+        if stamps is None:  # a stamp of another shape, or none: frame by frame
+            return self._stamped_frames(data, start, end, clean, out)
+        _emit_run(streams, list(map(_AFTER_STAMP, payloads)), stamps, out)
+        return pos
+
+    def _stamped_frames(self, data: bytes, pos: int, end: int, clean: dict[int, str],
+                        out: list[LogLine]) -> int:
+        """:meth:`_whole_frames` one frame at a time, each stamp read by :data:`RFC3339`: up to
+        the first frame with no valid stamp (a daemon error), which the state machine takes."""
+        cap, unpack = self._cap, _WORDS.unpack_from
         while pos + _HEADER_SIZE <= end:
-            kind, pad, size = _HEADER.unpack_from(data, pos)
-            stream = _STREAMS.get(kind)
+            word, size = unpack(data, pos)
+            stream = clean.get(word)
             body = pos + _HEADER_SIZE
             stop: int = body + size
-            if (stream is None or pad != b"\0\0\0" or not size or size > cap or stop > end
-                    or data[stop - 1] != 0x0A or bufs.get(stream)
-                    or stream in times or stream in cut):
+            if stream is None or not size or size > cap or stop > end or data[stop - 1] != 0x0A:
                 break
-            if stamped:
-                space = data.find(b" ", body, min(body + _STAMP_ROOM, stop))
-                m = RFC3339.fullmatch(data, body, space) if space >= 0 else None
-                time_ns = stamp_ns(m) if m else None
-                if time_ns is None:
-                    break  # no stamp (a daemon error): the state machine keeps the text
-                body = space + 1
-            for line in data[body : stop - 1].split(b"\n"):
-                if line.endswith(b"\r"):  # a TTY ends lines with \r\n
-                    line = line[:-1]
-                append(LogLine(stream, line.decode("utf-8", "replace"), time_ns))
+            space = data.find(b" ", body, min(body + _STAMP_ROOM, stop))
+            m = RFC3339.fullmatch(data, body, space) if space >= 0 else None
+            time_ns = stamp_ns(m) if m else None
+            if time_ns is None:
+                break  # no stamp (a daemon error): the state machine keeps the text
+            _emit_run([stream], [data[space + 1 : stop]], [time_ns], out)
             pos = stop
         return pos
 
@@ -293,6 +323,67 @@ class LogDemuxer:
         else:
             self._cut.add(stream)
         out.append(LogLine(stream, line.decode("utf-8", "replace"), time_ns, continued=not whole))
+
+
+#: The engine's own stamp in logs (RFC3339Nano with a fixed 9 digits, UTC) and its space,
+#: with every digit as 0: the shape a run of frames is checked against at once.
+_ENGINE_SHAPE: Final = b"0000-00-00T00:00:00.000000000Z "
+_ENGINE_STAMP: Final = len(_ENGINE_SHAPE)
+_DIGITS_AS_0: Final = bytes.maketrans(b"123456789", b"000000000")
+_STAMP: Final = operator.itemgetter(slice(0, _ENGINE_STAMP))
+_AFTER_STAMP: Final = operator.itemgetter(slice(_ENGINE_STAMP, None))
+_SECOND: Final = operator.itemgetter(slice(0, 19))  # "YYYY-MM-DDTHH:MM:SS"
+_FRACTION: Final = operator.itemgetter(slice(20, 29))
+
+
+def _engine_stamps(heads: list[bytes]) -> list[int] | None:
+    """Each head's stamp in nanoseconds, when every one has the engine's shape and is a real
+    time (as :data:`RFC3339` and :func:`stamp_ns` read it); else None.
+
+    Read for the whole run in C: one translate and compare checks every stamp's shape (a
+    payload too short to hold one ends in ``\\n``, which breaks it), and a log flood's stamps
+    share their second, which is read once.
+    """
+    if b"".join(heads).translate(_DIGITS_AS_0) != _ENGINE_SHAPE * len(heads):
+        return None
+    seconds = list(map(_SECOND, heads))
+    second_ns = {}  # the run's few distinct seconds, in nanoseconds
+    for second in set(seconds):
+        epoch = epoch_seconds(second, b"Z")
+        if epoch is None:
+            return None  # not a time (month 13 ...): frame by frame, as the reference says
+        second_ns[second] = epoch * 1_000_000_000
+    return list(map(add, map(second_ns.__getitem__, seconds), map(int, map(_FRACTION, heads))))
+
+
+def _emit_run(streams: list[str], payloads: list[bytes], stamps: list[int] | None,
+              out: list[LogLine]) -> None:
+    """The lines of a run of whole frames (each payload ending in ``\\n``), in order.
+
+    Decoding the joined payloads once and splitting the text on ``\\n`` gives what decoding
+    each line gives: ``\\n`` is never part of a UTF-8 sequence, and an invalid one before it
+    becomes one U+FFFD either way.
+    """
+    block = b"".join(payloads).decode("utf-8", "replace")
+    texts = block.split("\n")
+    texts.pop()  # after the last \n
+    if len(texts) != len(streams):  # a frame of several lines: each frame on its own
+        for k, (stream, payload) in enumerate(zip(streams, payloads, strict=True)):
+            time_ns = stamps[k] if stamps is not None else None
+            for line in payload[:-1].decode("utf-8", "replace").split("\n"):
+                out.append(LogLine(stream, _no_cr(line), time_ns))
+        return
+    if "\r" in block:
+        texts = list(map(_no_cr, texts))
+    if stamps is None:
+        out.extend(map(LogLine, streams, texts))
+    else:
+        out.extend(map(LogLine, streams, texts, stamps))
+
+
+def _no_cr(line: str) -> str:
+    """A TTY ends lines with ``\\r\\n``: the line without its ``\\r``."""
+    return line[:-1] if line.endswith("\r") else line
 
 
 def _char_boundary(buf: bytearray, cut: int, floor: int) -> int:

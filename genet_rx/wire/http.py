@@ -28,12 +28,18 @@ _MAX_HEAD = 64 * 1024
 MAX_CONTAINERS_IN_ANSWER = 2_000_000
 
 
-def decode_json(data: bytes, what: str = "the engine's answer") -> Any:
-    """JSON from the engine, or ProtocolError: never RecursionError, never a blow-up."""
+def check_objects(data: bytes, what: str = "the engine's answer") -> None:
+    """ProtocolError when ``data`` holds more JSON objects and arrays than
+    :data:`MAX_CONTAINERS_IN_ANSWER`: checked before any decoder builds them."""
     brackets = data.count(b"{") + data.count(b"[")
     if brackets > MAX_CONTAINERS_IN_ANSWER:
         raise ProtocolError(f"{what} holds too many objects to decode ({brackets:,} objects "
                             f"and arrays; at most {MAX_CONTAINERS_IN_ANSWER:,})")
+
+
+def decode_json(data: bytes, what: str = "the engine's answer") -> Any:
+    """JSON from the engine, or ProtocolError: never RecursionError, never a blow-up."""
+    check_objects(data, what)
     try:
         return json.loads(data)
     except (ValueError, UnicodeDecodeError) as exc:
