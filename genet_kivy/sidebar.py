@@ -20,8 +20,12 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
+from .row_layout import RowLayout
 from .row_patch import patch
 from .scroll_anchor import anchor, scroll_keeping
+
+#: Layout classes kv names here (imported to register them).
+LAYOUTS = (RowLayout,)
 
 
 def _panel() -> Any:
