@@ -25,7 +25,8 @@ phase the rows on screen are read, and each row whose state word changed since t
 swap is written down as ``[row key, word, wall-clock ns after the swap]`` (``drawn``); the
 launcher matches them with the events' ``timeNano``.
 
-``GENET_BENCH_MEMORY=1`` (item 8, memory over time): in the events phase VmRSS is sampled
+``GENET_BENCH_MEMORY=1`` (item 8, memory over time): the idle phase lasts 4 s (not SECONDS:
+a 30-minute churn run took an hour); in the events phase VmRSS is sampled
 every 5 s, a third of the way in (the end of warm-up) and at the end. With
 ``GENET_BENCH_TRACEMALLOC=1`` too, tracemalloc runs from the idle phase on and its snapshots at
 those two moments are diffed: the allocation sites that grew (tracemalloc's own bookkeeping
@@ -174,7 +175,7 @@ def main() -> None:
                 PROFILER.enable()
             frames.clear()
             state["cpu"], state["wall"] = time.process_time(), time.perf_counter()
-            Clock.schedule_once(self._idle_done, seconds)
+            Clock.schedule_once(self._idle_done, 4.0 if MEMORY else seconds)
 
         def _idle_done(self, _dt: float) -> None:
             if PROFILE and PROFILE_PHASE == "idle":
