@@ -7,6 +7,20 @@ process of its own) holding 0 or N containers, a tenth of them running. Each lau
 process (bench/app_probe.py); the launch time counts from ``Popen`` (interpreter start and
 imports included, as a user waits for them). The bench sends the events as another API
 client would: pause/unpause of running containers on the fake engine, paced to the rate.
+
+Also in item 6:
+
+- event → pixels: the app grouped by compose project (so a paused row changes its word in
+  place), 10 pause/unpause a second over the first rows on screen; from each event's
+  ``timeNano`` to the end of the buffer swap that first shows the row's new word (p50/p99),
+  beside the raw-socket floor (a reader of ``/events`` in the launcher's process: the event's
+  line in hand) and one frame (the bare window's frame interval).
+- several engines: 10 fake engines x 1,000 containers merged in one app (``Engines``), launch
+  to first paint and frame time while 100 events a second are spread over them.
+
+``GENET_BENCH_BASE=DIR`` adds "Genet before" rows: the same launches of the app from the
+checkout in DIR (say ``git archive main | tar -x -C DIR``; this tree's bench/ is copied over
+its own), interleaved with this tree's, so a change is measured side by side in one run.
 """
 
 from __future__ import annotations
@@ -14,13 +28,19 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
+import threading
 import time
+from pathlib import Path
 from typing import Any
 
-from .common import PY, ROOT, Row, log, median, percentile, raw_json, raw_post
+from .common import PY, ROOT, Row, log, median, percentile, raw_json, raw_post, unix_path
 from .sync import FakeServer
+
+#: The checkout measured as "Genet before" (see the module doc), or None.
+BASE = Path(os.environ["GENET_BENCH_BASE"]) if os.environ.get("GENET_BENCH_BASE") else None
 
 
 class Xvfb:
@@ -38,16 +58,68 @@ class Xvfb:
         self.proc.wait(10)
 
 
+class EventReader:
+    """The floor of event → pixels: a raw-socket reader of ``/events`` (HTTP/1.0, NDJSON until
+    close) on a thread of the launcher; ``records`` holds ``[id, timeNano, action, arrival
+    ns]`` (an event counts once its line is split and ``json.loads`` has run)."""
+
+    def __init__(self, url: str) -> None:
+        self.records: list[list[Any]] = []
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(unix_path(url))
+        q = "%7B%22type%22%3A%5B%22container%22%5D%7D"  # {"type":["container"]}
+        self.sock.sendall(f"GET /events?filters={q} HTTP/1.0\r\nHost: docker\r\n\r\n".encode())
+        buf = b""
+        while b"\r\n\r\n" not in buf:
+            buf += self.sock.recv(65536)
+        self.thread = threading.Thread(target=self._read, args=(buf.partition(b"\r\n\r\n")[2],),
+                                       daemon=True)
+        self.thread.start()
+
+    def _read(self, buf: bytes) -> None:
+        while True:
+            try:
+                data = self.sock.recv(65536)
+            except OSError:
+                return
+            if not data:
+                return
+            buf += data
+            *lines, buf = buf.split(b"\n")
+            for line in lines:
+                if line:
+                    now = time.time_ns()
+                    d = json.loads(line)
+                    self.records.append([d["Actor"]["ID"], d["timeNano"], d["Action"], now])
+
+    def close(self) -> None:
+        self.sock.shutdown(socket.SHUT_RDWR)
+        self.sock.close()
+        self.thread.join(5)
+
+
+def tree_of(contender: str) -> Path:
+    """Where a contender's code is: this tree, or the base checkout for "…B" contenders."""
+    if contender.endswith("B"):
+        assert BASE is not None
+        return BASE
+    return ROOT
+
+
 def launch(display: str, mode: str, url: str, expected: int, seconds: float,
            event_ids: list[str] | None = None, rate: int = 100,
-           extra_env: dict[str, str] | None = None) -> dict[str, Any]:
+           extra_env: dict[str, str] | None = None, tree: Path = ROOT,
+           event_urls: list[str] | None = None) -> dict[str, Any]:
+    """One launch of bench/app_probe.py from ``tree``; events (pause/unpause round-robin over
+    ``event_ids``, at ``rate`` a second) go to ``url``, or round-robin over ``event_urls``
+    (several engines: ``event_ids`` then holds ``url|id``)."""
     fd, out = tempfile.mkstemp(prefix="genet-bench-app-", suffix=".json")
     os.close(fd)
-    env = {**os.environ, "DISPLAY": display, "PYTHONPATH": str(ROOT), "KIVY_HOME": KIVY_HOME,
+    env = {**os.environ, "DISPLAY": display, "PYTHONPATH": str(tree), "KIVY_HOME": KIVY_HOME,
            **(extra_env or {})}
     t0 = time.time()
     p = subprocess.Popen([PY, "-m", "bench.app_probe", mode, url, str(expected), str(seconds),
-                          out], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+                          out], cwd=tree, env=env, stdout=subprocess.PIPE, text=True)
     try:
         assert p.stdout is not None
         line = p.stdout.readline()
@@ -61,13 +133,15 @@ def launch(display: str, mode: str, url: str, expected: int, seconds: float,
             while time.monotonic() - start < seconds:
                 cid = event_ids[i % len(event_ids)]
                 verb = "unpause" if cid in paused else "pause"
-                raw_post(url, f"/containers/{cid}/{verb}")
+                to, _, bare = cid.rpartition("|") if event_urls else (url, "", cid)
+                raw_post(to, f"/containers/{bare}/{verb}")
                 (paused.discard if verb == "unpause" else paused.add)(cid)
                 i += 1
                 sent += 1
                 time.sleep(max(0.0, start + i / rate - time.monotonic()))
             for cid in paused:
-                raw_post(url, f"/containers/{cid}/unpause")
+                to, _, bare = cid.rpartition("|") if event_urls else (url, "", cid)
+                raw_post(to, f"/containers/{bare}/unpause")
         p.wait(120)
         with open(out) as f:
             res: dict[str, Any] = json.load(f)
@@ -85,37 +159,106 @@ def launch(display: str, mode: str, url: str, expected: int, seconds: float,
 KIVY_HOME = ""  # one Kivy config dir for every launch of a run, removed at its end
 
 
+#: Several engines (item 6): how many fake engines, each with the item's N containers.
+ENGINES = 10
+#: Event → pixels: pause/unpause a second over the first rows on screen, and how many rows.
+PIXEL_RATE = 10
+PIXEL_ROWS = 6
+
+
+def by_name(url: str) -> list[str]:
+    """The running containers' ids of a fake engine, by name."""
+    listed = raw_json(url, "/containers/json")
+    assert isinstance(listed, list)
+    return [c["Id"] for c in sorted(listed, key=lambda c: c["Names"][0])]
+
+
+def pixel_latencies(res: dict[str, Any], reader: EventReader, t_from: int) -> list[float]:
+    """ms from each event's timeNano to the end of the first swap showing the row's new word
+    (events after ``t_from`` only; an event never drawn, as a pause undone before the next
+    frame, has no sample)."""
+    events: dict[str, list[tuple[int, str]]] = {}
+    for cid, t, action, _ in reader.records:
+        if t >= t_from:
+            events.setdefault(cid, []).append((t, action))
+    out: list[float] = []
+    for cid, word, at in res.get("drawn", []):
+        want = "pause" if word == "paused" else "unpause"
+        times = [t for t, a in events.get(cid, []) if a == want and t <= at]
+        if times:
+            out.append((at - max(times)) / 1e6)
+    return out
+
+
 def run(runs: int, n: int, rate: int, seconds: float) -> list[Row]:
     global KIVY_HOME
     KIVY_HOME = tempfile.mkdtemp(prefix="genet-bench-kivy-")
+    if BASE is not None:
+        shutil.copytree(ROOT / "bench", BASE / "bench", dirs_exist_ok=True)
     xvfb = Xvfb()
     empty, full = FakeServer(0), FakeServer(n)
-    results: dict[str, list[dict[str, Any]]] = {"bare": [], "busy": [], "genet0": [],
-                                                "genetN": []}
+    many = [FakeServer(n) for _ in range(ENGINES)]
+    genets = ["genet0", "genetN", "genetP", "genetM"]
+    genets += [g + "B" for g in genets] if BASE is not None else []
+    results: dict[str, list[dict[str, Any]]] = {k: [] for k in ["bare", "busy", *genets]}
+    floor_ms: list[list[float]] = []
     try:
-        listed = raw_json(full.url, "/containers/json")
-        running = [c["Id"] for c in listed] if isinstance(listed, list) else []
+        running = by_name(full.url)[: n // 10]
+        urls = [m.url for m in many]
+        spread = [f"{u}|{cid}" for per in zip(*(by_name(u)[: n // 10] for u in urls),
+                                                strict=True)
+                  for u, cid in zip(urls, per, strict=True)]
         for r in range(runs + 1):
             secs = seconds if r else 0.5  # the warm-up round only launches and paints
-            got = {
+            got: dict[str, dict[str, Any]] = {
                 "bare": launch(xvfb.display, "bare", empty.url, 0, secs),
                 "busy": launch(xvfb.display, "bare-busy", empty.url, 0, secs),
-                "genet0": launch(xvfb.display, "genet", empty.url, 0, secs),
-                "genetN": launch(xvfb.display, "genet", full.url, n, secs, running, rate),
             }
+            for g in genets:
+                tree = tree_of(g)
+                if g.startswith("genet0"):
+                    got[g] = launch(xvfb.display, "genet", empty.url, 0, secs, tree=tree)
+                elif g.startswith("genetN"):
+                    got[g] = launch(xvfb.display, "genet", full.url, n, secs, running, rate,
+                                    tree=tree)
+                elif g.startswith("genetM"):
+                    got[g] = launch(xvfb.display, "genet-many", ",".join(urls), n * ENGINES,
+                                    secs, spread, rate, tree=tree, event_urls=urls)
+                else:
+                    reader = EventReader(full.url)
+                    t_from = time.time_ns()
+                    try:
+                        got[g] = launch(xvfb.display, "genet", full.url, n, secs,
+                                        running[:PIXEL_ROWS], PIXEL_RATE,
+                                        {"GENET_BENCH_PIXELS": "1"}, tree=tree)
+                    finally:
+                        reader.close()
+                    got[g]["pixels_ms"] = pixel_latencies(got[g], reader, t_from)
+                    if g == "genetP":
+                        floor_ms.append([(at - t) / 1e6 for _, t, _, at in reader.records
+                                         if t >= t_from])
             log(f"app round {r}/{runs}: first paint " + ", ".join(
                 f"{k}={v['launch_to_paint_ms']:.0f}ms" for k, v in got.items())
                 + f"; events sent {got['genetN']['events_sent']}, tables applied "
-                  f"{got['genetN']['tables_applied']}")
+                  f"{got['genetN']['tables_applied']}, pixels samples "
+                  f"{len(got['genetP']['pixels_ms'])}")
             if r > 0:
                 for k, v in got.items():
                     results[k].append(v)
+            else:
+                floor_ms.clear()
     finally:
         empty.close()
         full.close()
+        for m in many:
+            m.close()
         xvfb.close()
         shutil.rmtree(KIVY_HOME, ignore_errors=True)
+    return rows_of(results, floor_ms, runs, n, rate, seconds)
 
+
+def rows_of(results: dict[str, list[dict[str, Any]]], floor_ms: list[list[float]], runs: int,
+            n: int, rate: int, seconds: float) -> list[Row]:
     def med(key: str, field: str) -> float:
         return median([x[field] for x in results[key]])
 
@@ -124,27 +267,74 @@ def run(runs: int, n: int, rate: int, seconds: float) -> list[Row]:
 
     item = "6 the app"
     nn = f"{n:,} ctrs"
-    ev = results["genetN"]
-    ev_note = (f"~{median([x['events_sent'] for x in ev]) / seconds:.0f} events/s sent, "
-               f"{median([x['tables_applied'] for x in ev]) / seconds:.0f} tables/s applied, "
-               f"{n // 10} running")
+    mm = f"{ENGINES} engines x {n:,} ctrs"
+    before = "Genet before (base tree)"
+
+    def sent(key: str) -> str:
+        got = results[key]
+        return (f"~{median([x['events_sent'] for x in got]) / seconds:.0f} events/s sent, "
+                f"{median([x['tables_applied'] for x in got]) / seconds:.1f} tables/s applied")
+
+    def pair(key: str, group: str, field: str, unit: str, scale: float = 1,
+             note: str = "") -> list[Row]:
+        out = [Row(item, "Genet", med(key, field) / scale, unit, group=group, genet=True,
+                   runs=runs, note=note)]
+        if results.get(key + "B"):
+            out.append(Row(item, before, med(key + "B", field) / scale, unit, group=group,
+                           part=True, runs=runs))
+        return out
+
+    def frame_pair(key: str, group: str, note: str) -> list[Row]:
+        out = [Row(item, "Genet", frames(key, "events_frames_ms", 50), "ms",
+                   p99=frames(key, "events_frames_ms", 99), group=group, genet=True, runs=runs,
+                   note=note)]
+        if results.get(key + "B"):
+            out.append(Row(item, before, frames(key + "B", "events_frames_ms", 50), "ms",
+                           p99=frames(key + "B", "events_frames_ms", 99), group=group,
+                           part=True, runs=runs, note=sent(key + "B")))
+        return out
+
+    def floor(key: str, group: str, field: str, unit: str, scale: float = 1,
+              who: str = "bare Kivy window (floor)", note: str = "") -> Row:
+        return Row(item, who, med(key, field) / scale, unit, group=group, floor=True, runs=runs,
+                   note=note)
+
+    def pooled(key: str) -> list[float]:
+        return [v for x in results[key] for v in x.get("pixels_ms", [])]
+
+    def pixel_rows() -> list[Row]:
+        group = f"event → pixels, {PIXEL_RATE} events/s, {nn}"
+        bare = [v for x in results["bare"] for v in x["events_frames_ms"]]
+        floor_all = [v for run in floor_ms for v in run]
+        out = [
+            Row(item, "raw socket /events, line read (floor)", percentile(floor_all, 50), "ms",
+                p99=percentile(floor_all, 99), group=group, floor=True, runs=runs,
+                note=f"n={len(floor_all)}"),
+            Row(item, "one frame (bare window's frame interval)", percentile(bare, 50), "ms",
+                p99=percentile(bare, 99), group=group, floor=True, runs=runs),
+        ]
+        got = pooled("genetP")
+        out.append(Row(item, "Genet (timeNano → swap showing the row)", percentile(got, 50),
+                       "ms", p99=percentile(got, 99), group=group, genet=True, runs=runs,
+                       note=f"n={len(got)} rows drawn, grouped by project"))
+        if results.get("genetPB"):
+            old = pooled("genetPB")
+            out.append(Row(item, before, percentile(old, 50), "ms", p99=percentile(old, 99),
+                           group=group, part=True, runs=runs, note=f"n={len(old)}"))
+        return out
+
+    ev_note = sent("genetN") + f", {n // 10} running"
     return [
-        Row(item, "bare Kivy window (floor)", med("bare", "launch_to_paint_ms"), "ms",
-            group="launch → first paint, 0 ctrs", floor=True, runs=runs),
-        Row(item, "Genet", med("genet0", "launch_to_paint_ms"), "ms",
-            group="launch → first paint, 0 ctrs", genet=True, runs=runs),
-        Row(item, "bare Kivy window (floor)", med("bare", "launch_to_paint_ms"), "ms",
-            group=f"launch → first paint, {nn}", floor=True, runs=runs),
-        Row(item, "Genet", med("genetN", "launch_to_paint_ms"), "ms",
-            group=f"launch → first paint, {nn}", genet=True, runs=runs),
-        Row(item, "bare Kivy window (floor)", med("bare", "rss_kib") / 1024, "MiB",
-            group="resident memory, 0 ctrs", floor=True, runs=runs),
-        Row(item, "Genet", med("genet0", "rss_kib") / 1024, "MiB",
-            group="resident memory, 0 ctrs", genet=True, runs=runs),
-        Row(item, "bare Kivy window (floor)", med("bare", "rss_kib") / 1024, "MiB",
-            group=f"resident memory, {nn}", floor=True, runs=runs),
-        Row(item, "Genet", med("genetN", "rss_kib") / 1024, "MiB",
-            group=f"resident memory, {nn}", genet=True, runs=runs),
+        floor("bare", "launch → first paint, 0 ctrs", "launch_to_paint_ms", "ms"),
+        *pair("genet0", "launch → first paint, 0 ctrs", "launch_to_paint_ms", "ms"),
+        floor("bare", f"launch → first paint, {nn}", "launch_to_paint_ms", "ms"),
+        *pair("genetN", f"launch → first paint, {nn}", "launch_to_paint_ms", "ms"),
+        floor("bare", f"launch → first paint, {mm}", "launch_to_paint_ms", "ms"),
+        *pair("genetM", f"launch → first paint, {mm}", "launch_to_paint_ms", "ms"),
+        floor("bare", "resident memory, 0 ctrs", "rss_kib", "MiB", 1024),
+        *pair("genet0", "resident memory, 0 ctrs", "rss_kib", "MiB", 1024),
+        floor("bare", f"resident memory, {nn}", "rss_kib", "MiB", 1024),
+        *pair("genetN", f"resident memory, {nn}", "rss_kib", "MiB", 1024),
         Row(item, "bare Kivy window, nothing to draw (floor)",
             frames("bare", "events_frames_ms", 50), "ms",
             p99=frames("bare", "events_frames_ms", 99),
@@ -155,14 +345,22 @@ def run(runs: int, n: int, rate: int, seconds: float) -> list[Row]:
             p99=frames("busy", "events_frames_ms", 99),
             group=f"frame time at {rate} events/s, {nn}", floor=True, runs=runs,
             note="a repaint every frame, Mesa software GL"),
-        Row(item, "Genet", frames("genetN", "events_frames_ms", 50), "ms",
-            p99=frames("genetN", "events_frames_ms", 99),
-            group=f"frame time at {rate} events/s, {nn}", genet=True, runs=runs, note=ev_note),
-        Row(item, "bare Kivy window (floor)", med("bare", "idle_cpu_pct"), "% core",
-            group=f"CPU idle, {nn}", floor=True, runs=runs),
-        Row(item, "Genet", med("genetN", "idle_cpu_pct"), "% core",
-            group=f"CPU idle, {nn}", genet=True, runs=runs,
-            note=f"at {rate} events/s: {med('genetN', 'events_cpu_pct'):.0f}% core"),
+        *frame_pair("genetN", f"frame time at {rate} events/s, {nn}", ev_note),
+        Row(item, "bare Kivy window, nothing to draw (floor)",
+            frames("bare", "events_frames_ms", 50), "ms",
+            p99=frames("bare", "events_frames_ms", 99),
+            group=f"frame time at {rate} events/s, {mm}", floor=True, runs=runs),
+        *frame_pair("genetM", f"frame time at {rate} events/s, {mm}",
+                    sent("genetM") + ", spread over the engines"),
+        floor("busy", f"CPU at {rate} events/s, {nn}", "events_cpu_pct", "% core",
+              who="bare Kivy window, label changed 100x/s (floor)"),
+        *pair("genetN", f"CPU at {rate} events/s, {nn}", "events_cpu_pct", "% core"),
+        floor("busy", f"CPU at {rate} events/s, {mm}", "events_cpu_pct", "% core",
+              who="bare Kivy window, label changed 100x/s (floor)"),
+        *pair("genetM", f"CPU at {rate} events/s, {mm}", "events_cpu_pct", "% core"),
+        floor("bare", f"CPU idle, {nn}", "idle_cpu_pct", "% core"),
+        *pair("genetN", f"CPU idle, {nn}", "idle_cpu_pct", "% core"),
+        *pixel_rows(),
     ]
 
 

@@ -1,7 +1,9 @@
 """One launch of the app (or of a bare Kivy window, the floor), measuring itself.
 
 ``python -m bench.app_probe MODE URL EXPECTED SECONDS OUT`` with MODE ``genet``, ``bare`` or
-``bare-busy`` (a bare window whose label changes 100 times a second in the events phase).
+``bare-busy`` (a bare window whose label changes 100 times a second in the events phase), or
+``genet-many`` (URL: several engines' URLs joined by commas, merged by ``Engines`` as
+``genet --host A --host B …`` does; EXPECTED: the rows of all of them).
 It starts exactly as ``genet --host URL --size 1280x800`` does (genet_kivy.main.run_app's
 settings, GenetApp on ``genet_rx.connect``), plus hooks that only read clocks:
 
@@ -9,13 +11,22 @@ settings, GenetApp on ``genet_rx.connect``), plus hooks that only read clocks:
    with EXPECTED rows and the sidebar's RecycleView has laid out row views (a bare window:
    its first flip). Wall-clock time, so the launcher can subtract its Popen time.
 2. resident memory (VmRSS) one second after the first paint.
-3. idle: CPU time over SECONDS with nothing happening, and frame intervals.
+3. idle: CPU time over SECONDS with nothing happening, and frame intervals, from QUIET (2) s
+   after the memory sample on: start-up's own tail (every ScrollView fades its bar out once,
+   an animation and a few repaints) is not idling.
 4. events: prints ``EVENTS`` and the launcher sends about 100 events a second for SECONDS;
    frame intervals (Clock ticks, every frame) and CPU time meanwhile.
 
 Writes a JSON object to OUT and exits.
 
-``GENET_BENCH_MEMORY=1`` (item 8, memory over time): in the events phase VmRSS is sampled
+``GENET_BENCH_PIXELS=1`` (event → pixels): the list is grouped by compose project, so a
+paused or unpaused row changes its state word in place; after every buffer swap of the events
+phase the rows on screen are read, and each row whose state word changed since the previous
+swap is written down as ``[row key, word, wall-clock ns after the swap]`` (``drawn``); the
+launcher matches them with the events' ``timeNano``.
+
+``GENET_BENCH_MEMORY=1`` (item 8, memory over time): the idle phase lasts 4 s (not SECONDS:
+a 30-minute churn run took an hour); in the events phase VmRSS is sampled
 every 5 s, a third of the way in (the end of warm-up) and at the end. With
 ``GENET_BENCH_TRACEMALLOC=1`` too, tracemalloc runs from the idle phase on and its snapshots at
 those two moments are diffed: the allocation sites that grew (tracemalloc's own bookkeeping
@@ -44,7 +55,9 @@ if "KIVY_HOME" not in os.environ:  # bench/app.py passes one; by hand, a fresh t
 PROFILE = os.environ.get("GENET_BENCH_PROFILE")
 PROFILE_PHASE = os.environ.get("GENET_BENCH_PROFILE_PHASE", "events")
 PROFILER = cProfile.Profile()
+QUIET = 2.0  # seconds between the memory sample and the idle phase (see 3. above)
 MEMORY = os.environ.get("GENET_BENCH_MEMORY") == "1"
+PIXELS = os.environ.get("GENET_BENCH_PIXELS") == "1"
 TRACE = MEMORY and os.environ.get("GENET_BENCH_TRACEMALLOC") == "1"
 
 
@@ -71,13 +84,20 @@ def main() -> None:
 
     result: dict[str, Any] = {"mode": mode}
     frames: list[float] = []
-    state = {"phase": "start", "last": 0.0}
+    drawn: list[list[Any]] = []
+    state: dict[str, Any] = {"phase": "start", "last": 0.0, "words": {}}
 
-    if mode == "genet":
+    if mode in ("genet", "genet-many"):
         from genet_kivy.app import GenetApp
-        from genet_rx import connect
 
-        engine = connect(url)
+        if mode == "genet":
+            from genet_rx import connect
+
+            engine: Any = connect(url)
+        else:
+            from genet_rx.engine.engines import Engines
+
+            engine = Engines(url.split(","))
         base: Any = GenetApp
         args: tuple[Any, ...] = (engine,)
     else:
@@ -100,12 +120,31 @@ def main() -> None:
         def on_start(self) -> None:
             super().on_start()
             Window.bind(on_flip=self._flipped)
+            if PIXELS:
+                self.containers.group_by = "project"
+                swap = Window.flip
+
+                def flip_and_look() -> None:
+                    swap()
+                    self._look(time.time_ns())
+
+                Window.flip = flip_and_look
             Clock.schedule_interval(self._probe_tick, 0)
             if mode == "bare-busy":
                 Clock.schedule_interval(self.busy, 0.01)
 
+        def _look(self, now_ns: int) -> None:
+            """After a swap in the events phase: the rows on screen whose word changed."""
+            words = {v.cid: v.state_word for v in self.root.ids.sidebar.rv.layout_manager.children
+                     if type(v).__name__ == "ContainerRow"}
+            if state["phase"] == "events":
+                seen = state["words"]
+                drawn.extend([cid, w, now_ns] for cid, w in words.items()
+                             if cid in seen and seen[cid] != w)
+            state["words"] = words
+
         def _shown(self) -> bool:
-            if mode != "genet":
+            if mode == "bare" or mode == "bare-busy":
                 return True
             t = self.table
             if not (t.synced and len(t) == expected and self.tables_applied):
@@ -126,6 +165,9 @@ def main() -> None:
 
         def _settled(self, _dt: float) -> None:
             result["rss_kib"] = rss_kib()
+            Clock.schedule_once(self._quiet, QUIET)
+
+        def _quiet(self, _dt: float) -> None:
             if TRACE:
                 tracemalloc.start(8)
             state["phase"] = "idle"
@@ -133,7 +175,7 @@ def main() -> None:
                 PROFILER.enable()
             frames.clear()
             state["cpu"], state["wall"] = time.process_time(), time.perf_counter()
-            Clock.schedule_once(self._idle_done, seconds)
+            Clock.schedule_once(self._idle_done, 4.0 if MEMORY else seconds)
 
         def _idle_done(self, _dt: float) -> None:
             if PROFILE and PROFILE_PHASE == "idle":
@@ -170,6 +212,7 @@ def main() -> None:
             cpu, wall = time.process_time(), time.perf_counter()
             result["events_cpu_pct"] = (cpu - state["cpu"]) / (wall - state["wall"]) * 100
             result["events_frames_ms"] = list(frames)
+            result["drawn"] = drawn
             result["tables_applied"] = getattr(self, "tables_applied", 0) - \
                 result["applied_before"]
             if MEMORY:

@@ -21,7 +21,12 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
 from .gestures import LongPressBehavior
+from .row_layout import RowLayout
+from .row_patch import patch
 from .scroll_anchor import anchor, scroll_keeping
+
+#: Layout classes kv names here (imported to register them).
+LAYOUTS = (RowLayout,)
 
 
 def _panel() -> Any:
@@ -114,11 +119,13 @@ class Sidebar(BoxLayout):
             self.remove_widget(bar)
 
     def show(self, data: list[dict[str, Any]], empty_text: str) -> None:
-        """New rows; the selected row (else the top row) stays where it was on screen."""
+        """New rows; the selected row (else the top row) stays where it was on screen. Rows
+        laid out as before are updated in place (only the changed ones, see row_patch)."""
         rv = self.ids.rv
-        kept = anchor(rv.data, rv.height, rv.scroll_y)
-        rv.data = data
-        rv.scroll_y = scroll_keeping(data, rv.height, kept, rv.scroll_y)
+        if not patch(rv, data):
+            kept = anchor(rv.data, rv.height, rv.scroll_y)
+            rv.data = data
+            rv.scroll_y = scroll_keeping(data, rv.height, kept, rv.scroll_y)
         self.empty_text = empty_text if not data else ""
 
     def clear_search(self) -> None:

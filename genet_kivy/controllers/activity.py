@@ -148,6 +148,12 @@ class ActivityFeed:
         return root.ids[name] if root is not None and name in root.ids else None
 
     def refresh(self) -> None:
+        """Show the log in the Activity view and its Alerts pane, while they are on screen
+        (off screen each event would rebuild and re-lay out the whole log for nothing: the
+        app refreshes them when the Activity view is shown)."""
+        root = self.app.root
+        if root is None or root.kind != "activity":
+            return
         view, pane = self._pane("activity_list"), self._pane("activity_detail")
         if view is not None:
             only = self.app.fleet.only  # an engine chip tapped: that engine's entries only

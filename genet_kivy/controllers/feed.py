@@ -7,10 +7,18 @@ drain, before its draw) turns it into :attr:`Feed.state`, the one state the pane
 (see :func:`~genet_kivy.engine_view.merged_state`: with one engine, that engine's own state),
 so the widgets see at most one state a frame however fast events come, from however many
 engines.
+
+Paced while states stream: a state that comes after a quiet moment (nothing applied for
+:data:`PACE` seconds), or before the first synced container table, is applied in the frame it
+arrives in; during a flood the newest waits
+until :data:`PACE` seconds have passed since the last one applied, so the widgets (and the
+software renderer, ~50 ms a repaint of the whole window) see at most ``1 / PACE`` states a
+second. The fold upstream still sees every event; only in-between states are skipped.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +35,9 @@ from ..engine_view import merged_state
 #: The tables the panels present, by EngineState field.
 TABLES = ("containers", "images", "volumes", "networks", "services", "nodes")
 
+#: Seconds between two states applied while they stream (see above).
+PACE = 0.25
+
 
 class Feed:
     """Subscribes to the engines' merged state; ``on_state(kinds)`` runs after tables
@@ -41,6 +52,8 @@ class Feed:
         on_connection: Callable[[Connection], None],
         on_error: Callable[[Exception], None],
         on_engines: Callable[[immutables.Map[str, EngineState]], None] = lambda _m: None,
+        pace: float = PACE,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.engines = engines
         first = next(iter(engines.engines.values()), None)
@@ -56,6 +69,10 @@ class Feed:
         self._pending: immutables.Map[str, EngineState] | None = None
         self._subs = CompositeDisposable()
         self._trigger: Any = None
+        self._pace = pace
+        self._clock = clock
+        self._last = -pace  # when the last state was applied (clock seconds)
+        self._due: Any = None  # the paced apply, while one is scheduled
 
     def start(self) -> None:
         self._trigger = Clock.create_trigger(self._apply, -1)
@@ -65,16 +82,35 @@ class Feed:
     def stop(self) -> None:
         if self._trigger is not None:
             self._trigger.cancel()
+        if self._due is not None:
+            self._due.cancel()
         self._subs.dispose()
 
+    @property
+    def quiet(self) -> bool:
+        """True when the next state would be applied in the frame it arrives in (always until
+        the first synced container table is shown: start-up is never paced)."""
+        if not self.state.containers.synced:
+            return True
+        return self._clock() - self._last >= self._pace
+
     def _offer(self, merged: immutables.Map[str, EngineState]) -> None:
-        self._pending = merged  # keep only the newest; applied once this frame
+        self._pending = merged  # keep only the newest
+        if self.quiet:
+            self._trigger()  # applied this frame
+        elif self._due is None:
+            wait = self._last + self._pace - self._clock()
+            self._due = Clock.schedule_once(self._paced, max(0.0, wait))
+
+    def _paced(self, _dt: float) -> None:
+        self._due = None
         self._trigger()
 
     def _apply(self, _dt: float = 0) -> None:
         merged, self._pending = self._pending, None
         if merged is None:
             return
+        self._last = self._clock()
         old = self.state
         self.merged = merged
         self.state = merged_state(merged, list(self.engines.engines))

@@ -27,6 +27,7 @@ from ..describe import Field
 from ..detail import FieldRows
 from ..gestures import LongPressBehavior
 from ..kinds.base import Action, Link, Section
+from ..row_patch import patch
 
 TABS = ("overview", "inspect")
 
@@ -77,7 +78,9 @@ class ResourceList(BoxLayout):
         self.buttons: dict[str, FlatButton] = {}
 
     def show(self, data: list[dict[str, Any]], empty_text: str) -> None:
-        self.ids.rv.data = data
+        """New rows; rows laid out as before are updated in place (see row_patch)."""
+        if not patch(self.ids.rv, data):
+            self.ids.rv.data = data
         self.empty_text = empty_text if not data else ""
 
     def set_actions(self, actions: tuple[Action, ...], live: bool) -> None:

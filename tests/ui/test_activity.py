@@ -77,6 +77,18 @@ def test_activity_lists_every_kind_newest_first_in_plain_words(make_app, frames,
     save_shot(kivy_window, frames, f"activity-{size[0]}x{size[1]}")
 
 
+def test_events_while_another_view_is_shown_wait_for_the_activity_view(make_app, frames,
+                                                                        tmp_path):
+    engine, app, _ = started(make_app, frames, (1280, 800), tmp_path)
+    push_story(engine)
+    frames.until(lambda: len(app.activity.log.rows()) == 9, what="nine entries logged")
+    frames.until(lambda: not app.activity._trigger.is_triggered, what="the log's refresh ran")
+    view = app.root.ids.activity_list
+    assert view.shown == 0
+    app.show_kind("activity")
+    frames.until(lambda: view.shown == 9, what="nine entries shown")
+
+
 def test_activity_filters_by_kind_and_container(make_app, frames, tmp_path):
     engine, app, _ = started(make_app, frames, (1280, 800), tmp_path)
     push_story(engine)
