@@ -61,7 +61,7 @@ def fields(spec, key):
 
 def test_navigation_lists_every_kind_in_order():
     assert [k for k, _ in KINDS] == ["containers", "images", "volumes", "networks", "services",
-                                     "nodes", "activity"]
+                                     "nodes", "activity", "settings"]
     assert list(SPECS) == ["images", "volumes", "networks", "services", "nodes"]
 
 
