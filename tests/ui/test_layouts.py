@@ -656,8 +656,7 @@ def test_the_list_scrolls_by_dragging(make_app, frames, kivy_window):
     before = on_screen(rv)
     x, y = rv.to_window(rv.center_x, rv.y + rv.height * 0.2)
     touch = UnitTestTouch(x, y)
-    touch.touch_down()
-    frames.step(1)
+    touch.touch_down()  # moved before any frame: see test_tabs.drag
     for step in range(1, 11):
         touch.touch_move(x, y + step * 25)
         frames.step(1)

@@ -176,7 +176,8 @@ def drag(widget, frames, dy, steps=10):
     x, y = widget.to_window(widget.center_x, widget.y + widget.height * 0.3)
     touch = UnitTestTouch(x, y)
     touch.touch_down()
-    frames.step(1)
+    # The first move comes before any frame: a frame slower than the ScrollView's
+    # scroll_timeout (200 ms, on a loaded machine) would otherwise hand the touch to the rows.
     for step in range(1, steps + 1):
         touch.touch_move(x, y + dy * step / steps)
         frames.step(1)
