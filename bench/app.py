@@ -36,7 +36,18 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .common import PY, ROOT, Row, log, median, percentile, raw_json, raw_post, unix_path
+from .common import (
+    PY,
+    ROOT,
+    Row,
+    log,
+    median,
+    open_events,
+    percentile,
+    raw_json,
+    raw_post,
+    read_events,
+)
 from .sync import FakeServer
 
 #: The checkout measured as "Genet before" (see the module doc), or None.
@@ -65,32 +76,10 @@ class EventReader:
 
     def __init__(self, url: str) -> None:
         self.records: list[list[Any]] = []
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.connect(unix_path(url))
-        q = "%7B%22type%22%3A%5B%22container%22%5D%7D"  # {"type":["container"]}
-        self.sock.sendall(f"GET /events?filters={q} HTTP/1.0\r\nHost: docker\r\n\r\n".encode())
-        buf = b""
-        while b"\r\n\r\n" not in buf:
-            buf += self.sock.recv(65536)
-        self.thread = threading.Thread(target=self._read, args=(buf.partition(b"\r\n\r\n")[2],),
+        self.sock, buf = open_events(url)
+        self.thread = threading.Thread(target=read_events, args=(self.sock, buf, self.records),
                                        daemon=True)
         self.thread.start()
-
-    def _read(self, buf: bytes) -> None:
-        while True:
-            try:
-                data = self.sock.recv(65536)
-            except OSError:
-                return
-            if not data:
-                return
-            buf += data
-            *lines, buf = buf.split(b"\n")
-            for line in lines:
-                if line:
-                    now = time.time_ns()
-                    d = json.loads(line)
-                    self.records.append([d["Actor"]["ID"], d["timeNano"], d["Action"], now])
 
     def close(self) -> None:
         self.sock.shutdown(socket.SHUT_RDWR)

@@ -205,6 +205,38 @@ def raw_get(url: str, path: str, timeout: float = 60.0) -> bytes:
     return body
 
 
+def open_events(url: str) -> tuple[socket.socket, bytes]:
+    """A raw ``/events`` subscription to container events (HTTP/1.0: NDJSON until the engine
+    closes): the socket, and the body bytes that came with the head."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(unix_path(url))
+    q = "%7B%22type%22%3A%5B%22container%22%5D%7D"  # {"type":["container"]}
+    s.sendall(f"GET /events?filters={q} HTTP/1.0\r\nHost: docker\r\n\r\n".encode())
+    buf = b""
+    while b"\r\n\r\n" not in buf:
+        buf += s.recv(65536)
+    return s, buf.partition(b"\r\n\r\n")[2]
+
+
+def read_events(s: socket.socket, buf: bytes, records: list[list[object]]) -> None:
+    """The floor of event latency: append ``[id, timeNano, action, arrival ns]`` for each event
+    line (it counts once split and ``json.loads`` has run) until the socket ends or fails."""
+    while True:
+        try:
+            data = s.recv(65536)
+        except OSError:
+            return
+        if not data:
+            return
+        buf += data
+        *lines, buf = buf.split(b"\n")
+        for line in lines:
+            if line:
+                now = time.time_ns()
+                d = json.loads(line)
+                records.append([d["Actor"]["ID"], d["timeNano"], d["Action"], now])
+
+
 def raw_json(url: str, path: str) -> object:
     return json.loads(raw_get(url, path))
 

@@ -22,14 +22,13 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 from typing import Any
 
-from .common import PY, ROOT, unix_path
+from .common import PY, ROOT, open_events, read_events
 
 Record = list[Any]
 
@@ -100,26 +99,9 @@ def genet_watch(url: str, records: list[Record], holder: dict[str, Any]) -> None
 
 
 def floor(url: str, records: list[Record]) -> None:
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.connect(unix_path(url))
-    q = '%7B%22type%22%3A%5B%22container%22%5D%7D'  # {"type":["container"]}
-    s.sendall(f"GET /events?filters={q} HTTP/1.0\r\nHost: docker\r\n\r\n".encode())
-    buf = b""
-    while b"\r\n\r\n" not in buf:
-        buf += s.recv(65536)
-    buf = buf.partition(b"\r\n\r\n")[2]
+    s, buf = open_events(url)
     _ready()
-    while True:
-        data = s.recv(65536)
-        if not data:
-            return
-        buf += data
-        *lines, buf = buf.split(b"\n")
-        for line in lines:
-            if line:
-                now = time.time_ns()
-                d = json.loads(line)
-                records.append([d["Actor"]["ID"], d["timeNano"], d["Action"], now])
+    read_events(s, buf, records)
 
 
 def dockerpy_events(url: str, records: list[Record]) -> None:
