@@ -170,6 +170,9 @@ def test_a_kept_dial_stdio_killed_while_idle_is_replaced(engine_url: str,
     client.negotiate()
     for pid in ssh_clients(os.environ["XDG_RUNTIME_DIR"]):
         os.kill(pid, 9)
+    # Until the kill lands, the shared master still carries the session (the client handed
+    # it its pipes), so the kept connection would answer: wait for the process to be gone.
+    wait_for(lambda: not ssh_clients(os.environ["XDG_RUNTIME_DIR"]), what="the killed ssh gone")
     assert isinstance(containers.listing(client), list)
     assert dial_stdio_starts(own_ssh) == 2
     client.close()
