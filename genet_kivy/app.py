@@ -17,14 +17,12 @@ from __future__ import annotations
 
 import gc
 import logging
-import sys
 from pathlib import Path
 from typing import Any
 
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
-from kivy.lang import Builder
 from reactivex import Observable
 from reactivex import operators as ops
 
@@ -35,7 +33,6 @@ from genet_rx.settings import SettingsStore, settings_file
 from genet_rx.state.containers import ContainerTable
 
 from . import theme
-from .activity_view import ActivityView, AlertsPane
 from .buttons import FlatButton
 from .choice import ChoiceRow
 from .controllers.activity import ActivityFeed
@@ -54,64 +51,21 @@ from .keyboard import handle_key
 from .kinds import SPECS
 from .kinds.base import count_text
 from .kiosk import KioskGuard
+from .kv_files import load_kv
 from .nav import NavBar
 from .osk import use_osk
 from .panels.containers import ContainerPanel
-from .panels.disk_view import DiskView
-from .panels.picker import PickDialog
 from .panels.resource_panel import ResourcePanel
-from .panels.resource_widgets import ResourceDetail, ResourceList
 from .scheduler import KivyScheduler
-from .settings_view import SettingsList, SettingsPane
 from .shell import Shell
 from .sidebar import Sidebar
 
 #: Widget classes kv refers to by name (importing them registers them with Kivy's Factory).
-WIDGETS = (FlatButton, Sidebar, DetailPane, Shell, NavBar, ResourceList, ResourceDetail,
-           PickDialog, DiskView, ActivityView, AlertsPane, EngineChip, LinkButton, EngineEntry,
-           EnginesScreen, ChoiceRow, SettingsList, SettingsPane)
+#: Other kinds' panes import theirs when first shown (genet_kivy.shell.PANES).
+WIDGETS = (FlatButton, Sidebar, DetailPane, Shell, NavBar, EngineChip, LinkButton, EngineEntry,
+           EnginesScreen, ChoiceRow)
 
 log = logging.getLogger("genet.app")
-
-#: One kv file per widget class, layout only; loaded in build(), in dependency order.
-KV_FILES = (
-    "scrolling.kv",
-    "flat_button.kv",
-    "group_header.kv",
-    "container_row.kv",
-    "sidebar.kv",
-    "field_row.kv",
-    "control_bar.kv",
-    "tab_button.kv",
-    "log_row.kv",
-    "logs_view.kv",
-    "line_viewer.kv",
-    "graph.kv",
-    "stats_view.kv",
-    "inspect_view.kv",
-    "terminal_widget.kv",
-    "terminal_keys.kv",
-    "terminal_keyboard.kv",
-    "terminal_view.kv",
-    "detail_pane.kv",
-    "resource_row.kv",
-    "resource_list.kv",
-    "resource_detail.kv",
-    "pick_dialog.kv",
-    "swarm_forms.kv",
-    "disk_view.kv",
-    "activity_view.kv",
-    "settings.kv",
-    "nav_bar.kv",
-    "connection_banner.kv",
-    "notice.kv",
-    "confirm_dialog.kv",
-    "action_sheet.kv",
-    "engine_chip.kv",
-    "engines_screen.kv",
-    "top_bar.kv",
-    "shell.kv",
-)
 
 #: The window's icon (Kivy wants a bitmap; genet.svg beside it is the menu's icon).
 ICON = Path(__file__).resolve().parent / "data" / "genet.png"
@@ -128,39 +82,6 @@ def window_title(names: list[str]) -> str:
     if len(names) > 1:
         return f"Genet — {len(names)} engines"
     return f"Genet — {names[0]}" if names and names[0] else "Genet"
-
-
-def kv_dir() -> Path:
-    """kv/ beside the package (a checkout) or under ``<prefix>/share/genet/kv`` (installed)."""
-    for candidate in (
-        Path(__file__).resolve().parent.parent / "kv",
-        Path(sys.prefix) / "share" / "genet" / "kv",
-    ):
-        if (candidate / "shell.kv").is_file():
-            return candidate
-    raise FileNotFoundError("genet: cannot find its kv/ layout files")
-
-
-def dialog_kv() -> tuple[str, ...]:
-    """The dialogs package's kv files (``DIALOG_KV``: names of files in kv/), or none while
-    the package does not exist."""
-    try:
-        from genet_kivy import dialogs  # type: ignore[attr-defined]
-    except ImportError:
-        return ()
-    return tuple(getattr(dialogs, "DIALOG_KV", ()))
-
-
-def load_kv() -> None:
-    """(Re)load every kv file; unloading first makes a second App in one process safe."""
-    folder = kv_dir()
-    # The dialogs' kv (pull, run, create volume/network, the task indicator) loads before the
-    # top bar's, which may hold the task indicator.
-    names = KV_FILES[:-2] + dialog_kv() + KV_FILES[-2:]
-    for name in names:
-        path = str(folder / name)
-        Builder.unload_file(path)
-        Builder.load_file(path)
 
 
 class GenetApp(App):
@@ -191,7 +112,7 @@ class GenetApp(App):
         self.notices = Notices(lambda: self.root)
         self.containers = ContainerPanel(self)
         self.activity = ActivityFeed(self, store)  # events, alerts, the alert rules
-        self.panels: dict[str, ResourcePanel] = {}
+        self.panels = {kind: ResourcePanel(self, spec) for kind, spec in SPECS.items()}
         self.fleet_screen: EnginesScreen | None = None  # the Engines screen, while open
         self._refresh_trigger: Any = None
         self._ticker: Any = None
@@ -214,9 +135,7 @@ class GenetApp(App):
         ids.topbar.host = self.engine.host
         self.fleet.start()
         self._add_task_indicator()
-        for kind, spec in SPECS.items():
-            lst, detail = self.root.panes(kind)
-            self.panels[kind] = ResourcePanel(self, spec, lst, detail)
+        self.root.bind(on_panes=lambda _shell, kind: self._on_panes(kind))
         self.containers.start()
         self.feed.start()
         self.activity.start()
@@ -228,6 +147,15 @@ class GenetApp(App):
         if self.kiosk is not None:
             self.kiosk.start()
         self._on_connection(self.feed.state.connection)
+
+    def _on_panes(self, kind: str) -> None:
+        """A kind's list and detail were built (the first time it is shown): wire them."""
+        if kind in self.panels:
+            self.panels[kind].attach(*self.root.panes(kind))
+        elif kind == "settings":
+            self.preferences.show()
+        if kind in ("activity", "settings"):
+            self.activity.show_rules()  # both hold an alert rules form
 
     def on_stop(self) -> None:
         self._stopped = True

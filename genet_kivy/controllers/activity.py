@@ -57,7 +57,7 @@ class ActivityFeed:
         self._trigger = Clock.create_trigger(lambda _dt: self.refresh(), 0.1)
         self.rules = rules_from(self.store.settings)  # the app read the file already
         self.follow_engines()
-        self._show_rules()
+        self.show_rules()
 
     def stop(self) -> None:
         self._stopped = True
@@ -204,7 +204,7 @@ class ActivityFeed:
     #: (pane id, form id) of each AlertRulesForm.
     FORMS = (("activity_detail", "rules"), ("settings_detail", "alerts"))
 
-    def _show_rules(self) -> None:
+    def show_rules(self) -> None:
         for form in self.forms():
             for kind in KINDS:
                 setattr(form, kind, AlertKind(kind) in self.rules.kinds)
@@ -221,7 +221,7 @@ class ActivityFeed:
             name_pattern=form.name_pattern.strip(), label=form.label.strip(),
             cooldown_ns=int(form.cooldown_s) * 10**9)
         self.store.save_section(SECTION, rules_section(self.rules))
-        self._show_rules()
+        self.show_rules()
         for name, engine in self.engines().items():
             if name in self._followed:
                 self._follow_alerts(name, engine)
