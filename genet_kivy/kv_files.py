@@ -1,5 +1,6 @@
 """The kv layout files: where they are, the ones the first frame needs, and the ones each
-other kind's panes need, loaded the first time that kind is shown (start-up parses only what
+other kind's panes and each live tab of the container detail need, loaded the first time that
+kind or tab is shown (start-up parses only what
 it draws: every kv rule is compiled when its file loads, ~5-20 ms a file on a Raspberry Pi
 class machine).
 """
@@ -22,17 +23,6 @@ STARTUP = (
     "field_row.kv",
     "control_bar.kv",
     "tab_button.kv",
-    "log_row.kv",
-    "logs_view.kv",
-    "line_viewer.kv",
-    "graph.kv",
-    "stats_view.kv",
-    "inspect_view.kv",
-    "terminal_widget.kv",
-    "terminal_keys.kv",
-    "terminal_keyboard.kv",
-    "terminal_view.kv",
-    "history_view.kv",
     "alert_banner.kv",
     "detail_pane.kv",
     "nav_bar.kv",
@@ -46,6 +36,16 @@ STARTUP = (
     "shell.kv",
 )
 
+#: The kv files of each live tab of the container detail, loaded when the tab is first shown.
+BY_TAB: dict[str, tuple[str, ...]] = {
+    "logs": ("log_row.kv", "line_viewer.kv", "logs_view.kv"),
+    "stats": ("graph.kv", "stats_view.kv"),
+    "inspect": ("inspect_view.kv",),
+    "history": ("history_view.kv",),
+    "terminal": ("terminal_widget.kv", "terminal_keys.kv", "terminal_keyboard.kv",
+                 "terminal_view.kv"),
+}
+
 _RESOURCE = ("resource_row.kv", "resource_list.kv", "resource_detail.kv", "pick_dialog.kv",
              "swarm_forms.kv", "disk_view.kv")
 
@@ -55,7 +55,7 @@ BY_KIND: dict[str, tuple[str, ...]] = {
     "images": _RESOURCE,
     "volumes": _RESOURCE,
     "networks": _RESOURCE,
-    "services": _RESOURCE,
+    "services": _RESOURCE + BY_TAB["logs"],  # a service's Logs tab
     "nodes": _RESOURCE,
     "activity": ("activity_view.kv",),
     "settings": ("activity_view.kv", "settings.kv"),  # the Alerts section is the rules form
@@ -87,7 +87,7 @@ def load_kv() -> None:
     """(Re)load the start-up kv files, and forget the kinds' ones (loaded again when next
     needed); unloading first makes a second App in one process safe."""
     folder = kv_dir()
-    for name in {n for names in BY_KIND.values() for n in names}:
+    for name in {n for names in (*BY_KIND.values(), *BY_TAB.values()) for n in names}:
         Builder.unload_file(str(folder / name))
     # The dialogs' kv (pull, run, create volume/network, the task indicator) loads before the
     # top bar's, which may hold the task indicator.
