@@ -23,7 +23,6 @@ from reactivex.disposable import SerialDisposable
 
 from genet_rx.settings import SettingsStore
 from genet_rx.state.alerts import SECTION, Alert, AlertKind, AlertRules, rules_from, rules_section
-from genet_rx.wire.desktop_notify import notify
 
 from ..activity import ActivityLog, Entry, alert_text
 from ..engine_view import label
@@ -32,13 +31,21 @@ RETRY_S = 3.0
 KINDS = ("died", "unhealthy", "oom", "restart_loop")
 
 
+def desktop_notify(summary: str, body: str) -> bool:
+    """The desktop's notification service (genet_rx.wire.desktop_notify; jeepney, its D-Bus
+    client, is imported with the first alert, not at start)."""
+    from genet_rx.wire.desktop_notify import notify
+
+    return notify(summary, body)
+
+
 def row_of(e: Entry) -> dict[str, Any]:
     return {"text": e.text, "meta": f"{e.kind} · {e.engine}", "alert": e.kind == "alert"}
 
 
 class ActivityFeed:
     def __init__(self, app: Any, store: SettingsStore,
-                 desktop: Callable[[str, str], bool] = notify) -> None:
+                 desktop: Callable[[str, str], bool] = desktop_notify) -> None:
         self.app = app
         self.log = ActivityLog()
         self.store = store
