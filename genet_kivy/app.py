@@ -9,8 +9,14 @@ time;
 :class:`~genet_kivy.controllers.commands.Commands` take one-shot answers (commands, inspects)
 on the main thread; :class:`~genet_kivy.controllers.notices.Notices` tells and asks; the
 container panel and one generic resource panel per other kind present their kind and act on
-taps; every action goes to its row's own engine. Nothing here blocks. Subscriptions are
+taps; every action goes to its row's own engine;
+:class:`~genet_kivy.controllers.settings.SettingsController` holds the saved preferences and
+the Settings screen; :class:`~genet_kivy.window_input.WindowInput` the keys, the on-screen
+keyboard, the kiosk's guard and the swipe back. Nothing here blocks. Subscriptions are
 disposed in ``on_stop``; whoever made the engines closes them.
+
+Start-up builds only what the first frame shows (the containers' list and detail, their kv):
+another kind's panes are built the first time it is shown, and wired here (``_on_panes``).
 """
 
 from __future__ import annotations
@@ -46,19 +52,17 @@ from .detail import DetailPane
 from .engine_chips import EngineChip, LinkButton
 from .engine_view import LINK_LOOK
 from .engines_screen import EngineEntry, EnginesScreen
-from .gestures import SwipeBack
-from .keyboard import handle_key
 from .kinds import SPECS
 from .kinds.base import count_text
-from .kiosk import KioskGuard
 from .kv_files import load_kv
 from .nav import NavBar
-from .osk import use_osk
 from .panels.containers import ContainerPanel
 from .panels.resource_panel import ResourcePanel
 from .scheduler import KivyScheduler
 from .shell import Shell
 from .sidebar import Sidebar
+from .window_input import WindowInput
+from .window_title import engine_names, window_title
 
 #: Widget classes kv refers to by name (importing them registers them with Kivy's Factory).
 #: Other kinds' panes import theirs when first shown (genet_kivy.shell.PANES).
@@ -69,19 +73,6 @@ log = logging.getLogger("genet.app")
 
 #: The window's icon (Kivy wants a bitmap; genet.svg beside it is the menu's icon).
 ICON = Path(__file__).resolve().parent / "data" / "genet.png"
-
-
-def engine_names(engines: Any) -> list[str]:
-    """Each engine as named (``--host`` as given, a context's name), or its host."""
-    return [name or str(getattr(e, "host", "")) for name, e in engines.items()]
-
-
-def window_title(names: list[str]) -> str:
-    """``Genet — <engine>`` (``Genet — 3 engines`` for more than one): which engines this
-    window shows, in the task bar too."""
-    if len(names) > 1:
-        return f"Genet — {len(names)} engines"
-    return f"Genet — {names[0]}" if names and names[0] else "Genet"
 
 
 class GenetApp(App):
@@ -96,9 +87,7 @@ class GenetApp(App):
                  settings: SettingsStore | None = None, scale: float | None = None,
                  osk: bool = False, kiosk: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.osk = osk  # the docked on-screen keyboard for text fields (genet_kivy.osk)
-        self.kiosk = KioskGuard(self) if kiosk else None  # asks before leaving
-        self.swipe_back = SwipeBack(self)  # narrow layout: swipe right for Back
+        self.input = WindowInput(self, osk, kiosk)  # keys, on-screen keyboard, kiosk, swipe
         self.fleet = Fleet(self, engine)
         self.title = window_title(engine_names(self.fleet.engines.engines))
         self.log_lines = log_lines  # --log-lines (None: the saved bound, else 10,000)
@@ -141,11 +130,7 @@ class GenetApp(App):
         self.activity.start()
         self.preferences.start()
         self._ticker = Clock.schedule_interval(lambda _dt: self._tick(), 1.0)
-        Window.bind(on_keyboard=self._on_keyboard)
-        use_osk(Window, self.osk)
-        self.swipe_back.start()
-        if self.kiosk is not None:
-            self.kiosk.start()
+        self.input.start()
         self._on_connection(self.feed.state.connection)
 
     def _on_panes(self, kind: str) -> None:
@@ -175,11 +160,7 @@ class GenetApp(App):
         self.notices.stop()
         if self._ticker is not None:
             self._ticker.cancel()
-        Window.unbind(on_keyboard=self._on_keyboard)
-        use_osk(Window, False)
-        self.swipe_back.stop()
-        if self.kiosk is not None:
-            self.kiosk.stop()
+        self.input.stop()
         gc.unfreeze()  # what the app built may be collected again (tests run many apps)
 
     def on_main(self, source: Observable[Any]) -> Observable[Any]:
@@ -383,16 +364,3 @@ class GenetApp(App):
             self.notify(f"Could not copy: {exc}", "error")
             return
         self.notify(f"Copied {what or text}", "info")
-
-    def _on_keyboard(self, _window: Any, key: int, _scancode: Any = None,
-                     codepoint: str | None = None, modifiers: Any = ()) -> bool:
-        shell = self.root
-        if key == 27 and shell is not None and not shell.wide and shell.show_detail:
-            self.back()  # Escape / Android back leaves the detail instead of the app
-            return True
-        if handle_key(self, key, codepoint, list(modifiers or ())):  # the keyboard map
-            return True
-        if key == 27 and self.kiosk is not None and shell is not None:
-            self.kiosk.ask()  # Esc at the top level of a kiosk: leave only if confirmed
-            return True
-        return False

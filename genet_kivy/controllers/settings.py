@@ -27,6 +27,7 @@ from ..preferences import (
     scale_word,
     window_section,
 )
+from ..window_title import engine_names
 
 
 class SettingsController:
@@ -116,8 +117,6 @@ class SettingsController:
         }
 
     def engine_names(self) -> list[str]:
-        from ..app import engine_names
-
         fleet = getattr(self.app, "fleet", None)
         if fleet is None:
             return [str(getattr(self.app.engine, "host", ""))]
