@@ -19,6 +19,13 @@ settings, GenetApp on ``genet_rx.connect``), plus hooks that only read clocks:
 
 Writes a JSON object to OUT and exits.
 
+``GENET_BENCH_PULL=REFERENCE`` (item 11, a pull drawn by the app): after the memory sample and
+QUIET, the pull dialog is opened with REFERENCE typed in, ``EVENTS`` is printed (the launcher
+sends nothing) and Pull is pressed (``submit``, as a tap does); from there to the pull's end
+(the session no longer running): wall time, CPU time of the whole app (its reader thread, the
+fold, the dialog drawn on every progress value), frame intervals and how many progress values
+the dialog showed. Then it exits, the image left in the engine.
+
 ``GENET_BENCH_PIXELS=1`` (event → pixels): the list is grouped by compose project, so a
 paused or unpaused row changes its state word in place; after every buffer swap of the events
 phase the rows on screen are read, and each row whose state word changed since the previous
@@ -51,7 +58,7 @@ if "KIVY_HOME" not in os.environ:  # bench/app.py passes one; by hand, a fresh t
 
 
 #: GENET_BENCH_PROFILE=path: cProfile a phase (main thread) into that file; the phase is
-#: GENET_BENCH_PROFILE_PHASE, ``events`` (default) or ``idle``.
+#: GENET_BENCH_PROFILE_PHASE, ``events`` (default), ``idle`` or ``pull``.
 PROFILE = os.environ.get("GENET_BENCH_PROFILE")
 PROFILE_PHASE = os.environ.get("GENET_BENCH_PROFILE_PHASE", "events")
 PROFILER = cProfile.Profile()
@@ -59,6 +66,7 @@ QUIET = 2.0  # seconds between the memory sample and the idle phase (see 3. abov
 MEMORY = os.environ.get("GENET_BENCH_MEMORY") == "1"
 PIXELS = os.environ.get("GENET_BENCH_PIXELS") == "1"
 TRACE = MEMORY and os.environ.get("GENET_BENCH_TRACEMALLOC") == "1"
+PULL = os.environ.get("GENET_BENCH_PULL", "")
 
 
 def rss_kib() -> int:
@@ -159,13 +167,48 @@ def main() -> None:
 
         def _probe_tick(self, _dt: float) -> None:
             now = time.perf_counter()
-            if state["phase"] in ("idle", "events") and state["last"]:
+            if state["phase"] in ("idle", "events", "pull") and state["last"]:
                 frames.append((now - state["last"]) * 1000)
             state["last"] = now
 
         def _settled(self, _dt: float) -> None:
             result["rss_kib"] = rss_kib()
-            Clock.schedule_once(self._quiet, QUIET)
+            Clock.schedule_once(self._pull if PULL else self._quiet, QUIET)
+
+        def _pull(self, _dt: float) -> None:
+            from genet_kivy.dialogs import open_pull
+
+            dialog = open_pull(self)
+            dialog.ids.reference.text = PULL
+            state["phase"] = "pull"
+            frames.clear()
+            result["pull_values"] = 0
+            print("EVENTS", flush=True)
+            if PROFILE and PROFILE_PHASE == "pull":
+                PROFILER.enable()
+            state["cpu"], state["wall"] = time.process_time(), time.perf_counter()
+            dialog.submit()
+            if dialog.session is None:
+                result["pull_error"] = dialog.error or "the dialog started no pull"
+                self._write_and_stop()
+                return
+            dialog.session.listen(self._pulled)
+
+        def _pulled(self, session: Any) -> None:
+            result["pull_values"] += 1
+            if session.running:
+                return
+            cpu, wall = time.process_time(), time.perf_counter()
+            if PROFILE and PROFILE_PHASE == "pull":
+                PROFILER.disable()
+                PROFILER.dump_stats(PROFILE)
+            result["pull_ms"] = (wall - state["wall"]) * 1000
+            result["pull_cpu_ms"] = (cpu - state["cpu"]) * 1000
+            result["pull_state"] = session.state.value
+            result["pull_error"] = session.error
+            result["pull_layers"] = len(session.progress.layers)
+            result["pull_frames_ms"] = list(frames)
+            self._write_and_stop()
 
         def _quiet(self, _dt: float) -> None:
             if TRACE:
@@ -224,6 +267,9 @@ def main() -> None:
                      "where": [f"{'/'.join(f.filename.rsplit('/', 2)[-2:])}:{f.lineno}"
                                for f in d.traceback][:8]}
                     for d in diff[:12]]
+            self._write_and_stop()
+
+        def _write_and_stop(self) -> None:
             with open(out, "w") as f:
                 json.dump(result, f)
             self.stop()

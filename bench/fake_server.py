@@ -1,9 +1,11 @@
 """A fake engine (tests/fake_engine.py) holding N containers, in a process of its own so the
-clients measured against it never share its GIL: ``python -m bench.fake_server N``. Prints its
-URL, then serves until stdin closes."""
+clients measured against it never share its GIL: ``python -m bench.fake_server N [RUNNING
+[IMAGES]]`` (RUNNING defaults to a tenth of N; IMAGES, default 0, tagged images shaped as
+``GET /images/json`` lists them). Prints its URL, then serves until stdin closes."""
 
 from __future__ import annotations
 
+import hashlib
 import sys
 
 from fake_engine import FakeEngine
@@ -11,10 +13,23 @@ from fake_engine import FakeEngine
 from .common import ROOT  # noqa: F401  (puts tests/ on sys.path)
 
 
+def image_entry(i: int) -> dict[str, object]:
+    """An entry of ``GET /images/json`` as Docker 20.10 lists a tagged image of one layer."""
+    digest = hashlib.sha256(b"genet-bench-image-%d" % i).hexdigest()
+    return {"Containers": -1, "Created": 1_700_000_000 + i, "Id": f"sha256:{digest}",
+            "Labels": {"genet-bench": "1"}, "ParentId": "",
+            "RepoDigests": [f"genet-bench/img@sha256:{digest[::-1]}"],
+            "RepoTags": [f"genet-bench/img:{i}"], "SharedSize": -1, "Size": 1_234_567 + i,
+            "VirtualSize": 1_234_567 + i}
+
+
 def main() -> None:
     n = int(sys.argv[1])
     running = int(sys.argv[2]) if len(sys.argv) > 2 else n // 10
+    images = int(sys.argv[3]) if len(sys.argv) > 3 else 0
     fake = FakeEngine()
+    for i in range(images):
+        fake.add_object("image", image_entry(i))
     labels = {"com.docker.compose.project": "bench", "genet-bench": "1"}
     for i in range(n):
         fake.add_container(f"bench-{i:05d}", image="genet-test/busybox",
