@@ -4,9 +4,11 @@ Item 3's shape (bench/sync.py ``run``: each contender cold, round-robin, the fir
 warm-up, every answer checked to hold all N images), with the image list's contenders: Genet
 ``connect()`` until its synced image table (the sync lists containers first, then the other
 kinds together: this engine has no containers), Genet's client list alone (``snapshot``: the
-body decoded into typed ``Image`` rows), docker-py ``images.list()`` (which inspects every
-image), docker-py's one-request ``APIClient.images()`` (dicts), aiodocker ``images.list()``,
-``docker images`` (a process) and a raw-socket GET + ``json.loads`` (floor).
+body decoded by msgspec into typed ``Image`` rows; and the same list decoded as it was
+before, ``json.loads`` + ``image_from_list``, side by side), docker-py ``images.list()``
+(which inspects every image), docker-py's one-request ``APIClient.images()`` (dicts),
+aiodocker ``images.list()``, ``docker images`` (a process) and a raw-socket GET +
+``json.loads`` (floor).
 
 N images on the private dockerd are imported from tiny tars (one file each: one layer, no
 registry, no build); larger counts are served by the fake engine.
@@ -35,6 +37,18 @@ def genet_list(url: str) -> int:
     from genet_rx.engine.answers import snapshot
 
     return len(snapshot(EngineClient(url), "image").rows)  # what the sync lists
+
+
+def genet_list_before(url: str) -> int:
+    """The list as Genet decoded it before msgspec (and still does for a body msgspec refuses):
+    ``json.loads`` + ``image_from_list`` per entry."""
+    from genet_rx.api import images
+    from genet_rx.api.client import EngineClient
+    from genet_rx.model.images import image_from_list
+
+    client = EngineClient(url)
+    answer = images.list_response(client).json()
+    return len(tuple(image_from_list(e, client.host) for e in answer if isinstance(e, dict)))
 
 
 def dockerpy(url: str) -> int:
@@ -83,6 +97,8 @@ CONTENDERS: dict[str, tuple[str, Callable[[str], int]]] = {
     "floor": ("raw socket GET + json.loads (floor)", floor),
     "genet": ("Genet connect → synced image table", lambda u: genet_sync(u, "images")),
     "genet-list": ("Genet client list → typed rows (no events)", genet_list),
+    "genet-list-json": ("Genet client list, json.loads + image_from_list (before)",
+                        genet_list_before),
     "dockerpy": ("docker-py images.list() (inspects each)", dockerpy),
     "dockerpy-api": ("docker-py APIClient.images() (dicts)", dockerpy_api),
     "aiodocker": ("aiodocker images.list()", aiodocker_list),

@@ -105,7 +105,7 @@ def run(url: str, n: int, group: str, runs: int, slow_runs: int | None = None,
     """Each contender cold, round-robin, ``runs`` rounds after a warm-up round; every answer
     must hold ``n`` ``what``. ``slow_runs`` caps the runs of the N+1-request docker-py list
     (key ``dockerpy``; no warm-up when 1). ``contenders`` default to item 3's; keys ``genet``,
-    ``floor`` and ``genet-list`` mark Genet's row, the floor and a part of Genet."""
+    ``floor`` and ``genet-…`` mark Genet's row, the floor and a part of Genet."""
     contenders = CONTENDERS if contenders is None else contenders
     times: dict[str, list[float]] = {k: [] for k in contenders}
     for r in range(runs + 1):
@@ -132,7 +132,7 @@ def run(url: str, n: int, group: str, runs: int, slow_runs: int | None = None,
             note = "not run: N+1 requests, ~45 s a run here (--slow runs it once)"
         rows.append(Row(item, name, median(times[key]), "ms", group=group,
                         genet=(key == "genet"), floor=(key == "floor"),
-                        part=(key == "genet-list"), note=note, runs=len(times[key])))
+                        part=key.startswith("genet-"), note=note, runs=len(times[key])))
     return rows
 
 

@@ -26,6 +26,7 @@ from genet_rx.model.common import (
     text,
     to_int,
 )
+from genet_rx.model.replacer import maker
 
 #: What the engine lists in place of a tag or a digest for an image that has none.
 NO_TAG: Final = "<none>:<none>"
@@ -116,6 +117,7 @@ class _Entry(msgspec.Struct, gc=False):
 
 
 _decode_entries = msgspec.json.Decoder(list[_Entry]).decode
+_image = maker(Image)  # Image(...) without the frozen __init__'s setattr per field
 
 
 def images_from_list_body(body: bytes, host: str = "") -> tuple[Image, ...] | None:
@@ -136,7 +138,7 @@ def images_from_list_body(body: bytes, host: str = "") -> tuple[Image, ...] | No
 def _from_entry(e: _Entry, host: str) -> Image:
     tags = e.RepoTags
     digests = e.RepoDigests
-    return Image(
+    return _image(
         id=e.Id or "",
         tags=tuple(sorted({t for t in tags if t and t != NO_TAG})) if tags else (),
         digests=tuple(sorted({d for d in digests if d and d != NO_DIGEST})) if digests else (),
