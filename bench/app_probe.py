@@ -23,8 +23,9 @@ Writes a JSON object to OUT and exits.
 QUIET, the pull dialog is opened with REFERENCE typed in, ``EVENTS`` is printed (the launcher
 sends nothing) and Pull is pressed (``submit``, as a tap does); from there to the pull's end
 (the session no longer running): wall time, CPU time of the whole app (its reader thread, the
-fold, the dialog drawn on every progress value), frame intervals and how many progress values
-the dialog showed. Then it exits, the image left in the engine.
+fold, the dialog drawn on every progress value) and its split by kind of thread (main, Mesa's
+llvmpipe, the others), frame intervals and how many progress values the dialog showed. Then
+it exits, the image left in the engine.
 
 ``GENET_BENCH_PIXELS=1`` (event → pixels): the list is grouped by compose project, so a
 paused or unpaused row changes its state word in place; after every buffer swap of the events
@@ -75,6 +76,26 @@ def rss_kib() -> int:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     return 0
+
+
+def threads_cpu_ms() -> dict[str, float]:
+    """This process's CPU time (ms) by kind of thread, from /proc/self/task/*/stat: the main
+    thread (Kivy: the app's code, layout, GL calls), Mesa's ``llvmpipe-*`` threads (the
+    software rasteriser) and the others (Genet's reader, fold and pool threads)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {"main": 0.0, "llvmpipe": 0.0, "other": 0.0}
+    for tid in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{tid}/stat") as f:
+                stat = f.read()
+        except OSError:  # the thread ended meanwhile
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat.rpartition(")")[2].split()
+        kind = "main" if int(tid) == os.getpid() else (
+            "llvmpipe" if name.startswith("llvmpipe") else "other")
+        out[kind] += (int(fields[11]) + int(fields[12])) * 1000 / tick
+    return out
 
 
 def main() -> None:
@@ -186,6 +207,7 @@ def main() -> None:
             print("EVENTS", flush=True)
             if PROFILE and PROFILE_PHASE == "pull":
                 PROFILER.enable()
+            state["threads"] = threads_cpu_ms()
             state["cpu"], state["wall"] = time.process_time(), time.perf_counter()
             dialog.submit()
             if dialog.session is None:
@@ -199,6 +221,9 @@ def main() -> None:
             if session.running:
                 return
             cpu, wall = time.process_time(), time.perf_counter()
+            threads = threads_cpu_ms()
+            result["pull_threads_ms"] = {k: v - state["threads"].get(k, 0.0)
+                                         for k, v in threads.items()}
             if PROFILE and PROFILE_PHASE == "pull":
                 PROFILER.disable()
                 PROFILER.dump_stats(PROFILE)

@@ -164,7 +164,8 @@ def run(tb: Testbed, runs: int, layers: int = LAYERS, mib: int = MIB) -> list[Ro
                     one = {"wall_ms": res["pull_ms"], "cpu_ms": res["pull_cpu_ms"],
                            "values": res["pull_values"],
                            "frame_p50": percentile(res["pull_frames_ms"], 50),
-                           "frame_p99": percentile(res["pull_frames_ms"], 99)}
+                           "frame_p99": percentile(res["pull_frames_ms"], 99),
+                           **{f"cpu_{k}_ms": v for k, v in res["pull_threads_ms"].items()}}
                 else:
                     t = time.perf_counter()
                     cpu_s = CONTENDERS[key][1](tb.url, reference)
@@ -175,8 +176,8 @@ def run(tb: Testbed, runs: int, layers: int = LAYERS, mib: int = MIB) -> list[Ro
                     raise RuntimeError(f"{key}: the image is not in the engine after its pull")
                 if r > 0:
                     got[key].append(one)
-                log(f"pull round {r}/{runs} {key}: {one['wall_ms']:.0f} ms, "
-                    f"CPU {one['cpu_ms']:.0f} ms")
+                log(f"pull round {r}/{runs} {key}: " + ", ".join(
+                    f"{k} {v:.0f}" for k, v in one.items()))
         remove(tb, reference)
     finally:
         if xvfb is not None:
@@ -226,8 +227,11 @@ def rows_of(got: dict[str, list[dict[str, float]]], runs: int, layers: int,
         rows.append(Row(ITEM, names[key], med(key, "wall_ms"), "ms", group=wall,
                         genet=key == "genet", floor=key == "floor", part=key == "app",
                         runs=runs, note=note))
+    threads = (f"; main thread {med('app', 'cpu_main_ms'):.0f} ms, Mesa llvmpipe "
+               f"{med('app', 'cpu_llvmpipe_ms'):.0f} ms, other threads "
+               f"{med('app', 'cpu_other_ms'):.0f} ms")
     for key in ["floor", "genet", "app", "dockerpy", "cli"]:
         rows.append(Row(ITEM, names[key], med(key, "cpu_ms"), "ms CPU", group=cpu,
                         genet=key == "app", floor=key == "floor", part=key == "genet",
-                        runs=runs, note=pct(key)))
+                        runs=runs, note=pct(key) + (threads if key == "app" else "")))
     return rows
