@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import resource
 import subprocess
 import threading
 import time
@@ -101,26 +102,32 @@ CONTENDERS: dict[str, tuple[str, Callable[[str], int]]] = {
 
 def run(url: str, n: int, group: str, runs: int, slow_runs: int | None = None,
         contenders: dict[str, tuple[str, Callable[[str], int]]] | None = None,
-        item: str = "3 initial sync", what: str = "containers") -> list[Row]:
+        item: str = "3 initial sync", what: str = "containers", cpu: bool = False) -> list[Row]:
     """Each contender cold, round-robin, ``runs`` rounds after a warm-up round; every answer
     must hold ``n`` ``what``. ``slow_runs`` caps the runs of the N+1-request docker-py list
     (key ``dockerpy``; no warm-up when 1). ``contenders`` default to item 3's; keys ``genet``,
-    ``floor`` and ``genet-…`` mark Genet's row, the floor and a part of Genet."""
+    ``floor`` and ``genet-…`` mark Genet's row, the floor and a part of Genet. ``cpu`` adds a
+    group of the client's CPU time (the bench process's, plus a CLI process's rusage): on a
+    loaded machine it moves less than wall time."""
     contenders = CONTENDERS if contenders is None else contenders
     times: dict[str, list[float]] = {k: [] for k in contenders}
+    cpus: dict[str, list[float]] = {k: [] for k in contenders}
     for r in range(runs + 1):
         for key, (_name, fn) in contenders.items():
             if key == "dockerpy" and slow_runs is not None and r >= slow_runs + (slow_runs > 1):
                 continue
+            c0 = time.process_time() + _children_cpu()
             t = time.perf_counter()
             got = fn(url)
             dt = time.perf_counter() - t
+            used = time.process_time() + _children_cpu() - c0
             while _after:
                 _after.pop()()
             if got != n:
                 raise RuntimeError(f"{key} listed {got} {what}, expected {n}")
             if r > 0 or (key == "dockerpy" and slow_runs == 1):
                 times[key].append(dt * 1000)
+                cpus[key].append(used * 1000)
         log(f"{item} {group} round {r}/{runs}: " + ", ".join(
             f"{k}={v[-1]:.0f}ms" for k, v in times.items() if v))
     rows = []
@@ -133,7 +140,19 @@ def run(url: str, n: int, group: str, runs: int, slow_runs: int | None = None,
         rows.append(Row(item, name, median(times[key]), "ms", group=group,
                         genet=(key == "genet"), floor=(key == "floor"),
                         part=key.startswith("genet-"), note=note, runs=len(times[key])))
+    if cpu:
+        rows += [Row(item, name, median(cpus[key]), "ms CPU", group=f"{group}, client CPU",
+                     genet=(key == "genet"), floor=(key == "floor"),
+                     part=key.startswith("genet-"), runs=len(cpus[key]),
+                     note="its threads too; not the engine's" if key == "genet" else "")
+                 for key, (name, _fn) in contenders.items() if cpus[key]]
     return rows
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the bench's waited-for child processes (a CLI contender)."""
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
 
 
 class FakeServer:
