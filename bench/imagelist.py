@@ -4,11 +4,11 @@ Item 3's shape (bench/sync.py ``run``: each contender cold, round-robin, the fir
 warm-up, every answer checked to hold all N images), with the image list's contenders: Genet
 ``connect()`` until its synced image table (the sync lists containers first, then the other
 kinds together: this engine has no containers), Genet's client list alone (``snapshot``: the
-body decoded by msgspec into typed ``Image`` rows; and the same list decoded as it was
-before, ``json.loads`` + ``image_from_list``, side by side), docker-py ``images.list()``
-(which inspects every image), docker-py's one-request ``APIClient.images()`` (dicts),
-aiodocker ``images.list()``, ``docker images`` (a process) and a raw-socket GET +
-``json.loads`` (floor).
+body decoded by msgspec into typed ``Image`` rows; and the same list decoded the way of
+before and of the fallback, ``json.loads`` + ``image_from_list``, side by side), docker-py
+``images.list()`` (which inspects every image), docker-py's one-request
+``APIClient.images()`` (dicts), aiodocker ``images.list()``, ``docker images`` (a process)
+and a raw-socket GET + ``json.loads`` (floor).
 
 Wall time, and the client's CPU time (on a loaded machine it moves less than wall time).
 N images on the private dockerd are imported from tiny tars (one file each: one layer, no
@@ -40,9 +40,9 @@ def genet_list(url: str) -> int:
     return len(snapshot(EngineClient(url), "image").rows)  # what the sync lists
 
 
-def genet_list_before(url: str) -> int:
-    """The list as Genet decoded it before msgspec (and still does for a body msgspec refuses):
-    ``json.loads`` + ``image_from_list`` per entry."""
+def genet_list_json(url: str) -> int:
+    """The list decoded as Genet did before msgspec, and still does for a body msgspec
+    refuses (the fallback): ``json.loads`` + ``image_from_list`` per entry."""
     from genet_rx.api import images
     from genet_rx.api.client import EngineClient
     from genet_rx.model.images import image_from_list
@@ -98,8 +98,8 @@ CONTENDERS: dict[str, tuple[str, Callable[[str], int]]] = {
     "floor": ("raw socket GET + json.loads (floor)", floor),
     "genet": ("Genet connect → synced image table", lambda u: genet_sync(u, "images")),
     "genet-list": ("Genet client list → typed rows (no events)", genet_list),
-    "genet-list-json": ("Genet client list, json.loads + image_from_list (before)",
-                        genet_list_before),
+    "genet-list-json": ("Genet client list, json.loads + image_from_list (fallback)",
+                        genet_list_json),
     "dockerpy": ("docker-py images.list() (inspects each)", dockerpy),
     "dockerpy-api": ("docker-py APIClient.images() (dicts)", dockerpy_api),
     "aiodocker": ("aiodocker images.list()", aiodocker_list),

@@ -9,7 +9,7 @@ decides whether a row is usable: an :class:`Image` whose ``id`` is ``""`` is not
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final
@@ -82,11 +82,22 @@ class ImageLayer:
 
 
 def _tags(raw: object) -> tuple[str, ...]:
-    return tuple(sorted({t for t in strings(raw) if t and t != NO_TAG}))
+    return _refs(strings(raw), NO_TAG)
 
 
 def _digests(raw: object) -> tuple[str, ...]:
-    return tuple(sorted({d for d in strings(raw) if d and d != NO_DIGEST}))
+    return _refs(strings(raw), NO_DIGEST)
+
+
+def _refs(raw: Sequence[str] | None, none: str) -> tuple[str, ...]:
+    """References sorted, once each, without empty ones and the engine's ``none`` filler; one
+    reference (most images have one tag and one digest) without building a set."""
+    if not raw:
+        return ()
+    if len(raw) == 1:
+        ref = raw[0]
+        return (ref,) if ref and ref != none else ()
+    return tuple(sorted({r for r in raw if r and r != none}))
 
 
 def image_from_list(entry: Mapping[str, Any], host: str = "") -> Image:
@@ -136,12 +147,10 @@ def images_from_list_body(body: bytes, host: str = "") -> tuple[Image, ...] | No
 
 
 def _from_entry(e: _Entry, host: str) -> Image:
-    tags = e.RepoTags
-    digests = e.RepoDigests
     return _image(
         id=e.Id or "",
-        tags=tuple(sorted({t for t in tags if t and t != NO_TAG})) if tags else (),
-        digests=tuple(sorted({d for d in digests if d and d != NO_DIGEST})) if digests else (),
+        tags=_refs(e.RepoTags, NO_TAG),
+        digests=_refs(e.RepoDigests, NO_DIGEST),
         size=e.Size or 0,
         created=e.Created or 0,
         labels=MappingProxyType(e.Labels) if e.Labels else NO_LABELS,
