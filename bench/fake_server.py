@@ -1,11 +1,12 @@
 """A fake engine (tests/fake_engine.py) holding N containers, in a process of its own so the
-clients measured against it never share its GIL: ``python -m bench.fake_server N [RUNNING
-[IMAGES]]`` (RUNNING defaults to a tenth of N; IMAGES, default 0, tagged images shaped as
-``GET /images/json`` lists them). Prints its URL, then serves until stdin closes."""
+clients measured against it never share its GIL: ``python -m bench.fake_server N``. Prints its
+URL, then serves until stdin closes. ``GENET_BENCH_FAKE_IMAGES=M`` adds M tagged images, shaped
+as ``GET /images/json`` lists them (item 10)."""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 
 from fake_engine import FakeEngine
@@ -26,7 +27,7 @@ def image_entry(i: int) -> dict[str, object]:
 def main() -> None:
     n = int(sys.argv[1])
     running = int(sys.argv[2]) if len(sys.argv) > 2 else n // 10
-    images = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+    images = int(os.environ.get("GENET_BENCH_FAKE_IMAGES", "0"))
     fake = FakeEngine()
     for i in range(images):
         fake.add_object("image", image_entry(i))

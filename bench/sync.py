@@ -159,9 +159,8 @@ class FakeServer:
     """bench/fake_server.py in a process of its own."""
 
     def __init__(self, n: int, images: int = 0) -> None:
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        argv = [PY, "-m", "bench.fake_server", str(n), str(n // 10), str(images)]
-        self.proc = subprocess.Popen(argv, cwd=ROOT, env=env,
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "GENET_BENCH_FAKE_IMAGES": str(images)}
+        self.proc = subprocess.Popen([PY, "-m", "bench.fake_server", str(n)], cwd=ROOT, env=env,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout is not None
         self.url = self.proc.stdout.readline().strip()
