@@ -25,7 +25,7 @@ sends nothing) and Pull is pressed (``submit``, as a tap does); from there to th
 (the session no longer running): wall time, CPU time of the whole app (its reader thread, the
 fold, the dialog drawn on every progress value) and its split by kind of thread (main, Mesa's
 llvmpipe, the others), frame intervals and how many progress values the dialog showed. Then
-it exits, the image left in the engine.
+it exits, the image left in the engine. ``GENET_BENCH_PROFILE_PHASE=pull`` profiles this phase.
 
 ``GENET_BENCH_PIXELS=1`` (event → pixels): the list is grouped by compose project, so a
 paused or unpaused row changes its state word in place; after every buffer swap of the events
@@ -59,15 +59,15 @@ if "KIVY_HOME" not in os.environ:  # bench/app.py passes one; by hand, a fresh t
 
 
 #: GENET_BENCH_PROFILE=path: cProfile a phase (main thread) into that file; the phase is
-#: GENET_BENCH_PROFILE_PHASE, ``events`` (default), ``idle`` or ``pull``.
+#: GENET_BENCH_PROFILE_PHASE, ``events`` (default) or ``idle``.
 PROFILE = os.environ.get("GENET_BENCH_PROFILE")
 PROFILE_PHASE = os.environ.get("GENET_BENCH_PROFILE_PHASE", "events")
 PROFILER = cProfile.Profile()
 QUIET = 2.0  # seconds between the memory sample and the idle phase (see 3. above)
 MEMORY = os.environ.get("GENET_BENCH_MEMORY") == "1"
 PIXELS = os.environ.get("GENET_BENCH_PIXELS") == "1"
+PULL = os.environ.get("GENET_BENCH_PULL", "")  # item 11: the reference the app pulls
 TRACE = MEMORY and os.environ.get("GENET_BENCH_TRACEMALLOC") == "1"
-PULL = os.environ.get("GENET_BENCH_PULL", "")
 
 
 def rss_kib() -> int:
