@@ -1,7 +1,6 @@
 """A fake engine (tests/fake_engine.py) holding N containers, in a process of its own so the
 clients measured against it never share its GIL: ``python -m bench.fake_server N``. Prints its
-URL, then serves until stdin closes. ``GENET_BENCH_FAKE_IMAGES=M`` adds M tagged images, shaped
-as ``GET /images/json`` lists them (item 10)."""
+URL, then serves until stdin closes."""
 
 from __future__ import annotations
 
@@ -27,7 +26,7 @@ def image_entry(i: int) -> dict[str, object]:
 def main() -> None:
     n = int(sys.argv[1])
     running = int(sys.argv[2]) if len(sys.argv) > 2 else n // 10
-    images = int(os.environ.get("GENET_BENCH_FAKE_IMAGES", "0"))
+    images = int(os.environ.get("GENET_BENCH_FAKE_IMAGES", "0"))  # item 10: M tagged images
     fake = FakeEngine()
     for i in range(images):
         fake.add_object("image", image_entry(i))
