@@ -28,13 +28,13 @@ def main() -> None:
     running = int(sys.argv[2]) if len(sys.argv) > 2 else n // 10
     images = int(os.environ.get("GENET_BENCH_FAKE_IMAGES", "0"))  # item 10: M tagged images
     fake = FakeEngine()
-    for i in range(images):
-        fake.add_object("image", image_entry(i))
     labels = {"com.docker.compose.project": "bench", "genet-bench": "1"}
     for i in range(n):
         fake.add_container(f"bench-{i:05d}", image="genet-test/busybox",
                            state="running" if i < running else "exited",
                            labels={**labels, "com.docker.compose.service": f"svc{i % 50}"})
+    for i in range(images):
+        fake.add_object("image", image_entry(i))
     print(fake.url, flush=True)
     try:
         sys.stdin.read()
