@@ -96,6 +96,9 @@ class Container:
     ``event_ns`` is the ``timeNano`` of the newest event folded into this row (``None`` when the
     row comes only from a list or inspect answer). A list or inspect answer never overwrites the
     state of a row whose ``event_ns`` is newer than what that answer can be trusted to reflect.
+    ``event_actions`` are the actions of the events folded at exactly ``event_ns`` (usually one):
+    with ``event_ns`` they are the fold's record of what this row has seen, so an event replayed
+    after a reconnect is recognised as a duplicate without a key kept per event.
     ``state_since_ns`` is when the current state began, when known (uptime / "exited 5 min ago").
     """
 
@@ -116,6 +119,7 @@ class Container:
     restart_policy: str = ""  # "" unknown (lists don't say), "no", "always", "on-failure", …
     manually_stopped: bool = False  # a kill since the last start: the engine won't restart it
     uses: Attachments = NO_ATTACHMENTS  # its image, volumes, networks: cross-references
+    event_actions: tuple[str, ...] = ()
 
     @property
     def short_id(self) -> str:
