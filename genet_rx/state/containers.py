@@ -62,6 +62,12 @@ _FOLDED = frozenset({*_STATE_OF, "destroy", "rename", "health_status", "kill"})
 #: folded verb, shared by every row, instead of a new tuple per event.
 _ALONE: Mapping[str, tuple[str]] = {verb: (verb,) for verb in _FOLDED}
 
+#: Actions that are their own verb (no ": suffix"), to skip splitting them per event.
+_PLAIN: Mapping[str, str] = {verb: verb for verb in _FOLDED}
+
+#: Verbs that change a known row in place (a destroy removes it).
+_CHANGES_ROW = _FOLDED - {"destroy"}
+
 #: How long a tombstone outlives the snapshot that could first have forgotten it: a replayed
 #: event about a destroyed container stays recognised for five minutes.
 KEEP_GONE_NS = 300 * 1_000_000_000
@@ -156,11 +162,20 @@ def _classify(table: ContainerTable, ev: Event,
 
 def apply_event(table: ContainerTable, ev: Event) -> tuple[ContainerTable, Verdict]:
     """Fold one container event; also say what the fold made of it (classified once)."""
-    verb = ev.verb
-    verdict, row = _classify(table, ev, verb)
+    verb = _PLAIN.get(ev.action) or ev.verb
     when = ev.time_nano
+    if verb in _CHANGES_ROW and ev.type == "container":
+        row = table.rows.get(ev.actor_id)
+        if row is not None and (row.event_ns is None or when > row.event_ns):
+            # The common case, a known row's newer event (what _classify says FOLDED for):
+            # one row copy, one map set, one table copy.
+            return _table(
+                table,
+                rows=table.rows.set(row.id, _event_row(row, ev, verb)),
+                last_event_ns=when if when > table.last_event_ns else table.last_event_ns,
+            ), Verdict.FOLDED
+    verdict, row = _classify(table, ev, verb)
     if verdict is Verdict.FOLDED and row is not None and verb != "destroy":
-        # The common case, a known row changing: one row copy, one map set, one table copy.
         return _table(
             table,
             rows=table.rows.set(row.id, _event_row(row, ev, verb)),
