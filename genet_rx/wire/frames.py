@@ -49,11 +49,8 @@ from __future__ import annotations
 
 import operator
 import struct
-import sys
-from array import array
-from itertools import compress, count, repeat
-from operator import add, gt, lt, ne, sub
-from typing import Final, cast
+from operator import add
+from typing import Final
 
 from genet_rx.model.common import RFC3339, epoch_seconds, parse_version, stamp_ns
 from genet_rx.model.logs import DEFAULT_MAX_LINE_BYTES, ERROR, STDERR, STDOUT, LogLine
@@ -158,85 +155,20 @@ class LogDemuxer:
         With ``timestamps=1`` each frame must start with a valid stamp (as
         :meth:`_take_frame_stamp` reads it), which its lines carry.
 
-        Runs of such frames are taken by :meth:`_split_frames` (no Python step per frame); a
-        frame it cannot take is walked by :meth:`_walk_frames`, then the split goes on.
+        The walk only reads headers; the run's stamps are then checked and read together, its
+        payloads joined, decoded and split once, and its lines made in one ``map``.
         """
         bufs, times, cut = self._bufs, self._times, self._cut
         # The header's first word (type, then three zero bytes) → stream, for the streams
         # with no partial line pending: one look-up checks type, padding and stream.
         clean = {kind << 24: stream for kind, stream in _STREAMS.items()
                  if not bufs.get(stream) and stream not in times and stream not in cut}
-        while True:
-            split = self._split_frames(data, pos, end, clean, out)
-            if split == end:
-                return split
-            # One odd frame in a long run (a size byte of 10) is walked alone; when the split
-            # takes little (many odd frames), the walk takes many, so the bytes are not split
-            # again for each frame.
-            walked = self._walk_frames(data, split, end, clean, out,
-                                       1 if split - pos > 4096 else 256)
-            if walked == split:
-                return split
-            pos = walked
-
-    def _split_frames(self, data: bytes, pos: int, end: int, clean: dict[int, str],
-                      out: list[LogLine]) -> int:
-        """The longest run of whole one-line frames at ``pos``, taken without a Python step
-        per frame; returns where the run ends.
-
-        A one-line frame is its 8-byte header and a payload ending in its only ``\\n``, so
-        splitting the bytes on ``\\n`` gives each frame as one piece (header and text) as
-        long as every frame before it was one: the run is the pieces whose header says they
-        are exactly that long, on a clean stream, within the cap. Every header is read at
-        once (one array of words), the checks are maps and counts in C, and the texts are
-        joined, decoded and split once. A header holding a ``\\n`` byte (a size of 10, 266
-        ...) ends the run there; the walk takes that frame.
-        """
-        pieces = data[pos:end].split(b"\n")
-        pieces.pop()  # after the last \n: no whole frame
-        n = len(pieces)
-        if not n:
-            return pos
-        lens = list(map(len, pieces))
-        if min(lens) < _HEADER_SIZE:
-            n = next(compress(count(), map(lt, lens, repeat(_HEADER_SIZE))))
-            if not n:
-                return pos
-            del pieces[n:], lens[n:]
-        words = array(_U32, b"".join(map(_HEAD, pieces)))
-        if _SWAP:
-            words.byteswap()
-        sizes = words[1::2]
-        streams = list(map(clean.get, words[0::2]))
-        gaps = list(map(sub, lens, sizes))  # a piece is its header and its payload less \n
-        if gaps.count(_HEADER_SIZE - 1) != n or None in streams or max(sizes) > self._cap:
-            n = min(next(compress(count(), map(ne, gaps, repeat(_HEADER_SIZE - 1))), n),
-                    streams.index(None) if None in streams else n,
-                    next(compress(count(), map(gt, sizes, repeat(self._cap))), n))
-            if not n:
-                return pos
-            del pieces[n:], streams[n:], lens[n:]
-        texts = list(map(_TEXT, pieces))
-        stamps = None
-        if self._timestamps:
-            stamps = _engine_stamps(list(map(_STAMP, texts)))
-            if stamps is None:  # a stamp of another shape, or none: frame by frame
-                return self._stamped_frames(data, pos, end, clean, out)
-            texts = list(map(_AFTER_STAMP, texts))
-        _emit_texts(cast(list[str], streams), b"\n".join(texts), stamps, out)
-        return pos + sum(lens) + n
-
-    def _walk_frames(self, data: bytes, pos: int, end: int, clean: dict[int, str],
-                     out: list[LogLine], limit: int) -> int:
-        """:meth:`_whole_frames` for at most ``limit`` frames, walking their headers one by one:
-        the frames the split cannot take (a header holding a ``\\n`` byte ...). Their stamps
-        are read together, their payloads joined, decoded and split once."""
         cap, unpack, stream_of = self._cap, _WORDS.unpack_from, clean.get
         start = pos
         streams: list[str] = []
         payloads: list[bytes] = []
         add_stream, add_payload = streams.append, payloads.append
-        while pos + 8 <= end and len(streams) < limit:  # 8: _HEADER_SIZE
+        while pos + 8 <= end:  # 8: _HEADER_SIZE (this loop is the hot one: no globals)
             word, size = unpack(data, pos)
             stream = stream_of(word)
             stop: int = pos + 8 + size
@@ -398,12 +330,6 @@ class LogDemuxer:
 _ENGINE_SHAPE: Final = b"0000-00-00T00:00:00.000000000Z "
 _ENGINE_STAMP: Final = len(_ENGINE_SHAPE)
 _DIGITS_AS_0: Final = bytes.maketrans(b"123456789", b"000000000")
-_HEAD: Final = operator.itemgetter(slice(0, _HEADER_SIZE))
-_TEXT: Final = operator.itemgetter(slice(_HEADER_SIZE, None))
-#: An array type code of 32-bit unsigned words, and whether this machine must swap the
-#: engine's big-endian ones.
-_U32: Final = next(code for code in "IL" if array(code).itemsize == 4)
-_SWAP: Final = sys.byteorder == "little"
 _STAMP: Final = operator.itemgetter(slice(0, _ENGINE_STAMP))
 _AFTER_STAMP: Final = operator.itemgetter(slice(_ENGINE_STAMP, None))
 _SECOND: Final = operator.itemgetter(slice(0, 19))  # "YYYY-MM-DDTHH:MM:SS"
@@ -453,21 +379,6 @@ def _emit_run(streams: list[str], payloads: list[bytes], stamps: list[int] | Non
         out.extend(map(LogLine, streams, texts))
     else:
         out.extend(map(LogLine, streams, texts, stamps))
-
-
-def _emit_texts(streams: list[str], block: bytes, stamps: list[int] | None,
-                out: list[LogLine]) -> None:
-    """The lines of a run of one-line frames whose texts (without their ``\\n``) are
-    ``block``, joined by ``\\n``: decoded once and split (``\\n`` is never part of a UTF-8
-    sequence, so each line decodes as it would alone)."""
-    text = block.decode("utf-8", "replace")
-    lines = text.split("\n")
-    if "\r" in text:
-        lines = list(map(_no_cr, lines))
-    if stamps is None:
-        out.extend(map(LogLine, streams, lines))
-    else:
-        out.extend(map(LogLine, streams, lines, stamps))
 
 
 def _no_cr(line: str) -> str:
