@@ -4,7 +4,8 @@ One pipeline: each engine's socket → its fold → the :class:`~genet_rx.engine
 merge (every engine's latest state by name) → ``observe_on`` the Kivy scheduler → here. The
 newest merged map waits in ``pending`` and one Clock trigger (timeout -1: after the frame's
 drain, before its draw) turns it into :attr:`Feed.state`, the one state the panels present
-(see :func:`~genet_kivy.engine_view.merged_state`: with one engine, that engine's own state),
+(see :func:`~genet_kivy.engine_view.merged_state`: with one engine, that engine's own state;
+merged by a :class:`~genet_kivy.engine_view.Merger`, at the cost of what changed),
 so the widgets see at most one state a frame however fast events come, from however many
 engines.
 
@@ -30,7 +31,7 @@ from reactivex.disposable import CompositeDisposable
 from genet_rx.model.connection import Connection, Link
 from genet_rx.state.engine_state import EngineState
 
-from ..engine_view import merged_state
+from ..engine_view import Merger
 
 #: The tables the panels present, by EngineState field.
 TABLES = ("containers", "images", "volumes", "networks", "services", "nodes")
@@ -73,6 +74,7 @@ class Feed:
         self._clock = clock
         self._last = -pace  # when the last state was applied (clock seconds)
         self._due: Any = None  # the paced apply, while one is scheduled
+        self._merger = Merger()
 
     def start(self) -> None:
         self._trigger = Clock.create_trigger(self._apply, -1)
@@ -113,7 +115,7 @@ class Feed:
         self._last = self._clock()
         old = self.state
         self.merged = merged
-        self.state = merged_state(merged, list(self.engines.engines))
+        self.state = self._merger.merge(merged, list(self.engines.engines))
         changed = frozenset(k for k in TABLES if getattr(self.state, k) is not getattr(old, k))
         if "containers" in changed:
             self.applied += 1
