@@ -15,7 +15,8 @@ during a flood the newest waits until a gap has passed since the last one applie
 at least :data:`PACE` seconds and long enough that applying states and drawing them takes at
 most :data:`BUDGET` of a core: each state's cost (CPU time from its apply to the end of the
 buffer swap that shows it: present, layout, the repaint, Mesa's software GL included) is
-measured, and the gap is that cost (smoothed) divided by the budget. On a GPU a state costs a
+measured (from the second synced state on: the first builds every row's widgets), and the gap
+is that cost (smoothed) divided by the budget, at most :data:`MAX_GAP`. On a GPU a state costs a
 few ms and the gap stays :data:`PACE`; under Mesa's software GL a repaint of the whole window
 costs ~35-75 ms, so the gap grows to ~0.4-0.6 s: fewer states a second (never a lost one: the
 newest is always shown) for a bounded CPU. The fold upstream still sees every event; only
@@ -47,6 +48,10 @@ PACE = 0.25
 #: The share of a core that applying and drawing states may take while they stream.
 BUDGET = 0.2
 
+#: The longest gap, in seconds: a costly state (a first list of 10,000 rows) never holds the
+#: next one back for longer.
+MAX_GAP = 1.0
+
 #: Weight of the newest state's cost in the smoothed cost (the rest: the ones before).
 SMOOTHING = 0.5
 
@@ -54,8 +59,8 @@ SMOOTHING = 0.5
 def gap(cost: float, pace: float = PACE, budget: float = BUDGET) -> float:
     """Seconds between two states applied while they stream, for states costing ``cost``
     seconds of CPU each: at least ``pace``, and long enough to keep them within ``budget``
-    of a core."""
-    return max(pace, cost / budget)
+    of a core, up to :data:`MAX_GAP`."""
+    return min(MAX_GAP, max(pace, cost / budget))
 
 
 class Feed:
@@ -149,8 +154,9 @@ class Feed:
         if merged is None:
             return
         self._last = self._clock()
-        self._began = self._cpu()
-        Clock.schedule_once(self.drawn, 0)  # the next frame: after this one's draw and swap
+        if self.state.containers.synced:  # start-up's states build widgets: not a pace's cost
+            self._began = self._cpu()
+            Clock.schedule_once(self.drawn, 0)  # the next frame: after its draw and swap
         old = self.state
         self.merged = merged
         self.state = self._merger.merge(merged, list(self.engines.engines))
