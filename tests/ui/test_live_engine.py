@@ -151,7 +151,9 @@ def test_stats_of_a_busy_container_and_its_graph(
     docker.run_detached(IMAGE, "sh", "-c", "yes > /dev/null", name=unique_name)
     app, view = open_tab(make_app, frames, real_engine, unique_name, "stats")
     frames.until(lambda: len(view.cpu) >= 6, timeout=30, what="six CPU samples")
-    assert view.cpu.latest > 20, view.cpu.latest  # one core kept busy
+    # One core kept busy: well above an idle container's ~0 %, though a loaded machine may
+    # give `yes` much less than a whole core.
+    assert view.cpu.latest > 5, view.cpu.latest
     assert view.ids.cpu_graph.plot.point_count >= 3
     assert view.ids.cpu.value.endswith("%") and view.ids.pids.value != "—"
     assert "iB · " in view.ids.mem.value and view.ids.mem.title.startswith("Memory of ")

@@ -146,12 +146,17 @@ def test_start_up_is_quiet_by_default(tmp_path):
     env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
     done = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(f"""
-            import sys, threading
-            def stop():  # Kivy is imported by main(), as when started as `genet`
-                from kivy.app import App
+            import sys, threading, time
+            def running():  # the app, once main() has imported Kivy and started it
+                app = getattr(sys.modules.get("kivy.app"), "App", None)
+                return app.get_running_app() if app is not None else None
+            def stop():  # this thread must not import Kivy before main() configures it (the
+                # console log would be on): it waits for the app, then stops it 3 s later
+                while running() is None:
+                    time.sleep(0.1)
                 from kivy.clock import Clock
-                Clock.schedule_once(lambda _dt: App.get_running_app().stop(), 0)
-            threading.Timer(3, stop).start()
+                Clock.schedule_once(lambda _dt: running().stop(), 3)
+            threading.Thread(target=stop, daemon=True).start()
             from genet_kivy.main import main
             sys.exit(main(["--host", "unix://{tmp_path}/no-such.sock", "--size", "800x480"]))
         """)],
