@@ -131,9 +131,10 @@ def run(url: str, n: int, group: str, runs: int, slow_runs: int | None = None) -
 class FakeServer:
     """bench/fake_server.py in a process of its own."""
 
-    def __init__(self, n: int) -> None:
+    def __init__(self, n: int, log_rate: float = 0.0) -> None:
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        self.proc = subprocess.Popen([PY, "-m", "bench.fake_server", str(n)], cwd=ROOT, env=env,
+        args = [str(n), str(n // 10), str(log_rate)] if log_rate else [str(n)]
+        self.proc = subprocess.Popen([PY, "-m", "bench.fake_server", *args], cwd=ROOT, env=env,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout is not None
         self.url = self.proc.stdout.readline().strip()
