@@ -52,6 +52,10 @@ class Config:
     load_runs: int = 2
     load_window: float = 30.0
     memory_seconds: float = 240.0  # item 8; --memory 1800 for the issue's 30 minutes
+    images_real: int = 100  # item 10 on the private dockerd (imported images)
+    images_fake: int = 1_000  # item 10 on the fake engine
+    image_runs: int = 5
+    pull_runs: int = 5
 
 
 QUICK = Config(latency_runs=1, latency_steps=30, latency_warmup=5, fold_sizes=(100, 10_000),
@@ -59,7 +63,8 @@ QUICK = Config(latency_runs=1, latency_steps=30, latency_warmup=5, fold_sizes=(1
                sync_runs_10000=1, sync_big=300, sync_fake=2_000, log_lines=40_000, log_runs=1,
                stats_records=500, stats_runs=1, app_runs=1, app_containers=300, app_seconds=2,
                load_runs=1, load_window=5.0, memory_seconds=60.0, transport_runs=1,
-               transport_requests=20)
+               transport_requests=20, images_real=20, images_fake=300, image_runs=1,
+               pull_runs=1)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,14 +86,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.runs:
         for f in ("latency_runs", "fold_runs", "sync_runs_100", "sync_runs_1000",
                   "sync_runs_10000", "log_runs", "stats_runs", "app_runs", "load_runs",
-                  "transport_runs"):
+                  "transport_runs", "image_runs", "pull_runs"):
             setattr(cfg, f, args.runs)
     if args.window:
         cfg.load_window = args.window
     if args.memory:
         cfg.memory_seconds = args.memory
     cfg.slow = args.slow
-    only = {int(x) for x in args.only.split(",")} if args.only else set(range(1, 10))
+    only = {int(x) for x in args.only.split(",")} if args.only else set(range(1, 12))
     write = not (args.no_write or args.quick or args.only)
 
     started = time.monotonic()
@@ -149,6 +154,35 @@ def main(argv: list[str] | None = None) -> int:
 
     item(3, f"initial sync, {cfg.sync_fake:,} on the fake engine", fake_sync)
 
+    if only & {10, 11}:
+        from . import imagelist, pull
+
+        kinds = Testbed()  # a daemon of its own: images only, no containers
+        try:
+            kinds.start()
+            if engine_version == "?":
+                v = kinds.version()
+                engine_version = f"Docker Engine {v.get('Version')} (API {v.get('ApiVersion')})"
+            if 10 in only:
+                kinds.import_images(cfg.images_real)
+            item(10, f"image list sync, {cfg.images_real}", lambda: imagelist.run(
+                kinds.url, "private dockerd", cfg.image_runs))
+            item(11, "pull", lambda: pull.run(kinds, cfg.pull_runs))
+        finally:
+            log("stopping the private dockerd of items 10 and 11")
+            kinds.close()
+
+    def fake_images() -> list[Row]:
+        from . import imagelist
+
+        fake = sync.FakeServer(0, cfg.images_fake)
+        try:
+            return imagelist.run(fake.url, "fake engine", cfg.image_runs)
+        finally:
+            fake.close()
+
+    item(10, f"image list sync, {cfg.images_fake:,} on the fake engine", fake_images)
+
     from . import transports
 
     item(9, "request latency by transport", lambda: transports.run(
@@ -162,8 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         item(8, "memory over time", lambda: app.memory(cfg.app_containers, cfg.app_events_per_s,
                                                         cfg.memory_seconds, args.trace_memory))
 
-    order = {"1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6, "8": 7, "9": 8}
-    rows.sort(key=lambda r: order.get(r.item.split(" ", 1)[0], 9))  # stable: groups stay
+    rows.sort(key=lambda r: int(r.item.split(" ", 1)[0]))  # stable: groups stay
     finish(rows)
     elapsed = time.monotonic() - started
     head = (f"Genet bench — {when} — {facts['cores']} cores ({facts['cpu']}), {facts['memory']}, "
@@ -209,7 +242,8 @@ Medians over runs, warm-up excluded; "vs Genet" > 1 means Genet is ahead of that
   logs {cfg.log_runs} runs, stats {cfg.stats_runs} runs x {cfg.stats_records:,} records,
   app {cfg.app_runs} runs, engine load {cfg.load_runs}x{cfg.load_window:.0f} s,
   memory over time {cfg.memory_seconds / 60:.0f} min,
-  transports {cfg.transport_runs}x{cfg.transport_requests} requests
+  transports {cfg.transport_runs}x{cfg.transport_requests} requests,
+  image list {cfg.image_runs} runs, pull {cfg.pull_runs} runs
 
 {table}
 """

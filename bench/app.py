@@ -365,7 +365,7 @@ def memory(n: int, rate: int, seconds: float, trace: bool = False) -> list[Row]:
     global KIVY_HOME
     KIVY_HOME = tempfile.mkdtemp(prefix="genet-bench-kivy-")
     xvfb = Xvfb()
-    full = FakeServer(n, LOG_RATE)
+    full = FakeServer(n, log_rate=LOG_RATE)
     try:
         listed = raw_json(full.url, "/containers/json")
         running = [c["Id"] for c in listed] if isinstance(listed, list) else []

@@ -19,6 +19,14 @@ settings, GenetApp on ``genet_rx.connect``), plus hooks that only read clocks:
 
 Writes a JSON object to OUT and exits.
 
+``GENET_BENCH_PULL=REFERENCE`` (item 11, a pull drawn by the app): after the memory sample and
+QUIET, the pull dialog is opened with REFERENCE typed in, ``EVENTS`` is printed (the launcher
+sends nothing) and Pull is pressed (``submit``, as a tap does); from there to the pull's end
+(the session no longer running): wall time, CPU time of the whole app (its reader thread, the
+fold, the dialog drawn on every progress value) and its split by kind of thread (main, Mesa's
+llvmpipe, the others), frame intervals and how many progress values the dialog showed. Then
+it exits, the image left in the engine. ``GENET_BENCH_PROFILE_PHASE=pull`` profiles this phase.
+
 ``GENET_BENCH_PIXELS=1`` (event → pixels): the list is grouped by compose project, so a
 paused or unpaused row changes its state word in place; after every buffer swap of the events
 phase the rows on screen are read, and each row whose state word changed since the previous
@@ -67,6 +75,7 @@ PROFILER = cProfile.Profile()
 QUIET = 2.0  # seconds between the memory sample and the idle phase (see 3. above)
 MEMORY = os.environ.get("GENET_BENCH_MEMORY") == "1"
 PIXELS = os.environ.get("GENET_BENCH_PIXELS") == "1"
+PULL = os.environ.get("GENET_BENCH_PULL", "")  # item 11: the reference the app pulls
 TRACE = MEMORY and os.environ.get("GENET_BENCH_TRACEMALLOC") == "1"
 FLOOD = "bench-00000"  # item 8: the container whose Logs tab is open (the flood)
 CHURN_TABS = ("stats", "inspect", "history", "overview", "logs")
@@ -90,6 +99,26 @@ def rss_kib() -> int:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     return 0
+
+
+def threads_cpu_ms() -> dict[str, float]:
+    """This process's CPU time (ms) by kind of thread, from /proc/self/task/*/stat: the main
+    thread (Kivy: the app's code, layout, GL calls), Mesa's ``llvmpipe-*`` threads (the
+    software rasteriser) and the others (Genet's reader, fold and pool threads)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {"main": 0.0, "llvmpipe": 0.0, "other": 0.0}
+    for tid in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{tid}/stat") as f:
+                stat = f.read()
+        except OSError:  # the thread ended meanwhile
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat.rpartition(")")[2].split()
+        kind = "main" if int(tid) == os.getpid() else (
+            "llvmpipe" if name.startswith("llvmpipe") else "other")
+        out[kind] += (int(fields[11]) + int(fields[12])) * 1000 / tick
+    return out
 
 
 def main() -> None:
@@ -182,13 +211,52 @@ def main() -> None:
 
         def _probe_tick(self, _dt: float) -> None:
             now = time.perf_counter()
-            if state["phase"] in ("idle", "events") and state["last"]:
+            if state["phase"] in ("idle", "events", "pull") and state["last"]:
                 frames.append((now - state["last"]) * 1000)
             state["last"] = now
 
         def _settled(self, _dt: float) -> None:
             result["rss_kib"] = rss_kib()
-            Clock.schedule_once(self._quiet, QUIET)
+            Clock.schedule_once(self._pull if PULL else self._quiet, QUIET)
+
+        def _pull(self, _dt: float) -> None:
+            from genet_kivy.dialogs import open_pull
+
+            dialog = open_pull(self)
+            dialog.ids.reference.text = PULL
+            state["phase"] = "pull"
+            frames.clear()
+            result["pull_values"] = 0
+            print("EVENTS", flush=True)
+            if PROFILE and PROFILE_PHASE == "pull":
+                PROFILER.enable()
+            state["threads"] = threads_cpu_ms()
+            state["cpu"], state["wall"] = time.process_time(), time.perf_counter()
+            dialog.submit()
+            if dialog.session is None:
+                result["pull_error"] = dialog.error or "the dialog started no pull"
+                self._write_and_stop()
+                return
+            dialog.session.listen(self._pulled)
+
+        def _pulled(self, session: Any) -> None:
+            result["pull_values"] += 1
+            if session.running:
+                return
+            cpu, wall = time.process_time(), time.perf_counter()
+            threads = threads_cpu_ms()
+            result["pull_threads_ms"] = {k: v - state["threads"].get(k, 0.0)
+                                         for k, v in threads.items()}
+            if PROFILE and PROFILE_PHASE == "pull":
+                PROFILER.disable()
+                PROFILER.dump_stats(PROFILE)
+            result["pull_ms"] = (wall - state["wall"]) * 1000
+            result["pull_cpu_ms"] = (cpu - state["cpu"]) * 1000
+            result["pull_state"] = session.state.value
+            result["pull_error"] = session.error
+            result["pull_layers"] = len(session.progress.layers)
+            result["pull_frames_ms"] = list(frames)
+            self._write_and_stop()
 
         def _quiet(self, _dt: float) -> None:
             if TRACE:
@@ -285,6 +353,9 @@ def main() -> None:
                      "where": [f"{'/'.join(f.filename.rsplit('/', 2)[-2:])}:{f.lineno}"
                                for f in d.traceback][:8]}
                     for d in diff[:12]]
+            self._write_and_stop()
+
+        def _write_and_stop(self) -> None:
             with open(out, "w") as f:
                 json.dump(result, f)
             self.stop()

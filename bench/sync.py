@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import resource
 import subprocess
 import threading
 import time
@@ -23,7 +24,9 @@ from .common import PY, ROOT, Row, log, median, raw_get
 _after: list[Callable[[], None]] = []  # clean-ups that are not part of a contender's time
 
 
-def genet_sync(url: str) -> int:
+def genet_sync(url: str, table: str = "containers") -> int:
+    """Genet's ``connect()`` until the first synced table of ``table`` (an Engine property:
+    ``containers``, ``images``, …); its row count."""
     import genet_rx
 
     done = threading.Event()
@@ -35,7 +38,7 @@ def genet_sync(url: str) -> int:
             done.set()
 
     engine = genet_rx.connect(url, reconcile_every=3600)
-    sub = engine.containers.subscribe(on_table)
+    sub = getattr(engine, table).subscribe(on_table)
     ok = done.wait(300)
     sub.dispose()
     _after.append(engine.close)  # closed once the clock has stopped
@@ -97,42 +100,66 @@ CONTENDERS: dict[str, tuple[str, Callable[[str], int]]] = {
 }
 
 
-def run(url: str, n: int, group: str, runs: int, slow_runs: int | None = None) -> list[Row]:
-    """``slow_runs`` caps the runs of the N+1-request docker-py list (no warm-up when 1)."""
-    times: dict[str, list[float]] = {k: [] for k in CONTENDERS}
+def run(url: str, n: int, group: str, runs: int, slow_runs: int | None = None,
+        contenders: dict[str, tuple[str, Callable[[str], int]]] | None = None,
+        item: str = "3 initial sync", what: str = "containers", cpu: bool = False) -> list[Row]:
+    """Each contender cold, round-robin, ``runs`` rounds after a warm-up round; every answer
+    must hold ``n`` ``what``. ``slow_runs`` caps the runs of the N+1-request docker-py list
+    (key ``dockerpy``; no warm-up when 1). ``contenders`` default to item 3's; keys ``genet``,
+    ``floor`` and ``genet-…`` mark Genet's row, the floor and a part of Genet. ``cpu`` adds a
+    group of the client's CPU time (the bench process's, plus a CLI process's rusage): on a
+    loaded machine it moves less than wall time."""
+    contenders = CONTENDERS if contenders is None else contenders
+    times: dict[str, list[float]] = {k: [] for k in contenders}
+    cpus: dict[str, list[float]] = {k: [] for k in contenders}
     for r in range(runs + 1):
-        for key, (_name, fn) in CONTENDERS.items():
+        for key, (_name, fn) in contenders.items():
             if key == "dockerpy" and slow_runs is not None and r >= slow_runs + (slow_runs > 1):
                 continue
+            c0 = time.process_time() + _children_cpu()
             t = time.perf_counter()
             got = fn(url)
             dt = time.perf_counter() - t
+            used = time.process_time() + _children_cpu() - c0
             while _after:
                 _after.pop()()
             if got != n:
-                raise RuntimeError(f"{key} listed {got} containers, expected {n}")
+                raise RuntimeError(f"{key} listed {got} {what}, expected {n}")
             if r > 0 or (key == "dockerpy" and slow_runs == 1):
                 times[key].append(dt * 1000)
-        log(f"sync {group} round {r}/{runs}: " + ", ".join(
+                cpus[key].append(used * 1000)
+        log(f"{item} {group} round {r}/{runs}: " + ", ".join(
             f"{k}={v[-1]:.0f}ms" for k, v in times.items() if v))
     rows = []
-    for key, (name, _fn) in CONTENDERS.items():
+    for key, (name, _fn) in contenders.items():
         note = f"{len(times[key])} run{'s' if len(times[key]) != 1 else ''}"
         if key == "dockerpy" and slow_runs == 1:
             note += " (1 run, no warm-up: N+1 requests)"
         if key == "dockerpy" and slow_runs == 0:
             note = "not run: N+1 requests, ~45 s a run here (--slow runs it once)"
-        rows.append(Row("3 initial sync", name, median(times[key]), "ms", group=group,
+        rows.append(Row(item, name, median(times[key]), "ms", group=group,
                         genet=(key == "genet"), floor=(key == "floor"),
-                        part=(key == "genet-list"), note=note, runs=len(times[key])))
+                        part=key.startswith("genet-"), note=note, runs=len(times[key])))
+    if cpu:
+        rows += [Row(item, name, median(cpus[key]), "ms CPU", group=f"{group}, client CPU",
+                     genet=(key == "genet"), floor=(key == "floor"),
+                     part=key.startswith("genet-"), runs=len(cpus[key]),
+                     note="its threads too; not the engine's" if key == "genet" else "")
+                 for key, (name, _fn) in contenders.items() if cpus[key]]
     return rows
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the bench's waited-for child processes (a CLI contender)."""
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
 
 
 class FakeServer:
     """bench/fake_server.py in a process of its own."""
 
-    def __init__(self, n: int, log_rate: float = 0.0) -> None:
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    def __init__(self, n: int, images: int = 0, log_rate: float = 0.0) -> None:
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "GENET_BENCH_FAKE_IMAGES": str(images)}
         args = [str(n), str(n // 10), str(log_rate)] if log_rate else [str(n)]
         self.proc = subprocess.Popen([PY, "-m", "bench.fake_server", *args], cwd=ROOT, env=env,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)

@@ -9,6 +9,8 @@ daemon a directory, no process: that is how 1,000 fit on this machine). Setup us
 from __future__ import annotations
 
 import contextlib
+import io
+import tarfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -87,6 +89,18 @@ class Testbed:
                                       labels=LABEL, host_config=host_config)
         return str(c["Id"])
 
+    def import_images(self, count: int, repository: str = "genet-bench/img") -> None:
+        """``count`` tagged images ``<repository>:<n>``, each imported from a tar of one tiny
+        file of its own (one layer, no registry, no build)."""
+        t = time.monotonic()
+
+        def one(n: int) -> None:
+            self.api.import_image_from_data(_layer_tar(n), repository=repository, tag=str(n),
+                                            changes=["LABEL genet-bench=1"])
+
+        self._parallel(one, range(count))
+        log(f"{count} images imported ({time.monotonic() - t:.1f}s)")
+
     def _parallel(self, fn: Any, items: Any, workers: int = 6) -> list[Any]:
         with ThreadPoolExecutor(workers) as pool:
             return list(pool.map(fn, items))
@@ -101,3 +115,14 @@ class Testbed:
             if self._api is not None:
                 self._api.close()
         self.daemon.cleanup()
+
+
+def _layer_tar(n: int) -> bytes:
+    """A tar of one small file whose bytes say ``n``: a layer no other image has."""
+    data = f"genet bench image {n}\n".encode()
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w") as tar:
+        info = tarfile.TarInfo(f"image-{n}")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    return out.getvalue()

@@ -8,9 +8,11 @@ types; the shared helpers return their value or ``None``.
 from __future__ import annotations
 
 import dataclasses
+import json
 import sys
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -32,6 +34,7 @@ from genet_rx.model.images import (
     image_from_inspect,
     image_from_list,
     images_from_answer,
+    images_from_list_body,
 )
 from genet_rx.model.networks import (
     Endpoint,
@@ -272,3 +275,40 @@ def test_swarm_parsers_take_any_answer(answer: Any) -> None:
         assert task.id and isinstance(task.state, str)
     if isinstance(answer, dict):
         assert isinstance(node_from_list(answer).cpus, float)
+
+
+def _image_entry(junk: bool) -> st.SearchStrategy[dict[str, Any]]:
+    """An image list entry: well typed, or (``junk``) with any JSON value in any field."""
+    short = st.text(st.characters(blacklist_categories=("Cs",)), max_size=5)
+    refs = st.lists(st.sampled_from(["a:1", "b:2", "a:1", "<none>:<none>", "<none>@<none>", ""])
+                    | short, max_size=3)
+    fields: dict[str, st.SearchStrategy[Any]] = {
+        "Id": short, "RepoTags": refs, "RepoDigests": refs, "ParentId": short,
+        "Size": st.integers(-(2**63), 2**63 - 1), "Created": st.integers(-(2**63), 2**63 - 1),
+        "Labels": st.dictionaries(short, short, max_size=3)}
+    return st.fixed_dictionaries({}, optional={
+        k: v | json_values if junk else v for k, v in fields.items()})
+
+
+@settings(max_examples=300, deadline=None)  # a loaded machine must not fail it
+@given(st.lists(_image_entry(junk=False), max_size=4))
+def test_typed_image_list_decode_makes_the_reference_rows(entries: list[dict[str, Any]]) -> None:
+    body = json.dumps(entries).encode()
+    assert images_from_list_body(body, "unix:///x") == tuple(
+        image_from_list(e, "unix:///x") for e in entries)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_image_entry(junk=True), max_size=4))
+def test_typed_image_list_decode_of_junk_is_the_reference_or_none(
+        entries: list[dict[str, Any]]) -> None:
+    typed = images_from_list_body(json.dumps(entries).encode())
+    if typed is not None:  # None: the caller takes the reference way
+        assert typed == tuple(image_from_list(e) for e in entries)
+
+
+def test_typed_image_list_decode_of_a_real_answer() -> None:
+    body = (Path(__file__).parent / "samples" / "images_list.json").read_bytes()
+    reference = tuple(image_from_list(e) for e in json.loads(body))
+    assert images_from_list_body(body) == reference
+    assert images_from_list_body(b'[{"Id": 5}]') is None  # a number where a string belongs

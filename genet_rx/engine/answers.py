@@ -23,7 +23,7 @@ from genet_rx.model.containers import (
     containers_from_list_body,
 )
 from genet_rx.model.events import Event
-from genet_rx.model.images import image_from_inspect, image_from_list
+from genet_rx.model.images import image_from_inspect, image_from_list, images_from_list_body
 from genet_rx.model.networks import network_from_inspect, network_from_list
 from genet_rx.model.swarm import node_from_list, service_from_list
 from genet_rx.model.volumes import volume_from_inspect, volume_from_list
@@ -94,7 +94,8 @@ READERS: dict[str, Reader] = {
     "node": Reader(swarm.nodes_response, _list_of, node_from_list, swarm.node_response,
                    _object(node_from_list), lambda row: row.id, _settles_every, True),
     "image": Reader(images.list_response, _list_of, image_from_list, images.inspect_response,
-                    _object(image_from_inspect), lambda row: row.id, _settles_every),
+                    _object(image_from_inspect), lambda row: row.id, _settles_every,
+                    from_body=images_from_list_body),
     "volume": Reader(volumes.list_response, _volumes_of, volume_from_list,
                      volumes.inspect_response, _object(volume_from_inspect), lambda row: row.name,
                      _settles_every),
