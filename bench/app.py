@@ -179,11 +179,23 @@ def pixel_latencies(res: dict[str, Any], reader: EventReader, t_from: int) -> li
     return out
 
 
+def compiled(tree: Path) -> None:
+    """Byte-compile a tree's packages, as installing does (pip writes the .pyc files; Kivy's
+    own are there since its install). A checkout run with PYTHONDONTWRITEBYTECODE=1 (this
+    machine's sessions set it) would otherwise compile every Genet module from source at each
+    launch, ~0.5 s the bare window never pays, and that is not what a user waits for."""
+    subprocess.run([PY, "-m", "compileall", "-q", "genet_rx", "genet_kivy", "bench"], cwd=tree,
+                   check=True, stdout=subprocess.DEVNULL)
+
+
 def run(runs: int, n: int, rate: int, seconds: float) -> list[Row]:
     global KIVY_HOME
     KIVY_HOME = tempfile.mkdtemp(prefix="genet-bench-kivy-")
     if BASE is not None:
         shutil.copytree(ROOT / "bench", BASE / "bench", dirs_exist_ok=True)
+    for tree in (ROOT, BASE):
+        if tree is not None:
+            compiled(tree)
     xvfb = Xvfb()
     empty, full = FakeServer(0), FakeServer(n)
     many = [FakeServer(n) for _ in range(ENGINES)]

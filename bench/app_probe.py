@@ -68,7 +68,8 @@ if "KIVY_HOME" not in os.environ:  # bench/app.py passes one; by hand, a fresh t
 
 
 #: GENET_BENCH_PROFILE=path: cProfile a phase (main thread) into that file; the phase is
-#: GENET_BENCH_PROFILE_PHASE, ``events`` (default) or ``idle``.
+#: GENET_BENCH_PROFILE_PHASE, ``events`` (default), ``idle`` or ``start`` (from the probe's
+#: first line, imports included, to the first paint).
 PROFILE = os.environ.get("GENET_BENCH_PROFILE")
 PROFILE_PHASE = os.environ.get("GENET_BENCH_PROFILE_PHASE", "events")
 PROFILER = cProfile.Profile()
@@ -124,6 +125,8 @@ def threads_cpu_ms() -> dict[str, float]:
 def main() -> None:
     mode, url, expected, seconds, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), \
         float(sys.argv[4]), sys.argv[5]
+    if PROFILE and PROFILE_PHASE == "start":
+        PROFILER.enable()
     from kivy.config import Config
 
     Config.set("graphics", "width", "1280")
@@ -206,7 +209,11 @@ def main() -> None:
         def _flipped(self, *_: Any) -> None:
             if state["phase"] == "start" and self._shown():
                 result["painted_at"] = time.time()
-                state["phase"] = "settle"
+                result["paint_cpu_s"] = time.process_time()  # CPU to first paint (the load
+                state["phase"] = "settle"                     # stretches wall time, not this)
+                if PROFILE and PROFILE_PHASE == "start":
+                    PROFILER.disable()
+                    PROFILER.dump_stats(PROFILE)
                 Clock.schedule_once(self._settled, 1.0)
 
         def _probe_tick(self, _dt: float) -> None:

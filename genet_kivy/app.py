@@ -9,22 +9,26 @@ time;
 :class:`~genet_kivy.controllers.commands.Commands` take one-shot answers (commands, inspects)
 on the main thread; :class:`~genet_kivy.controllers.notices.Notices` tells and asks; the
 container panel and one generic resource panel per other kind present their kind and act on
-taps; every action goes to its row's own engine. Nothing here blocks. Subscriptions are
+taps; every action goes to its row's own engine;
+:class:`~genet_kivy.controllers.settings.SettingsController` holds the saved preferences and
+the Settings screen; :class:`~genet_kivy.window_input.WindowInput` the keys, the on-screen
+keyboard, the kiosk's guard and the swipe back. Nothing here blocks. Subscriptions are
 disposed in ``on_stop``; whoever made the engines closes them.
+
+Start-up builds only what the first frame shows (the containers' list and detail, their kv):
+another kind's panes are built the first time it is shown, and wired here (``_on_panes``).
 """
 
 from __future__ import annotations
 
 import gc
 import logging
-import sys
 from pathlib import Path
 from typing import Any
 
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
-from kivy.lang import Builder
 from reactivex import Observable
 from reactivex import operators as ops
 
@@ -35,7 +39,6 @@ from genet_rx.settings import SettingsStore, settings_file
 from genet_rx.state.containers import ContainerTable
 
 from . import theme
-from .activity_view import ActivityView, AlertsPane
 from .batching import batched_on
 from .buttons import FlatButton
 from .choice import ChoiceRow
@@ -50,118 +53,27 @@ from .detail import DetailPane
 from .engine_chips import EngineChip, LinkButton
 from .engine_view import LINK_LOOK
 from .engines_screen import EngineEntry, EnginesScreen
-from .gestures import SwipeBack
-from .keyboard import handle_key
 from .kinds import SPECS
 from .kinds.base import count_text
-from .kiosk import KioskGuard
+from .kv_files import load_kv
 from .nav import NavBar
-from .osk import use_osk
 from .panels.containers import ContainerPanel
-from .panels.disk_view import DiskView
-from .panels.picker import PickDialog
 from .panels.resource_panel import ResourcePanel
-from .panels.resource_widgets import ResourceDetail, ResourceList
 from .scheduler import KivyScheduler
-from .settings_view import SettingsList, SettingsPane
 from .shell import Shell
 from .sidebar import Sidebar
+from .window_input import WindowInput
+from .window_title import engine_names, window_title
 
 #: Widget classes kv refers to by name (importing them registers them with Kivy's Factory).
-WIDGETS = (FlatButton, Sidebar, DetailPane, Shell, NavBar, ResourceList, ResourceDetail,
-           PickDialog, DiskView, ActivityView, AlertsPane, EngineChip, LinkButton, EngineEntry,
-           EnginesScreen, ChoiceRow, SettingsList, SettingsPane)
+#: Other kinds' panes import theirs when first shown (genet_kivy.shell.PANES).
+WIDGETS = (FlatButton, Sidebar, DetailPane, Shell, NavBar, EngineChip, LinkButton, EngineEntry,
+           EnginesScreen, ChoiceRow)
 
 log = logging.getLogger("genet.app")
 
-#: One kv file per widget class, layout only; loaded in build(), in dependency order.
-KV_FILES = (
-    "scrolling.kv",
-    "flat_button.kv",
-    "group_header.kv",
-    "container_row.kv",
-    "sidebar.kv",
-    "field_row.kv",
-    "control_bar.kv",
-    "tab_button.kv",
-    "log_row.kv",
-    "logs_view.kv",
-    "line_viewer.kv",
-    "graph.kv",
-    "stats_view.kv",
-    "inspect_view.kv",
-    "terminal_widget.kv",
-    "terminal_keys.kv",
-    "terminal_keyboard.kv",
-    "terminal_view.kv",
-    "detail_pane.kv",
-    "resource_row.kv",
-    "resource_list.kv",
-    "resource_detail.kv",
-    "pick_dialog.kv",
-    "swarm_forms.kv",
-    "disk_view.kv",
-    "activity_view.kv",
-    "settings.kv",
-    "nav_bar.kv",
-    "connection_banner.kv",
-    "notice.kv",
-    "confirm_dialog.kv",
-    "action_sheet.kv",
-    "engine_chip.kv",
-    "engines_screen.kv",
-    "top_bar.kv",
-    "shell.kv",
-)
-
 #: The window's icon (Kivy wants a bitmap; genet.svg beside it is the menu's icon).
 ICON = Path(__file__).resolve().parent / "data" / "genet.png"
-
-
-def engine_names(engines: Any) -> list[str]:
-    """Each engine as named (``--host`` as given, a context's name), or its host."""
-    return [name or str(getattr(e, "host", "")) for name, e in engines.items()]
-
-
-def window_title(names: list[str]) -> str:
-    """``Genet — <engine>`` (``Genet — 3 engines`` for more than one): which engines this
-    window shows, in the task bar too."""
-    if len(names) > 1:
-        return f"Genet — {len(names)} engines"
-    return f"Genet — {names[0]}" if names and names[0] else "Genet"
-
-
-def kv_dir() -> Path:
-    """kv/ beside the package (a checkout) or under ``<prefix>/share/genet/kv`` (installed)."""
-    for candidate in (
-        Path(__file__).resolve().parent.parent / "kv",
-        Path(sys.prefix) / "share" / "genet" / "kv",
-    ):
-        if (candidate / "shell.kv").is_file():
-            return candidate
-    raise FileNotFoundError("genet: cannot find its kv/ layout files")
-
-
-def dialog_kv() -> tuple[str, ...]:
-    """The dialogs package's kv files (``DIALOG_KV``: names of files in kv/), or none while
-    the package does not exist."""
-    try:
-        from genet_kivy import dialogs  # type: ignore[attr-defined]
-    except ImportError:
-        return ()
-    return tuple(getattr(dialogs, "DIALOG_KV", ()))
-
-
-def load_kv() -> None:
-    """(Re)load every kv file; unloading first makes a second App in one process safe."""
-    folder = kv_dir()
-    # The dialogs' kv (pull, run, create volume/network, the task indicator) loads before the
-    # top bar's, which may hold the task indicator.
-    names = KV_FILES[:-2] + dialog_kv() + KV_FILES[-2:]
-    for name in names:
-        path = str(folder / name)
-        Builder.unload_file(path)
-        Builder.load_file(path)
 
 
 class GenetApp(App):
@@ -176,9 +88,7 @@ class GenetApp(App):
                  settings: SettingsStore | None = None, scale: float | None = None,
                  osk: bool = False, kiosk: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.osk = osk  # the docked on-screen keyboard for text fields (genet_kivy.osk)
-        self.kiosk = KioskGuard(self) if kiosk else None  # asks before leaving
-        self.swipe_back = SwipeBack(self)  # narrow layout: swipe right for Back
+        self.input = WindowInput(self, osk, kiosk)  # keys, on-screen keyboard, kiosk, swipe
         self.fleet = Fleet(self, engine)
         self.title = window_title(engine_names(self.fleet.engines.engines))
         self.log_lines = log_lines  # --log-lines (None: the saved bound, else 10,000)
@@ -192,7 +102,7 @@ class GenetApp(App):
         self.notices = Notices(lambda: self.root)
         self.containers = ContainerPanel(self)
         self.activity = ActivityFeed(self, store)  # events, alerts, the alert rules
-        self.panels: dict[str, ResourcePanel] = {}
+        self.panels = {kind: ResourcePanel(self, spec) for kind, spec in SPECS.items()}
         self.fleet_screen: EnginesScreen | None = None  # the Engines screen, while open
         self._refresh_trigger: Any = None
         self._ticker: Any = None
@@ -215,20 +125,23 @@ class GenetApp(App):
         ids.topbar.host = self.engine.host
         self.fleet.start()
         self._add_task_indicator()
-        for kind, spec in SPECS.items():
-            lst, detail = self.root.panes(kind)
-            self.panels[kind] = ResourcePanel(self, spec, lst, detail)
+        self.root.bind(on_panes=lambda _shell, kind: self._on_panes(kind))
         self.containers.start()
         self.feed.start()
         self.activity.start()
         self.preferences.start()
         self._ticker = Clock.schedule_interval(lambda _dt: self._tick(), 1.0)
-        Window.bind(on_keyboard=self._on_keyboard)
-        use_osk(Window, self.osk)
-        self.swipe_back.start()
-        if self.kiosk is not None:
-            self.kiosk.start()
+        self.input.start()
         self._on_connection(self.feed.state.connection)
+
+    def _on_panes(self, kind: str) -> None:
+        """A kind's list and detail were built (the first time it is shown): wire them."""
+        if kind in self.panels:
+            self.panels[kind].attach(*self.root.panes(kind))
+        elif kind == "settings":
+            self.preferences.show()
+        if kind in ("activity", "settings"):
+            self.activity.show_rules()  # both hold an alert rules form
 
     def on_stop(self) -> None:
         self._stopped = True
@@ -248,11 +161,7 @@ class GenetApp(App):
         self.notices.stop()
         if self._ticker is not None:
             self._ticker.cancel()
-        Window.unbind(on_keyboard=self._on_keyboard)
-        use_osk(Window, False)
-        self.swipe_back.stop()
-        if self.kiosk is not None:
-            self.kiosk.stop()
+        self.input.stop()
         gc.unfreeze()  # what the app built may be collected again (tests run many apps)
 
     def on_main(self, source: Observable[Any]) -> Observable[Any]:
@@ -463,16 +372,3 @@ class GenetApp(App):
             self.notify(f"Could not copy: {exc}", "error")
             return
         self.notify(f"Copied {what or text}", "info")
-
-    def _on_keyboard(self, _window: Any, key: int, _scancode: Any = None,
-                     codepoint: str | None = None, modifiers: Any = ()) -> bool:
-        shell = self.root
-        if key == 27 and shell is not None and not shell.wide and shell.show_detail:
-            self.back()  # Escape / Android back leaves the detail instead of the app
-            return True
-        if handle_key(self, key, codepoint, list(modifiers or ())):  # the keyboard map
-            return True
-        if key == 27 and self.kiosk is not None and shell is not None:
-            self.kiosk.ask()  # Esc at the top level of a kiosk: leave only if confirmed
-            return True
-        return False

@@ -11,9 +11,15 @@ to one row of narrower buttons, so the live tabs keep room for their content.
 control (if any) has a command on its way; it updates texts and button states in place.
 Field widgets are rebuilt only when the *set* of fields changes (a different container, a
 port appearing), never on every table.
+
+A live tab's view is built, its module imported and its kv loaded, the first time the tab is
+shown or its view asked for (``views[name]``): start-up builds the Overview only.
 """
 
 from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator, Mapping
 
 from kivy.app import App
 from kivy.metrics import dp
@@ -31,20 +37,22 @@ from kivy.uix.widget import Widget
 from genet_rx.model.containers import Container, State
 
 from .actions import LABEL, WORKING, Control, enabled, pause_control
-from .activity_view import HistoryView
 from .buttons import FlatButton
 from .describe import Field, detail_fields, state_color, state_word
-from .inspect_view import InspectView
+from .kv_files import BY_TAB, ensure_kv
 from .live_view import LiveView
-from .logs_view import LogsView
-from .stats_view import StatsView
-from .terminal_view import TerminalView
 
 TABS = ("overview", "logs", "stats", "inspect", "history", "terminal")
 LIVE_TABS = ("logs", "stats", "inspect", "history", "terminal")
 COMPACT_BELOW = 560  # dp of detail height: below it, the controls shrink to one row
-#: Widget classes kv names inside the detail pane (imported to register them).
-VIEWS = (LogsView, StatsView, InspectView, TerminalView, HistoryView)
+#: Each live tab's view: its module and class, imported and built when the tab is first needed.
+VIEWS: dict[str, tuple[str, str]] = {
+    "logs": ("genet_kivy.logs_view", "LogsView"),
+    "stats": ("genet_kivy.stats_view", "StatsView"),
+    "inspect": ("genet_kivy.inspect_view", "InspectView"),
+    "history": ("genet_kivy.activity_view", "HistoryView"),
+    "terminal": ("genet_kivy.terminal_view", "TerminalView"),
+}
 STALE_COLOR = (0.62, 0.64, 0.68, 1)  # the state chip while the engine is not reachable
 
 
@@ -135,6 +143,22 @@ class ControlBar(StackLayout):
             )
 
 
+class LiveViews(Mapping[str, LiveView]):
+    """The live tabs' views by tab name; a view is built the first time it is asked for."""
+
+    def __init__(self, pane: DetailPane) -> None:
+        self._pane = pane
+
+    def __getitem__(self, name: str) -> LiveView:
+        return self._pane.view(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LIVE_TABS)
+
+    def __len__(self) -> int:
+        return len(LIVE_TABS)
+
+
 class DetailPane(BoxLayout):
     """Name, state chip, controls, then the fields; a Back control on narrow screens."""
 
@@ -147,6 +171,7 @@ class DetailPane(BoxLayout):
     tab = OptionProperty("overview", options=TABS)
     compact = BooleanProperty(False)
     running = BooleanProperty(False)  # the Terminal tab is offered for running containers
+    log_capacity = NumericProperty(0)  # lines the Logs tab keeps (0: the view's own default)
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
@@ -155,15 +180,39 @@ class DetailPane(BoxLayout):
 
     def on_kv_post(self, base_widget: object) -> None:
         self._back = self.ids.back.__self__  # a strong reference: it leaves the tree
-        # Pages leave the tree too: keep strong references.
-        self._pages = {name: self.ids[name].__self__ for name in TABS}
+        # Pages leave the tree too: keep strong references. The live tabs' are built when
+        # first needed (view).
+        self._pages: dict[str, Widget] = {"overview": self.ids.overview.__self__}
         self._place_back()
         self._place_page()
 
     @property
-    def views(self) -> dict[str, LiveView]:
-        """The live tabs' views by tab name."""
-        return {name: self._pages[name] for name in LIVE_TABS}
+    def views(self) -> LiveViews:
+        """The live tabs' views by tab name (built when first asked for)."""
+        return LiveViews(self)
+
+    def view(self, name: str) -> LiveView:
+        """The live tab ``name``'s view, built now if it was not yet."""
+        made = self.made(name)
+        if made is None:
+            module, cls = VIEWS[name]
+            kind = getattr(importlib.import_module(module), cls)  # registers it for kv too
+            ensure_kv(BY_TAB[name])
+            made = kind()
+            if name == "logs" and self.log_capacity:
+                made.capacity = self.log_capacity
+            self._pages[name] = made
+        return made
+
+    def made(self, name: str) -> LiveView | None:
+        """The live tab ``name``'s view if it was built, else None."""
+        page = self._pages.get(name) if name in LIVE_TABS else None
+        return page if isinstance(page, LiveView) else None
+
+    def on_log_capacity(self, *_: object) -> None:
+        logs = self.made("logs")
+        if logs is not None and self.log_capacity:
+            logs.capacity = self.log_capacity  # type: ignore[attr-defined]
 
     def select_tab(self, name: str) -> None:
         self.tab = name
@@ -185,7 +234,7 @@ class DetailPane(BoxLayout):
             return
         name = self.tab if self.has_container else "overview"
         page = self.ids.page
-        wanted = pages[name]
+        wanted = pages["overview"] if name == "overview" else self.view(name)
         if list(page.children) != [wanted]:
             page.clear_widgets()
             page.add_widget(wanted)
@@ -193,7 +242,10 @@ class DetailPane(BoxLayout):
     def _sync_live(self) -> None:
         c = self._container
         active = self.tab if c is not None else None
-        for name, view in self.views.items():
+        for name in LIVE_TABS:
+            view = self.made(name) if name != active else self.view(name)
+            if view is None:
+                continue
             if name == active:
                 view.show_container(c)
             elif view.container is not None or view.streaming:
@@ -201,8 +253,10 @@ class DetailPane(BoxLayout):
 
     def leave(self) -> None:
         """Let every live tab's stream go (the app is stopping)."""
-        for view in self.views.values():
-            view.leave()
+        for name in LIVE_TABS:
+            view = self.made(name)
+            if view is not None:
+                view.leave()
 
     def on_narrow(self, *_: object) -> None:
         self._place_back()

@@ -71,33 +71,85 @@ def label(name: str) -> str:
 def merged_state(merged: Mapping[str, EngineState], order: Sequence[str]) -> EngineState:
     """One state for the widgets: the engine's own when there is one, else every engine's
     rows under :func:`row_key`, synced once every engine's list has come."""
-    names = [n for n in order if n in merged]
-    if len(names) == 1:
-        return merged[names[0]]
-    states = [merged[n] for n in names]
-    containers = ContainerTable(
-        rows=_rows((n, s.containers.rows) for n, s in zip(names, states, strict=True)),
-        synced=bool(states) and all(s.containers.synced or s.containers.rows for s in states
-                                    if s.connection.connected),
-        last_event_ns=max((s.containers.last_event_ns for s in states), default=0))
-    tables = {kind: _table(names, [getattr(s, kind) for s in states]) for kind in KINDS}
-    return EngineState(host="", connection=overall([s.connection for s in states]),
-                       containers=containers, **tables)
+    return Merger().merge(merged, order)
+
+
+class Merger:
+    """:func:`merged_state`, state after state, at the cost of what changed: a table's merged
+    rows are the previous merged rows with only the changed engines' changed rows put in or
+    taken out (an engine's rows are compared by identity, the fold's rows being shared
+    between states), not all engines' rows copied again each state (10 engines x 1,000
+    containers: 10,000 keys made and set a state before)."""
+
+    def __init__(self) -> None:
+        self._names: list[str] = []
+        self._parts: dict[str, list[Any]] = {}  # kind -> each engine's rows, as last merged
+        self._rows: dict[str, immutables.Map[str, Any]] = {}  # kind -> merged rows
+
+    def merge(self, merged: Mapping[str, EngineState], order: Sequence[str]) -> EngineState:
+        """The state for the widgets (see :func:`merged_state`)."""
+        names = [n for n in order if n in merged]
+        if len(names) == 1:
+            return merged[names[0]]
+        states = [merged[n] for n in names]
+        same = names == self._names
+        self._names = names
+
+        def rows(kind: str, parts: list[Any]) -> immutables.Map[str, Any]:
+            old = self._parts.get(kind) if same else None
+            if old is None:
+                out = _rows(zip(names, parts, strict=True))
+            else:
+                out = _patched(self._rows[kind], names, old, parts)
+            self._parts[kind], self._rows[kind] = parts, out
+            return out
+
+        containers = ContainerTable(
+            rows=rows("containers", [s.containers.rows for s in states]),
+            synced=bool(states) and all(s.containers.synced or s.containers.rows
+                                        for s in states if s.connection.connected),
+            last_event_ns=max((s.containers.last_event_ns for s in states), default=0))
+        tables = {}
+        for kind in KINDS:
+            parts = [getattr(s, kind) for s in states]
+            reasons = {t.unavailable for t in parts if t.unavailable}
+            tables[kind] = Table(
+                rows=rows(kind, [t.rows for t in parts]), synced=any(t.synced for t in parts),
+                unavailable=next(iter(reasons)) if len(reasons) == len(parts) else "")
+        return EngineState(host="", connection=overall([s.connection for s in states]),
+                           containers=containers, **tables)
 
 
 def _rows(parts: Any) -> immutables.Map[str, Any]:
+    out: Any
     with immutables.Map().mutate() as out:
         for name, rows in parts:
             for id, row in rows.items():
                 out[row_key(name, id)] = row
-        return out.finish()
+        return out.finish()  # type: ignore[no-any-return]
 
 
-def _table(names: Sequence[str], tables: Sequence[Table[Any]]) -> Table[Any]:
-    reasons = {t.unavailable for t in tables if t.unavailable}
-    return Table(rows=_rows(zip(names, (t.rows for t in tables), strict=True)),
-                 synced=any(t.synced for t in tables),
-                 unavailable=next(iter(reasons)) if len(reasons) == len(tables) else "")
+def _patched(merged: immutables.Map[str, Any], names: Sequence[str], old: Sequence[Any],
+             new: Sequence[Any]) -> immutables.Map[str, Any]:
+    """``merged`` with each engine's rows changed from ``old`` to ``new`` (by identity)."""
+    changed = [(n, o, r) for n, o, r in zip(names, old, new, strict=True) if o is not r]
+    if not changed:
+        return merged
+    out: Any
+    with merged.mutate() as out:
+        for name, was, now in changed:
+            added = 0
+            get = was.get
+            for id, row in now.items():
+                before = get(id)
+                if before is not row:
+                    out[row_key(name, id)] = row
+                    added += before is None
+            if len(now) - added != len(was):  # some rows were removed too
+                for id in was:
+                    if id not in now:
+                        del out[row_key(name, id)]
+        return out.finish()  # type: ignore[no-any-return]
 
 
 def overall(connections: Sequence[Connection]) -> Connection:

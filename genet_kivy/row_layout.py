@@ -33,6 +33,11 @@ OTHER_SIZING = frozenset({
 class RowLayout(RecycleBoxLayout):
     """A vertical RecycleBoxLayout whose rows are sized by their ``height`` alone (see above)."""
 
+    def __init__(self, **kwargs: Any) -> None:
+        self._known: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}  # id -> row, record
+        self._known_width: float | None = None
+        super().__init__(**kwargs)
+
     def _simple(self) -> bool:
         return (self.orientation == "vertical" and not any(self.padding)
                 and not self.spacing and tuple(self.default_size_hint) == (1, None)
@@ -53,16 +58,29 @@ class RowLayout(RecycleBoxLayout):
         if width is None:
             width = self.initial_size[0]
         classes: dict[str, Any] = {}
+        # The presenters hand back the same dict for a row that did not change: its record
+        # is reused (its size and position are set again below and in compute_layout).
+        known = self._known if self._known_width == width else {}
+        kept: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
         opts = []
         for item in data:
-            name = item["viewclass"]
-            cls = classes.get(name)
-            if cls is None:
-                cls = classes[name] = getattr(Factory, name)
-            opts.append({
-                "size": [width, item["height"]], "size_hint": [1, None],
-                "size_hint_min": [None, None], "size_hint_max": [None, None], "pos": None,
-                "pos_hint": {}, "viewclass": cls, "width_none": False, "height_none": False})
+            hit = known.get(id(item))
+            if hit is not None and hit[0] is item:
+                opt = hit[1]
+                opt["size"] = [width, item["height"]]
+                opt["pos"] = None
+            else:
+                name = item["viewclass"]
+                cls = classes.get(name)
+                if cls is None:
+                    cls = classes[name] = getattr(Factory, name)
+                opt = {
+                    "size": [width, item["height"]], "size_hint": [1, None],
+                    "size_hint_min": [None, None], "size_hint_max": [None, None], "pos": None,
+                    "pos_hint": {}, "viewclass": cls, "width_none": False, "height_none": False}
+            kept[id(item)] = (item, opt)
+            opts.append(opt)
+        self._known, self._known_width = kept, width
         self.view_opts = opts
 
     def compute_layout(self, data: Sequence[dict[str, Any]], flags: Any) -> None:

@@ -34,14 +34,16 @@ def view_top(rows: Sequence[Row], view_height: float, scroll_y: float) -> float:
     return max(0.0, content_height(rows) - view_height) * (1 - scroll_y)
 
 
-def tops(rows: Sequence[Row]) -> dict[str, float]:
-    """Each row's top, from the content's top, by key."""
-    out: dict[str, float] = {}
+def top_of(rows: Sequence[Row], key: str) -> float | None:
+    """The top of the row known by ``key``, from the content's top (None if it is gone).
+    A container row is compared by its ``cid`` as is: no key string made a row."""
     y = 0.0
     for r in rows:
-        out[key_of(r)] = y
+        cid = r.get("cid")
+        if cid == key if cid else key_of(r) == key:
+            return y
         y += r["height"]
-    return out
+    return None
 
 
 def anchor(rows: Sequence[Row], view_height: float, scroll_y: float) -> tuple[str, float] | None:
@@ -51,6 +53,8 @@ def anchor(rows: Sequence[Row], view_height: float, scroll_y: float) -> tuple[st
     y = 0.0
     first: tuple[str, float] | None = None
     for r in rows:
+        if y >= bottom:  # below the view: neither shown nor selected on screen
+            break
         h = r["height"]
         key = key_of(r)
         if r.get("selected") and y + h > top and y < bottom:
@@ -68,7 +72,7 @@ def scroll_keeping(rows: Sequence[Row], view_height: float, kept: tuple[str, flo
     if kept is None:
         return scroll_y
     room = content_height(rows) - view_height
-    where = tops(rows).get(kept[0])
+    where = top_of(rows, kept[0])
     if where is None or room <= 0:
         return scroll_y
     return min(1.0, max(0.0, 1 - (where - kept[1]) / room))

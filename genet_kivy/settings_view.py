@@ -16,6 +16,12 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
+from .activity_view import AlertRulesForm
+from .choice import ChoiceRow
+
+#: Widget classes settings.kv names from other modules (imported to register them with
+#: Kivy's Factory: the pane is built when Settings is first shown, maybe before Activity).
+WIDGETS = (AlertRulesForm, ChoiceRow)
 #: The sections in order: (key, title). Each is one panel of the pane.
 SECTIONS = (
     ("look", "Appearance"),

@@ -7,10 +7,16 @@ and detail take turns — the list, or the detail with a Back control. The switc
 every resize or rotation; widgets are moved, never rebuilt. ``kind`` says which kind's list
 and detail are in the body (containers: the sidebar and detail pane; any other kind: its
 resource panel's ``<kind>_list`` and ``<kind>_detail``).
+
+Only the containers' list and detail are built with the window (the first frame shows them);
+another kind's are built, their kv loaded, the first time the kind is shown or its panes are
+asked for (:meth:`Shell.panes`). They are then in ``ids`` as ``<kind>_list`` and
+``<kind>_detail``, and ``on_panes`` tells the app, which wires them.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 
 from kivy.metrics import dp
@@ -22,17 +28,22 @@ from kivy.uix.widget import Widget
 from . import theme
 from .engine_chips import EngineChip
 from .engine_view import Chip
-from .kinds import KINDS
+from .kinds import KINDS, SPECS
+from .kv_files import BY_KIND, ensure_kv
 from .notices import Notice
 
-#: Widgets that leave the tree when the layout or the kind changes (kept by strong reference).
-MOVABLE = (
-    "sidebar",
-    "divider",
-    "detail",
-    "nav",
-    *(f"{kind}_{part}" for kind, _ in KINDS[1:] for part in ("list", "detail")),
-)
+#: Widgets of shell.kv that leave the tree when the layout or the kind changes (kept by
+#: strong reference).
+MOVABLE = ("sidebar", "divider", "detail", "nav")
+
+#: The module and widget classes of each other kind's list and detail, imported and built
+#: when first needed.
+PANES: dict[str, tuple[str, str, str]] = {
+    **{kind: ("genet_kivy.panels.resource_widgets", "ResourceList", "ResourceDetail")
+       for kind in SPECS},
+    "activity": ("genet_kivy.activity_view", "ActivityView", "AlertsPane"),
+    "settings": ("genet_kivy.settings_view", "SettingsList", "SettingsPane"),
+}
 
 
 class TopBar(BoxLayout):
@@ -59,6 +70,8 @@ class Shell(FloatLayout):
     banner_shown = BooleanProperty(False)
     kind = OptionProperty("containers", options=[k for k, _ in KINDS])
 
+    __events__ = ("on_panes",)
+
     def on_kv_post(self, base_widget: Widget) -> None:
         # ids hold weak proxies: keep strong references to the widgets that leave the tree
         # when the layout changes, or they would be collected while off screen.
@@ -82,11 +95,34 @@ class Shell(FloatLayout):
         self._arrange()
 
     def panes(self, kind: str | None = None) -> tuple[Widget, Widget]:
-        """The list and the detail of ``kind`` (the current kind by default)."""
+        """The list and the detail of ``kind`` (the current kind by default), built now if
+        they were not yet."""
         kind = kind or self.kind
         if kind == "containers":
             return self._keep["sidebar"], self._keep["detail"]
+        if f"{kind}_list" not in self._keep:
+            self._build(kind)
         return self._keep[f"{kind}_list"], self._keep[f"{kind}_detail"]
+
+    def built(self) -> list[str]:
+        """The kinds whose list and detail exist (containers always)."""
+        return [kind for kind, _ in KINDS
+                if kind == "containers" or f"{kind}_list" in self._keep]
+
+    def _build(self, kind: str) -> None:
+        module, *classes = PANES[kind]
+        widgets = importlib.import_module(module)  # registers its classes for kv, too
+        ensure_kv(BY_KIND[kind])
+        given = {"kind": kind} if kind in SPECS else {}
+        made = [getattr(widgets, name)(**given) for name in classes]
+        made[1].narrow = not self.wide
+        for part, widget in zip(("list", "detail"), made, strict=True):
+            self._keep[f"{kind}_{part}"] = widget
+            self.ids[f"{kind}_{part}"] = widget.proxy_ref
+        self.dispatch("on_panes", kind)
+
+    def on_panes(self, kind: str) -> None:
+        """A kind's list and detail were just built (the app wires them)."""
 
     def _size_sidebar(self) -> None:
         if not hasattr(self, "_keep"):
@@ -111,7 +147,7 @@ class Shell(FloatLayout):
             body.clear_widgets()
             for w in wanted:
                 body.add_widget(w)
-        for kind, _ in KINDS:
+        for kind in self.built():
             self.panes(kind)[1].narrow = not self.wide
         self._place_nav()
         self._size_sidebar()

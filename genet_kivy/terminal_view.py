@@ -102,8 +102,10 @@ class TerminalView(LiveView):
     select_mode = BooleanProperty(False)  # a drag selects text instead of scrolling
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        # Before Kivy's __init__: a view made in Python (the detail builds it when its tab is
+        # first shown) gets on_kv_post inside super().__init__, which hands the screen this.
         self.emulator = Emulator()
+        super().__init__(**kwargs)
         self.session: Any = None
         self.feed: Feed | None = None
         self.exit_code: int | None = None

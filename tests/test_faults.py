@@ -317,11 +317,14 @@ def test_odd_and_malformed_events_are_counted_and_the_table_stays_right(
     fake.act(web, "pause")
     history = [r for r in fake.requests if r.path.endswith("/events")]
     assert len(history) == 1
-    # A duplicate and an out-of-order event, as a reconnect could deliver them:
-    dup = {"Type": "container", "Action": "unpause", "Actor": {"ID": web, "Attributes": {}},
+    # A duplicate and an out-of-order event, as a reconnect could deliver them: the row's
+    # newest event again, and one older than it (twice: an older replay is out of order too).
+    newest = [e for e in fake.event_history() if e.get("Action") == "pause"][-1]
+    fake.emit(newest)
+    old = {"Type": "container", "Action": "unpause", "Actor": {"ID": web, "Attributes": {}},
            "timeNano": now - 10**9}
-    fake.emit(dup)
-    fake.emit(dup)
+    fake.emit(old)
+    fake.emit(old)
     wait_equal(live.engine, fake)
     client = live.engine.client
     wait_for(lambda: client.malformed_events >= 4, what="malformed lines counted")

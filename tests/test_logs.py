@@ -166,6 +166,18 @@ def test_any_chunking_gives_the_same_lines(
     assert by_stream(whole) == reference(frames)
 
 
+def test_long_runs_of_one_line_frames_with_newline_bytes_in_their_headers() -> None:
+    # Sizes 10, 266, 522 ... put a \n byte in the header; an empty line is a header and \n.
+    frames = [(1 + k % 2, b"x" * (k % 300) + (b"\r\n" if k % 7 == 0 else b"\n"))
+              for k in range(2_000)]
+    frames[500] = (1, b"\xc3\n")  # invalid UTF-8 at a line's end
+    body = b"".join(frame(kind, payload) for kind, payload in frames)
+    expected = [(NAMES[kind], payload.rstrip(b"\n").removesuffix(b"\r").decode("utf-8", "replace"))
+                for kind, payload in frames]
+    assert texts(run(body)) == expected
+    assert texts(run(body, list(range(0, len(body), 4096)))) == expected
+
+
 @given(FRAMES, st.lists(st.integers(min_value=0, max_value=2000), max_size=30))
 def test_any_chunking_with_a_small_cap(frames: list[tuple[int, bytes]], cuts: list[int]) -> None:
     body = b"".join(frame(kind, payload) for kind, payload in frames)

@@ -10,7 +10,16 @@ from hypothesis import strategies as st
 from genet_rx.model.containers import Container, Health, State
 from genet_rx.model.events import Event
 from genet_rx.state.changes import GRACE_NS, Inspected, Snapshot, Vanished
-from genet_rx.state.containers import EMPTY, ContainerTable, apply, diff, needs_inspect
+from genet_rx.state.containers import (
+    EMPTY,
+    KEEP_GONE_NS,
+    ContainerTable,
+    apply,
+    apply_event,
+    diff,
+    needs_inspect,
+)
+from genet_rx.state.verdict import Verdict
 
 S = 1_000_000_000
 
@@ -256,3 +265,71 @@ def test_an_inspect_still_saying_running_does_not_undo_the_die() -> None:
     running = Container(id="a", name="a", state=State.RUNNING, restart_policy="on-failure")
     t = apply(t, Inspected(running, trust_ns=8 * S, settles_ns=die.time_nano))
     assert t.rows["a"].state is State.RESTARTING
+
+
+# -- the record of events seen: per row, not one key per event ---------------------------------
+
+
+def test_two_actions_at_the_same_time_both_fold_and_each_replay_is_a_duplicate() -> None:
+    t = fold([ev("create", "a", 1 * S), ev("start", "a", 2 * S),
+              ev("die", "a", 3 * S, exitCode="1"), ev("start", "a", 3 * S)])
+    assert t.rows["a"].state is State.RUNNING
+    assert t.rows["a"].event_actions == ("die", "start")
+    assert apply_event(t, ev("die", "a", 3 * S, exitCode="1")) == (t, Verdict.DUPLICATE)
+    assert apply_event(t, ev("start", "a", 3 * S)) == (t, Verdict.DUPLICATE)
+
+
+def test_a_replay_after_a_reconnect_changes_nothing() -> None:
+    events = [ev("create", "a", 1 * S, name="web"), ev("start", "a", 2 * S),
+              ev("create", "b", 3 * S, name="db"), ev("pause", "a", 4 * S),
+              ev("die", "b", 5 * S, exitCode="0"), ev("destroy", "b", 6 * S)]
+    t = fold(events)
+    for replayed in events:
+        assert apply(t, replayed) is t
+
+
+def test_an_older_replay_is_out_of_order_and_changes_nothing() -> None:
+    t = fold([ev("create", "a", 1 * S), ev("start", "a", 2 * S), ev("pause", "a", 4 * S)])
+    assert apply_event(t, ev("start", "a", 2 * S)) == (t, Verdict.OUT_OF_ORDER)
+
+
+def test_a_replayed_destroy_is_a_duplicate() -> None:
+    t = fold([ev("create", "a", 1 * S), ev("destroy", "a", 2 * S)])
+    assert apply_event(t, ev("destroy", "a", 2 * S)) == (t, Verdict.DUPLICATE)
+
+
+def test_the_record_stays_one_action_per_row_however_many_events() -> None:
+    t = fold([ev("create", "a", 1)])
+    t = fold([ev("pause" if n % 2 else "unpause", "a", n) for n in range(2, 2_000)], t)
+    assert t.rows["a"].event_actions == ("pause",)
+    assert t.rows["a"].event_ns == 1_999
+
+
+def test_a_replay_after_a_reconcile_is_still_a_duplicate() -> None:
+    t = fold([ev("create", "a", 1 * S), ev("pause", "a", 2 * S)])
+    listed = Container(id="a", name="a", state=State.PAUSED)
+    t = apply(t, Snapshot((listed,), trust_ns=400 * S))
+    assert apply_event(t, ev("pause", "a", 2 * S)) == (t, Verdict.DUPLICATE)
+
+
+def test_a_row_a_reconcile_drops_stays_gone_when_its_events_are_replayed() -> None:
+    t = fold([ev("create", "a", 1 * S), ev("start", "a", 2 * S), ev("create", "b", 2 * S)])
+    t = apply(t, Snapshot((Container(id="b", name="b"),), trust_ns=10 * S))
+    assert t.tombstones["a"] == 10 * S
+    assert apply_event(t, ev("start", "a", 2 * S)) == (t, Verdict.GONE)
+
+
+def test_a_tombstone_is_kept_five_minutes_after_the_snapshot_that_could_forget_it() -> None:
+    t = fold([ev("create", "a", 1 * S), ev("destroy", "a", 2 * S)])
+    t = apply(t, Snapshot((), trust_ns=2 * S + KEEP_GONE_NS))
+    assert t.tombstones["a"] == 2 * S
+    t = apply(t, Snapshot((), trust_ns=3 * S + KEEP_GONE_NS))
+    assert "a" not in t.tombstones
+
+
+def test_a_listed_row_once_thought_gone_comes_back_without_its_tombstone() -> None:
+    t = apply(fold([ev("create", "a", 1)]), Vanished("a", trust_ns=1 * S))
+    assert t.tombstones["a"] == 1 * S
+    t = apply(t, Snapshot((Container(id="a", name="a"),), trust_ns=5 * S))
+    assert "a" in t.rows
+    assert "a" not in t.tombstones

@@ -26,7 +26,6 @@ from reactivex.disposable import SerialDisposable
 
 from genet_rx.settings import SettingsStore
 from genet_rx.state.alerts import SECTION, Alert, AlertKind, AlertRules, rules_from, rules_section
-from genet_rx.wire.desktop_notify import notify
 
 from ..activity import ActivityLog, Entry, alert_text
 from ..batching import batched_on
@@ -36,13 +35,21 @@ RETRY_S = 3.0
 KINDS = ("died", "unhealthy", "oom", "restart_loop")
 
 
+def desktop_notify(summary: str, body: str) -> bool:
+    """The desktop's notification service (genet_rx.wire.desktop_notify; jeepney, its D-Bus
+    client, is imported with the first alert, not at start)."""
+    from genet_rx.wire.desktop_notify import notify
+
+    return notify(summary, body)
+
+
 def row_of(e: Entry) -> dict[str, Any]:
     return {"text": e.text, "meta": f"{e.kind} · {e.engine}", "alert": e.kind == "alert"}
 
 
 class ActivityFeed:
     def __init__(self, app: Any, store: SettingsStore,
-                 desktop: Callable[[str, str], bool] = notify) -> None:
+                 desktop: Callable[[str, str], bool] = desktop_notify) -> None:
         self.app = app
         self.log = ActivityLog()
         self.store = store
@@ -61,7 +68,7 @@ class ActivityFeed:
         self._trigger = Clock.create_trigger(lambda _dt: self.refresh(), 0.1)
         self.rules = rules_from(self.store.settings)  # the app read the file already
         self.follow_engines()
-        self._show_rules()
+        self.show_rules()
 
     def stop(self) -> None:
         self._stopped = True
@@ -211,7 +218,7 @@ class ActivityFeed:
     #: (pane id, form id) of each AlertRulesForm.
     FORMS = (("activity_detail", "rules"), ("settings_detail", "alerts"))
 
-    def _show_rules(self) -> None:
+    def show_rules(self) -> None:
         for form in self.forms():
             for kind in KINDS:
                 setattr(form, kind, AlertKind(kind) in self.rules.kinds)
@@ -228,7 +235,7 @@ class ActivityFeed:
             name_pattern=form.name_pattern.strip(), label=form.label.strip(),
             cooldown_ns=int(form.cooldown_s) * 10**9)
         self.store.save_section(SECTION, rules_section(self.rules))
-        self._show_rules()
+        self.show_rules()
         for name, engine in self.engines().items():
             if name in self._followed:
                 self._follow_alerts(name, engine)

@@ -27,6 +27,7 @@ from ..preferences import (
     scale_word,
     window_section,
 )
+from ..window_title import engine_names
 
 
 class SettingsController:
@@ -55,7 +56,7 @@ class SettingsController:
         """Once the widgets exist: say what went wrong with the file, fill the screen."""
         if self.store.problem:
             self.app.notify(self.store.problem, "error")
-        self.app.root.ids.detail.views["logs"].capacity = self.log_lines
+        self.app.root.ids.detail.log_capacity = self.log_lines
         self.show()
 
     def stop(self) -> None:
@@ -116,8 +117,6 @@ class SettingsController:
         }
 
     def engine_names(self) -> list[str]:
-        from ..app import engine_names
-
         fleet = getattr(self.app, "fleet", None)
         if fleet is None:
             return [str(getattr(self.app.engine, "host", ""))]
@@ -137,7 +136,9 @@ class SettingsController:
     def choose_theme(self, name: str) -> None:
         """Every view redraws in the chosen look at once; saved."""
         theme.look.use(name)
-        self.app.root.ids.detail.views["logs"].ids.rv.refresh_from_data()  # matches' markup
+        logs = self.app.root.ids.detail.made("logs")
+        if logs is not None:
+            logs.ids.rv.refresh_from_data()  # matches' markup
         prefs = dataclasses.replace(self.prefs, theme=theme.look.name)
         self._save(prefs, "look", look_section(prefs))
 
@@ -150,7 +151,7 @@ class SettingsController:
         ``--log-lines`` given on the command line yields to the choice made here."""
         self.app.log_lines = None
         prefs = dataclasses.replace(self.prefs, log_lines=int(lines))
-        self.app.root.ids.detail.views["logs"].capacity = prefs.log_lines
+        self.app.root.ids.detail.log_capacity = prefs.log_lines
         self._save(prefs, "logs", logs_section(prefs))
 
     # -- engines ----------------------------------------------------------------------------

@@ -12,13 +12,15 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from genet_rx.engine.commands import RemoveService, RollbackService
-from genet_rx.model.logs import LogLine
-from genet_rx.model.service_logs import ServiceLogLine
 from genet_rx.model.swarm import Node, Service, SwarmTasks, Task
 from genet_rx.state.engine_state import EngineState
+
+if TYPE_CHECKING:  # the log models (and regex) load with a service's Logs tab, not at start
+    from genet_rx.model.logs import LogLine
+    from genet_rx.model.service_logs import ServiceLogLine
 
 from ..actions import Question
 from ..describe import Field, Rgba, span, when
@@ -264,6 +266,8 @@ def task_labels(service: Service, tasks: tuple[Task, ...], state: EngineState
 
 def marked(line: ServiceLogLine, labels: Mapping[str, str]) -> LogLine:
     """A service's log line as the Logs tab shows it: its task and node first."""
+    from genet_rx.model.logs import LogLine
+
     if not line.task_id:
         return line.line
     mark = labels.get(line.task_id) or f"{line.task_id[:10]}@{line.node_id[:10]}"

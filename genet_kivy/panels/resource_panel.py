@@ -56,11 +56,9 @@ class ResourcePanel:
     """List and detail of one kind (see the module doc). ``app`` gives the engine, the feed's
     state, notices and dialogs, calls, and navigation to a container."""
 
-    def __init__(self, app: Any, spec: Spec[Any], list_widget: Any, detail: Any) -> None:
+    def __init__(self, app: Any, spec: Spec[Any]) -> None:
         self.app = app
         self.spec = spec
-        self.list = list_widget
-        self.detail = detail
         self.query = ""
         self.selected: str | None = None
         self.working: dict[str, str] = {}  # target → action id with a command on its way
@@ -71,13 +69,26 @@ class ResourcePanel:
         self._polling = SerialDisposable()
         self._forms: dict[str, Verb[Any]] = {}  # action → the verb a form sent
         self.logs_view: Any = None
+
+    def attach(self, list_widget: Any, detail: Any) -> None:
+        """Its list and detail were built (the first time the kind is shown): wire them."""
         list_widget.panel = self
         detail.panel = self
-        if spec.logs:
+        if self.spec.logs:
             from .service_logs_view import ServiceLogsView
 
             self.logs_view = ServiceLogsView()
             detail.add_page("logs", "Logs", self.logs_view)
+
+    @property
+    def list(self) -> Any:
+        """The kind's list widget (built if it was not yet)."""
+        return self.app.root.panes(self.kind)[0]
+
+    @property
+    def detail(self) -> Any:
+        """The kind's detail widget (built if it was not yet)."""
+        return self.app.root.panes(self.kind)[1]
 
     @property
     def kind(self) -> str:

@@ -13,7 +13,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import reactivex
 from reactivex import Observable, abc
@@ -22,33 +22,32 @@ from reactivex.disposable import Disposable
 from reactivex.scheduler import EventLoopScheduler, NewThreadScheduler, ThreadPoolScheduler
 from reactivex.subject import Subject
 
-from genet_rx.api import images, logs, stats, swarm, system
-from genet_rx.api.auth import registry_auth_for
+from genet_rx.api import images, swarm, system
 from genet_rx.api.client import EngineClient, since_arg
 from genet_rx.api.events import events
-from genet_rx.api.exec import Env, ExecSession, open_exec
-from genet_rx.api.pull import pull
-from genet_rx.api.service_logs import service_logs
 from genet_rx.engine.answers import READERS
 from genet_rx.engine.bulk import execute_many
 from genet_rx.engine.commands import Command, CommandResult, run_command
 from genet_rx.engine.sync import Backoff, live_state
 from genet_rx.errors import GenetError, NotFound
 from genet_rx.model.connection import Connection, Link
-from genet_rx.model.disk import DiskUsage, disk_usage_from_answer
 from genet_rx.model.events import Event
 from genet_rx.model.images import Image, ImageLayer, history_from_answer
-from genet_rx.model.logs import LogLine
 from genet_rx.model.networks import Network
-from genet_rx.model.pull import PullProgress
-from genet_rx.model.service_logs import ServiceLogLine
-from genet_rx.model.stats import Stats
 from genet_rx.model.swarm import Node, Service, SwarmTasks, Task, tasks_from_answer
 from genet_rx.model.volumes import Volume
 from genet_rx.state.alerts import Alert, AlertRules, AlertState, step
 from genet_rx.state.containers import ContainerTable
 from genet_rx.state.engine_state import EngineState, apply, initial
 from genet_rx.state.resources import Table
+
+if TYPE_CHECKING:  # the streams a detail tab or a dialog opens: imported when first opened
+    from genet_rx.api.exec import Env, ExecSession
+    from genet_rx.model.disk import DiskUsage
+    from genet_rx.model.logs import LogLine
+    from genet_rx.model.pull import PullProgress
+    from genet_rx.model.service_logs import ServiceLogLine
+    from genet_rx.model.stats import Stats
 
 T = TypeVar("T")
 
@@ -180,6 +179,8 @@ class Engine:
     def disk_usage(self) -> Observable[DiskUsage]:
         """What images, containers, volumes and build cache take (one value). Expensive on
         the engine: ask only when a person asks."""
+        from genet_rx.model.disk import disk_usage_from_answer
+
         return self._call(lambda: disk_usage_from_answer(system.disk_usage(self.client)))
 
     def pull(self, reference: str) -> Observable[PullProgress]:
@@ -187,6 +188,9 @@ class Engine:
 
         Disposing the subscription closes the stream, which cancels the pull in the engine.
         """
+        from genet_rx.api.auth import registry_auth_for
+        from genet_rx.api.pull import pull
+
         def start() -> Observable[PullProgress]:
             return pull(self.client, reference, registry_auth_for(reference))
 
@@ -198,6 +202,8 @@ class Engine:
     def logs(self, container_id: str, follow: bool = True, tail: int | None = 10_000,
              timestamps: bool = False) -> Observable[LogLine]:
         """A container's log lines (stream, text, time), followed live by default."""
+        from genet_rx.api import logs
+
         return logs.logs(self.client, container_id, follow=follow, tail=tail,
                          timestamps=timestamps)
 
@@ -205,6 +211,8 @@ class Engine:
                      timestamps: bool = False) -> Observable[ServiceLogLine]:
         """Every task's log lines of a swarm service, each marked with its task and node,
         followed live by default (``tail`` lines per task to start with)."""
+        from genet_rx.api.service_logs import service_logs
+
         return service_logs(self.client, service_id, follow=follow, tail=tail,
                             timestamps=timestamps)
 
@@ -232,6 +240,8 @@ class Engine:
 
     def stats(self, container_id: str) -> Observable[Stats]:
         """A container's resource use, about one value a second, until it stops."""
+        from genet_rx.api import stats
+
         return stats.stats(self.client, container_id)
 
     def execute_many(self, commands: Iterable[Command], limit: int = 4
@@ -272,6 +282,8 @@ class Engine:
         The session opens when its ``output`` is first subscribed; ``send``, ``resize``,
         ``exit_code`` and ``close`` as :class:`~genet_rx.api.exec.ExecSession` says.
         """
+        from genet_rx.api.exec import open_exec
+
         return open_exec(self.client, container_id, cmd, tty, user, workdir, env)
 
     def events(self) -> Observable[Event]:

@@ -1,4 +1,4 @@
-"""The two operators the sync pipeline needs that ReactiveX does not ship."""
+"""The operators Genet's pipelines need that ReactiveX does not ship."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from typing import Any, TypeVar
 
 import reactivex
 from reactivex import Observable, abc
-from reactivex.disposable import CompositeDisposable
+from reactivex.disposable import CompositeDisposable, SerialDisposable
+from reactivex.scheduler import TimeoutScheduler
 
 from genet_rx.errors import GenetError
 
@@ -127,6 +128,70 @@ def hand_off(scheduler: abc.SchedulerBase, limit: int) -> Callable[[Observable[T
                 put(observer.on_completed, last=True)
 
             return source.subscribe(on_next, on_error, on_completed, scheduler=sched)
+
+        return reactivex.create(subscribe)
+
+    return operator
+
+
+def latest_every(seconds: float, scheduler: abc.SchedulerBase | None = None
+                 ) -> Callable[[Observable[T]], Observable[T]]:
+    """At most one value every ``seconds``, always the newest, none lost at the end.
+
+    The first value, and any after a quiet ``seconds``, passes at once; during a run the newest
+    waits until ``seconds`` after the last one passed (those in between are skipped). A
+    completion or an error hands on the waiting value first. For streams whose every value is
+    the whole state so far (a pull's progress): the screen needs the latest, not each step,
+    and a software-rendered window pays a full repaint for each one it is shown.
+    ``throttle_first`` would lose the last value and ``sample`` would delay the first.
+    """
+
+    def operator(source: Observable[T]) -> Observable[T]:
+        def subscribe(observer: abc.ObserverBase[T], sched: Any = None) -> abc.DisposableBase:
+            timer_on = scheduler or sched or TimeoutScheduler.singleton()
+            lock = threading.RLock()
+            waiting: list[T] = []  # the newest held value, if any
+            last = [float("-inf")]  # when a value last passed (scheduler seconds)
+            timer = SerialDisposable()
+
+            def now() -> float:
+                return timer_on.now.timestamp()
+
+            def pass_on(value: T) -> None:
+                last[0] = now()
+                observer.on_next(value)
+
+            def due(_scheduler: Any = None, _state: Any = None) -> None:
+                with lock:
+                    if waiting:
+                        pass_on(waiting.pop())
+
+            def on_next(value: T) -> None:
+                with lock:
+                    wait = last[0] + seconds - now()
+                    if wait <= 0 and not waiting:
+                        pass_on(value)
+                        return
+                    held = bool(waiting)
+                    waiting[:] = [value]
+                    if not held:
+                        timer.disposable = timer_on.schedule_relative(max(wait, 0.0), due)
+
+            def flush_then(end: Callable[[], None]) -> None:
+                with lock:
+                    timer.dispose()
+                    if waiting:
+                        observer.on_next(waiting.pop())
+                    end()
+
+            def on_error(exc: Exception) -> None:
+                flush_then(lambda: observer.on_error(exc))
+
+            def on_completed() -> None:
+                flush_then(observer.on_completed)
+
+            upstream = source.subscribe(on_next, on_error, on_completed, scheduler=sched)
+            return CompositeDisposable(upstream, timer)
 
         return reactivex.create(subscribe)
 

@@ -96,6 +96,9 @@ class Container:
     ``event_ns`` is the ``timeNano`` of the newest event folded into this row (``None`` when the
     row comes only from a list or inspect answer). A list or inspect answer never overwrites the
     state of a row whose ``event_ns`` is newer than what that answer can be trusted to reflect.
+    ``event_actions`` are the actions of the events folded at exactly ``event_ns`` (usually one):
+    with ``event_ns`` they are the fold's record of what this row has seen, so an event replayed
+    after a reconnect is recognised as a duplicate without a key kept per event.
     ``state_since_ns`` is when the current state began, when known (uptime / "exited 5 min ago").
     """
 
@@ -116,6 +119,7 @@ class Container:
     restart_policy: str = ""  # "" unknown (lists don't say), "no", "always", "on-failure", …
     manually_stopped: bool = False  # a kill since the last start: the engine won't restart it
     uses: Attachments = NO_ATTACHMENTS  # its image, volumes, networks: cross-references
+    event_actions: tuple[str, ...] = ()
 
     @property
     def short_id(self) -> str:
@@ -270,37 +274,79 @@ def containers_from_list_body(body: bytes, host: str = "") -> tuple[Container, .
         found = _decode_entries(body)
     except (msgspec.DecodeError, RecursionError):
         return None
-    return tuple(_from_entry(e, host) for e in found)
+    return _Rows(host).of(found)
 
 
-def _from_entry(e: _Entry, host: str) -> Container:
-    status = e.Status or ""
-    state = State.parse(e.State)
-    exit_match = _EXIT_IN_STATUS.match(status) if state is State.EXITED else None
-    settings = e.NetworkSettings
-    networks = settings.Networks if settings is not None else None
-    return _container(
-        id=e.Id or "",
-        name=_name(e.Names),
-        host=host,
-        image=e.Image or "",
-        command=normal_command(e.Command or ""),
-        created=e.Created or 0,
-        state=state,
-        health=health_from_status(status),
-        exit_code=int(exit_match.group(1)) if exit_match else None,
-        ports=_typed_ports(e.Ports) if e.Ports else (),
-        labels=MappingProxyType(e.Labels) if e.Labels else NO_LABELS,
-        uses=Attachments(
-            image_id=e.ImageID or "",
+class _Rows:
+    """Rows for one list answer. Many containers share a Status text ("Up 2 hours"), a
+    command and an image: what is read from those is worked out once per answer (plain
+    dicts that live as long as this call), and equal values are shared between rows."""
+
+    def __init__(self, host: str) -> None:
+        self.host = host
+        self.statuses: dict[tuple[str, State], tuple[Health, int | None]] = {}
+        self.commands: dict[str, str] = {}
+        self.bare_uses: dict[str, Attachments] = {}  # by image id: no volume, no network
+
+    def of(self, entries: list[_Entry]) -> tuple[Container, ...]:
+        return tuple(map(self.row, entries))
+
+    def row(self, e: _Entry) -> Container:
+        status = e.Status or ""
+        state = _STATES.get(e.State) if e.State is not None else None
+        if state is None:
+            state = State.parse(e.State)
+        read = self.statuses.get((status, state))
+        if read is None:
+            read = self.statuses[(status, state)] = _from_status(status, state)
+        command = e.Command or ""
+        plain = self.commands.get(command)
+        if plain is None:
+            plain = self.commands[command] = normal_command(command)
+        names = e.Names
+        # The usual answer: one name, its own ("/web"); anything else the careful way.
+        name = names[0][1:] if names is not None and len(names) == 1 \
+            and names[0].startswith("/") and names[0].count("/") == 1 else _name(names)
+        return _container(
+            e.Id or "",  # id
+            name,
+            self.host,
+            e.Image or "",  # image
+            plain,  # command
+            e.Created or 0,  # created
+            state,
+            read[0],  # health
+            read[1],  # exit_code
+            _typed_ports(e.Ports) if e.Ports else (),  # ports
+            MappingProxyType(e.Labels) if e.Labels else NO_LABELS,  # labels
+            status,
+            uses=self.uses(e),
+        )
+
+    def uses(self, e: _Entry) -> Attachments:
+        settings = e.NetworkSettings
+        networks = settings.Networks if settings is not None else None
+        image_id = e.ImageID or ""
+        if not e.Mounts and not networks:
+            bare = self.bare_uses.get(image_id)
+            if bare is None:
+                bare = self.bare_uses[image_id] = Attachments(image_id=image_id)
+            return bare
+        return Attachments(
+            image_id=image_id,
             volumes=tuple(sorted({m.Name for m in e.Mounts if m.Type == "volume" and m.Name}))
             if e.Mounts else (),
             networks=tuple(sorted(
                 {(n.NetworkID, name, n.IPAddress or "") for name, n in networks.items()
                  if n.NetworkID}, key=lambda net: (net[1], net[0]))) if networks else (),
-        ),
-        status=status,
-    )
+        )
+
+
+def _from_status(status: str, state: State) -> tuple[Health, int | None]:
+    """The health and exit code a list entry's Status text tells (``Up 3s (healthy)``,
+    ``Exited (3) 2 minutes ago``)."""
+    exit_match = _EXIT_IN_STATUS.match(status) if state is State.EXITED else None
+    return health_from_status(status), int(exit_match.group(1)) if exit_match else None
 
 
 def _typed_ports(raw: list[_Port]) -> tuple[Port, ...]:

@@ -12,7 +12,17 @@ snapshots and inspect answers, in the order the sync loop hands them over.
   other fields.
 * Duplicates — the same (timeNano, id, action) seen twice, as on a reconnect with ``since`` —
   are dropped; an event older than the row's newest event does not move its state back.
-* Destroyed ids are remembered (tombstones) so a lagging answer cannot bring a row back.
+  What a row has seen is recorded in the row itself, not as one key per event: ``event_ns``
+  (its newest event's time) and ``event_actions`` (the actions folded at exactly that time).
+  An event for a row is a duplicate when its time is that one and its action is among those,
+  out of order when its time is older (a replay of an older event is one of these), new
+  otherwise. The engine stamps events before it orders them, so two containers' events may
+  arrive slightly out of time order: the record is per row, never one high-water mark.
+* Destroyed ids are remembered (tombstones) so a lagging answer or a replayed event cannot
+  bring a row back; so are rows a trusted list no longer shows. A tombstone is kept
+  :data:`KEEP_GONE_NS` (five minutes) after the snapshot that could first have forgotten it.
+  Memory is one small tuple per row plus the ids destroyed in the last five minutes, however
+  many events arrive.
 * Everything is persistent (``immutables.Map``): one change costs the same at 10 and at 10,000
   containers, and ``apply`` returns the very same table object when nothing changed.
 """
@@ -48,8 +58,19 @@ _STATE_OF: Mapping[str, State] = {
 #: Verbs the fold looks at; every other action is noise for the table.
 _FOLDED = frozenset({*_STATE_OF, "destroy", "rename", "health_status", "kill"})
 
-#: The verbs' own strings, to share in dedupe keys (equal strings, one copy).
-_SHARED: Mapping[str, str] = {verb: verb for verb in _FOLDED}
+#: ``event_actions`` for an action folded alone at its time (the usual case): one tuple per
+#: folded verb, shared by every row, instead of a new tuple per event.
+_ALONE: Mapping[str, tuple[str]] = {verb: (verb,) for verb in _FOLDED}
+
+#: Actions that are their own verb (no ": suffix"), to skip splitting them per event.
+_PLAIN: Mapping[str, str] = {verb: verb for verb in _FOLDED}
+
+#: Verbs that change a known row in place (a destroy removes it).
+_CHANGES_ROW = _FOLDED - {"destroy"}
+
+#: How long a tombstone outlives the snapshot that could first have forgotten it: a replayed
+#: event about a destroyed container stays recognised for five minutes.
+KEEP_GONE_NS = 300 * 1_000_000_000
 
 #: Event attributes that are not the container's labels.
 _NOT_LABELS = frozenset({"name", "image", "exitCode", "signal", "oldName", "execID"})
@@ -62,7 +83,6 @@ INSPECT_VERBS = frozenset({"create", "update", "rename"})
 class ContainerTable:
     rows: immutables.Map[str, Container] = field(default_factory=immutables.Map)
     tombstones: immutables.Map[str, int] = field(default_factory=immutables.Map)
-    seen: immutables.Map[tuple[int, str, str], int] = field(default_factory=immutables.Map)
     synced: bool = False  # a snapshot has been folded in
     last_event_ns: int = 0
     host: str = ""  # the engine's URL, copied into rows that events create
@@ -122,64 +142,75 @@ def _classify(table: ContainerTable, ev: Event,
         return Verdict.OTHER, None
     if verb not in _FOLDED:
         return Verdict.NOISE, None
-    # Every dedupe key's time is at most last_event_ns: a newer event cannot be a duplicate.
-    if ev.time_nano <= table.last_event_ns and ev.key in table.seen:
-        return Verdict.DUPLICATE, None
     row = table.rows.get(cid)
-    if row is not None and row.event_ns is not None and ev.time_nano < row.event_ns:
-        return Verdict.OUT_OF_ORDER, row
-    if cid in table.tombstones and verb != "destroy":
-        return Verdict.GONE, row
-    return Verdict.FOLDED, row
+    if row is not None:
+        # The row's own record of what it has seen (a row is never also a tombstone).
+        newest = row.event_ns
+        if newest is not None and ev.time_nano <= newest:
+            if ev.time_nano < newest:
+                return Verdict.OUT_OF_ORDER, row
+            if ev.action in row.event_actions:
+                return Verdict.DUPLICATE, row
+        return Verdict.FOLDED, row
+    tomb = table.tombstones.get(cid)
+    if tomb is None:
+        return Verdict.FOLDED, None
+    if verb == "destroy":
+        return (Verdict.DUPLICATE if ev.time_nano <= tomb else Verdict.FOLDED), None
+    return Verdict.GONE, None
 
 
 def apply_event(table: ContainerTable, ev: Event) -> tuple[ContainerTable, Verdict]:
     """Fold one container event; also say what the fold made of it (classified once)."""
-    verb = ev.verb
+    verb = _PLAIN.get(ev.action) or ev.verb
+    when = ev.time_nano
+    if verb in _CHANGES_ROW and ev.type == "container":
+        row = table.rows.get(ev.actor_id)
+        if row is not None and (row.event_ns is None or when > row.event_ns):
+            # The common case, a known row's newer event (what _classify says FOLDED for):
+            # one row copy, one map set, one table copy.
+            return _table(
+                table,
+                rows=table.rows.set(row.id, _event_row(row, ev, verb)),
+                last_event_ns=when if when > table.last_event_ns else table.last_event_ns,
+            ), Verdict.FOLDED
     verdict, row = _classify(table, ev, verb)
     if verdict is Verdict.FOLDED and row is not None and verb != "destroy":
-        # The common case, a known row changing, in one step (what _fold_event does for it).
-        when = ev.time_nano
         return _table(
             table,
             rows=table.rows.set(row.id, _event_row(row, ev, verb)),
-            seen=table.seen.set((when, row.id, _SHARED.get(ev.action, ev.action)), when),
             last_event_ns=when if when > table.last_event_ns else table.last_event_ns,
         ), verdict
-    if verdict is Verdict.OTHER or verdict is Verdict.NOISE or verdict is Verdict.DUPLICATE:
+    if verdict is Verdict.OTHER or verdict is Verdict.NOISE:
         return table, verdict
-    return _fold_event(table, ev, verdict, verb, row), verdict
+    if verdict is not Verdict.FOLDED:
+        # Nothing to fold (a duplicate, an older event, a destroyed container's); only the
+        # newest time folded may move, and usually has not.
+        if when <= table.last_event_ns:
+            return table, verdict
+        return _table(table, last_event_ns=when), verdict
+    return _fold_event(table, ev, verb, row), verdict
 
 
-def _fold_event(table: ContainerTable, ev: Event, verdict: Verdict, verb: str,
+def _fold_event(table: ContainerTable, ev: Event, verb: str,
                 row: Container | None) -> ContainerTable:
     when = ev.time_nano
     cid = ev.actor_id
-    # Keyed with strings the table holds anyway (the row's id, the verb's own string), not
-    # this event's copies: a key lives five minutes (pruned at snapshots) and at 100 events/s
-    # the keys were what grew most in the app (bench item 8 --trace-memory).
-    key = (when, row.id if row is not None else cid, _SHARED.get(ev.action, ev.action))
-    seen = table.seen.set(key, when)
     last_ns = when if when > table.last_event_ns else table.last_event_ns
-    if verdict is Verdict.OUT_OF_ORDER:
-        return _table(table, seen=seen, last_event_ns=last_ns)
-    if verb == "destroy" or verdict is Verdict.GONE:
-        tomb = table.tombstones.get(cid)
+    if verb == "destroy":
         rows = table.rows.delete(cid) if row is not None else table.rows
-        tombs = table.tombstones.set(cid, max(when, tomb or 0))
-        return _table(
-            table, rows=rows, tombstones=tombs, seen=seen, last_event_ns=last_ns
-        )
-    attrs = ev.attributes
+        tombs = table.tombstones.set(cid, when)
+        return _table(table, rows=rows, tombstones=tombs, last_event_ns=last_ns)
     if row is None and verb == "kill":
-        return _table(table, seen=seen, last_event_ns=last_ns)
+        return _table(table, last_event_ns=last_ns)
+    attrs = ev.attributes
     if row is None:
         labels = MappingProxyType(
             {k: v for k, v in attrs.items() if k not in _NOT_LABELS})
         row = Container(id=cid, name=attrs.get("name", ""), image=attrs.get("image", ""),
                         host=table.host, labels=labels)
     new = _event_row(row, ev, verb)
-    return _table(table, rows=table.rows.set(cid, new), seen=seen, last_event_ns=last_ns)
+    return _table(table, rows=table.rows.set(cid, new), last_event_ns=last_ns)
 
 
 def attach_network(table: ContainerTable, ev: Event) -> ContainerTable:
@@ -211,26 +242,33 @@ def _event_row(row: Container, ev: Event, verb: str) -> Container:
     attrs = ev.attributes
     when = ev.time_nano
     name = attrs.get("name", row.name)
+    action = ev.action
+    # The row's record of what it has seen (see the theory above): usually this action alone.
+    acts = ((*row.event_actions, action) if when == row.event_ns
+            else _ALONE.get(action) or (action,))
     if verb == "health_status":
-        return _row(row, event_ns=when, name=name, health=Health.parse(ev.detail))
+        return _row(row, event_ns=when, event_actions=acts, name=name,
+                    health=Health.parse(ev.detail))
     if verb == "kill":
         # The engine marks a killed container as stopped by hand: it will not restart it.
-        return _row(row, event_ns=when, name=name, manually_stopped=True)
+        return _row(row, event_ns=when, event_actions=acts, name=name, manually_stopped=True)
     state = _STATE_OF.get(verb)
     if state is None or (verb == "stop" and row.state is State.EXITED):
-        return _row(row, event_ns=when, name=name)
+        return _row(row, event_ns=when, event_actions=acts, name=name)
     if verb == "die" and _will_restart(row, attrs.get("exitCode")):
         state = State.RESTARTING
     since = when if state is not row.state else row.state_since_ns
     if verb == "start" or verb == "restart":
-        return _row(row, event_ns=when, name=name, state=state, state_since_ns=since,
-                    exit_code=None, manually_stopped=False,
+        return _row(row, event_ns=when, event_actions=acts, name=name, state=state,
+                    state_since_ns=since, exit_code=None, manually_stopped=False,
                     health=Health.STARTING if row.health is not Health.NONE else row.health)
     if verb == "die":
         code = attrs.get("exitCode")
-        return _row(row, event_ns=when, name=name, state=state, state_since_ns=since,
-                    exit_code=int(code) if code and code.lstrip("-").isdigit() else None)
-    return _row(row, event_ns=when, name=name, state=state, state_since_ns=since)
+        exit_code = int(code) if code and code.lstrip("-").isdigit() else None
+        return _row(row, event_ns=when, event_actions=acts, name=name, state=state,
+                    state_since_ns=since, exit_code=exit_code)
+    return _row(row, event_ns=when, event_actions=acts, name=name, state=state,
+                state_since_ns=since)
 
 
 def _will_restart(row: Container, exit_code: str | None) -> bool:
@@ -276,6 +314,7 @@ def _merge(old: Container | None, fresh: Container, trust_ns: int,
     fresh = _row(
         fresh,
         event_ns=old.event_ns,
+        event_actions=old.event_actions,
         restart_policy=fresh.restart_policy or old.restart_policy,
         manually_stopped=old.manually_stopped,
     )
@@ -284,13 +323,15 @@ def _merge(old: Container | None, fresh: Container, trust_ns: int,
 
 def apply_snapshot(table: ContainerTable, snap: Snapshot[Container]) -> ContainerTable:
     trust = snap.trust_ns
-    tombs = table.tombstones
-    with table.rows.mutate() as rows:
+    old_tombs = table.tombstones
+    with table.rows.mutate() as rows, old_tombs.mutate() as tombs:
         listed = set()
         for fresh in snap.rows:
-            tomb = tombs.get(fresh.id)
-            if tomb is not None and tomb > trust:
-                continue  # destroyed after the list could know
+            tomb = old_tombs.get(fresh.id)
+            if tomb is not None:
+                if tomb > trust:
+                    continue  # destroyed after the list could know
+                del tombs[fresh.id]  # listed after it was thought gone: the list wins
             listed.add(fresh.id)
             old = table.rows.get(fresh.id)
             merged = _merge(old, fresh, trust)
@@ -299,14 +340,16 @@ def apply_snapshot(table: ContainerTable, snap: Snapshot[Container]) -> Containe
         for cid, row in table.rows.items():
             if cid not in listed and not (row.event_ns is not None and row.event_ns > trust):
                 del rows[cid]
+                # Gone without a destroy seen: remembered as gone, so that a replayed event or
+                # a lagging answer about it cannot bring it back.
+                tombs[cid] = trust
         new_rows = rows.finish()
-    # Forget what the snapshot makes safe to forget: old tombstones and dedupe keys.
-    tombs = _prune(tombs, trust)
-    seen = _prune(table.seen, trust - 300 * 1_000_000_000)
-    if new_rows == table.rows and table.synced and tombs is table.tombstones \
-            and seen is table.seen:
+        new_tombs = tombs.finish()
+    # Forget the tombstones this snapshot makes safe to forget, five minutes on.
+    new_tombs = _prune(new_tombs, trust - KEEP_GONE_NS)
+    if new_rows == table.rows and table.synced and new_tombs == old_tombs:
         return table
-    return _table(table, rows=new_rows, tombstones=tombs, seen=seen, synced=True)
+    return _table(table, rows=new_rows, tombstones=new_tombs, synced=True)
 
 
 def _prune(m: immutables.Map[K, int], before_ns: int) -> immutables.Map[K, int]:

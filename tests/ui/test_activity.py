@@ -84,7 +84,7 @@ def test_events_while_another_view_is_shown_wait_for_the_activity_view(make_app,
     push_story(engine)
     frames.until(lambda: len(app.activity.log.rows()) == 9, what="nine entries logged")
     frames.until(lambda: not app.activity._trigger.is_triggered, what="the log's refresh ran")
-    view = app.root.ids.activity_list
+    view = app.root.panes("activity")[0]  # built now if it was not yet: never shown so far
     assert view.shown == 0
     app.show_kind("activity")
     frames.until(lambda: view.shown == 9, what="nine entries shown")

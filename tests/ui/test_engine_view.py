@@ -131,3 +131,43 @@ def test_with_many_engines_a_row_names_its_engine_and_is_keyed_by_it():
     row = next(r for r in rows if r["viewclass"] != HEADER)
     assert row["subtitle"] == "b · busybox"
     assert split_key(row["cid"])[0] == "b"
+
+
+def test_state_after_state_the_merge_patches_only_what_changed_and_equals_a_fresh_one():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from genet_kivy.engine_view import Merger
+
+    names = ["a", "b", "c"]
+    # A step: one engine's row n gets state s (None: the row is removed).
+    step = st.tuples(st.sampled_from(names), st.integers(0, 5),
+                     st.sampled_from([State.RUNNING, State.PAUSED, None]))
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(st.lists(step, max_size=4), max_size=8))
+    def check(states):
+        rows = {n: {i: box(f"{n}{i}", n, state=State.RUNNING) for i in range(3)}
+                for n in names}
+        merger = Merger()
+        for changes in [[], *states]:
+            for name, i, state in changes:
+                if state is None:
+                    rows[name].pop(i, None)
+                else:
+                    rows[name][i] = box(f"{name}{i}", name, state=state)
+            merged = immutables.Map({n: engine(n, *rows[n].values()) for n in names})
+            got = merger.merge(merged, names)
+            assert dict(got.containers.rows) == dict(merged_state(merged, names).containers.rows)
+
+    check()
+
+
+def test_an_engine_that_did_not_change_keeps_the_merged_rows_as_they_were():
+    from genet_kivy.engine_view import Merger
+
+    a, b = engine("a", box("web", "a")), engine("b", box("api", "b"))
+    merger = Merger()
+    first = merger.merge(immutables.Map({"a": a, "b": b}), ["a", "b"])
+    again = merger.merge(immutables.Map({"a": a, "b": b}), ["a", "b"])
+    assert again.containers.rows is first.containers.rows

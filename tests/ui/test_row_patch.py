@@ -94,3 +94,30 @@ def test_a_row_that_changes_group_is_laid_out_again(make_app, frames):
     engine.push(from_rows(rows))
     frames.until(lambda: group_of(app, "svc-001") == "paused", what="moved to Paused")
     assert layouts
+
+
+def test_a_state_that_changes_only_rows_off_screen_repaints_nothing(make_app, frames,
+                                                                    kivy_window):
+    engine, app, _ = started(make_app, frames)
+    frames.step(40)  # start-up's tail: the scroll bar fades out once
+    swaps: list[int] = []
+
+    def count(*_):
+        swaps.append(1)
+
+    kivy_window.bind(on_flip=count)
+    try:
+        frames.step(4)
+        assert swaps == []  # settled: nothing repaints on its own
+        table = from_rows(many_running(300, unhealthy=(299,)))
+        engine.push(table)
+        frames.until(lambda: app.table is table, what="the state applied")
+        frames.step(4)
+        assert swaps == []
+        engine.push(from_rows(many_running(300, unhealthy=(2, 299))))
+        frames.until(lambda: find_row(app, "svc-002").state_word == "unhealthy",
+                     what="the row on screen")
+        frames.step(2)
+        assert swaps != []
+    finally:
+        kivy_window.unbind(on_flip=count)

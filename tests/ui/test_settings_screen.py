@@ -100,7 +100,7 @@ def test_a_change_in_the_screen_is_on_disk_and_a_new_app_reads_it(make_app, fram
     assert again.preferences.prefs.scale == 1.25
     assert again.root.ids.detail.views["logs"].capacity == 50_000
     assert again.activity.rules.cooldown_ns == 900 * 10**9
-    assert again.root.ids.settings_detail.theme == "light"
+    assert again.root.panes("settings")[1].theme == "light"
 
 
 def test_a_corrupt_settings_file_is_said_in_one_line_and_kept_aside(make_app, frames, tmp_path):
@@ -175,7 +175,7 @@ def test_scale_on_the_command_line_wins_for_one_run_and_is_not_saved(make_app, f
     frames.step(3)
     assert app.root.ids.topbar.height == pytest.approx(base * 0.75)
     assert saved(store)["look"]["scale"] == 1.5
-    assert "--scale 0.75x" in app.root.ids.settings_detail.scale_note
+    assert "--scale 0.75x" in app.root.panes("settings")[1].scale_note
 
 
 def test_choosing_a_scale_saves_it_and_says_when_it_applies(make_app, frames, tmp_path):
@@ -200,7 +200,7 @@ def test_the_cooldown_control_changes_the_alerts_cooldown(make_app, frames, tmp_
     assert app.activity.rules.cooldown_ns == 60 * 10**9
     assert asked[-1].cooldown_ns == 60 * 10**9
     assert saved(store)["alerts"]["cooldown_s"] == 60
-    assert app.root.ids.activity_detail.ids.rules.cooldown_s == 60
+    assert app.root.panes("activity")[1].ids.rules.cooldown_s == 60
 
 
 def test_an_alert_kind_turned_off_in_settings_is_off_in_the_alerts_pane(make_app, frames,
@@ -208,7 +208,7 @@ def test_an_alert_kind_turned_off_in_settings_is_off_in_the_alerts_pane(make_app
     app, store = started(make_app, frames, tmp_path)
     pane = open_settings(app, frames, "alerts")
     tap(pane.ids.alerts.ids.toggle_oom, frames)
-    assert app.root.ids.activity_detail.ids.rules.oom is False
+    assert app.root.panes("activity")[1].ids.rules.oom is False
     assert "oom" not in saved(store)["alerts"]["kinds"]
 
 

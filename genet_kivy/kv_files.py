@@ -1,0 +1,107 @@
+"""The kv layout files: where they are, the ones the first frame needs, and the ones each
+other kind's panes and each live tab of the container detail need, loaded the first time that
+kind or tab is shown (start-up parses only what
+it draws: every kv rule is compiled when its file loads, ~5-20 ms a file on a Raspberry Pi
+class machine).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from kivy.lang import Builder
+
+#: One kv file per widget class, layout only; loaded in ``build()``, in dependency order.
+STARTUP = (
+    "scrolling.kv",
+    "flat_button.kv",
+    "group_header.kv",
+    "container_row.kv",
+    "sidebar.kv",
+    "field_row.kv",
+    "control_bar.kv",
+    "tab_button.kv",
+    "alert_banner.kv",
+    "detail_pane.kv",
+    "nav_bar.kv",
+    "connection_banner.kv",
+    "notice.kv",
+    "confirm_dialog.kv",
+    "action_sheet.kv",
+    "engine_chip.kv",
+    "engines_screen.kv",
+    "top_bar.kv",
+    "shell.kv",
+)
+
+#: The kv files of each live tab of the container detail, loaded when the tab is first shown.
+BY_TAB: dict[str, tuple[str, ...]] = {
+    "logs": ("log_row.kv", "line_viewer.kv", "logs_view.kv"),
+    "stats": ("graph.kv", "stats_view.kv"),
+    "inspect": ("inspect_view.kv",),
+    "history": ("history_view.kv",),
+    "terminal": ("terminal_widget.kv", "terminal_keys.kv", "terminal_keyboard.kv",
+                 "terminal_view.kv"),
+}
+
+_RESOURCE = ("resource_row.kv", "resource_list.kv", "resource_detail.kv", "pick_dialog.kv",
+             "swarm_forms.kv", "disk_view.kv")
+
+#: The kv files of a kind's list and detail (the containers' are in STARTUP), loaded the first
+#: time the kind is shown.
+BY_KIND: dict[str, tuple[str, ...]] = {
+    "images": _RESOURCE,
+    "volumes": _RESOURCE,
+    "networks": _RESOURCE,
+    "services": _RESOURCE + BY_TAB["logs"],  # a service's Logs tab
+    "nodes": _RESOURCE,
+    "activity": ("activity_view.kv",),
+    "settings": ("activity_view.kv", "settings.kv"),  # the Alerts section is the rules form
+}
+
+
+def kv_dir() -> Path:
+    """kv/ beside the package (a checkout) or under ``<prefix>/share/genet/kv`` (installed)."""
+    for candidate in (
+        Path(__file__).resolve().parent.parent / "kv",
+        Path(sys.prefix) / "share" / "genet" / "kv",
+    ):
+        if (candidate / "shell.kv").is_file():
+            return candidate
+    raise FileNotFoundError("genet: cannot find its kv/ layout files")
+
+
+def dialog_kv() -> tuple[str, ...]:
+    """The dialogs package's kv files (``DIALOG_KV``: names of files in kv/), or none while
+    the package does not exist."""
+    try:
+        from genet_kivy import dialogs  # type: ignore[attr-defined]
+    except ImportError:
+        return ()
+    return tuple(getattr(dialogs, "DIALOG_KV", ()))
+
+
+def load_kv() -> None:
+    """(Re)load the start-up kv files, and forget the kinds' ones (loaded again when next
+    needed); unloading first makes a second App in one process safe."""
+    folder = kv_dir()
+    for name in {n for names in (*BY_KIND.values(), *BY_TAB.values()) for n in names}:
+        Builder.unload_file(str(folder / name))
+    # The dialogs' kv (pull, run, create volume/network, the task indicator) loads before the
+    # top bar's, which may hold the task indicator.
+    names = STARTUP[:-2] + dialog_kv() + STARTUP[-2:]
+    for name in names:
+        path = str(folder / name)
+        Builder.unload_file(path)
+        Builder.load_file(path)
+
+
+def ensure_kv(names: Iterable[str]) -> None:
+    """Load those of ``names`` not loaded yet (a kind's files, the first time it is shown)."""
+    folder = kv_dir()
+    for name in names:
+        path = str(folder / name)
+        if path not in Builder.files:
+            Builder.load_file(path)

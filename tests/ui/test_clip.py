@@ -1,0 +1,97 @@
+"""Scrolling views clip with a scissor box, not the stencil buffer (genet_kivy/clip.py): the
+box lands where the view is drawn, rotated windows included, and what scrolls out of a view
+is not drawn."""
+
+from __future__ import annotations
+
+from math import radians
+
+from engine_double import EngineDouble
+from kivy.graphics.transformation import Matrix
+from ui_harness import walk
+
+from genet_kivy.clip import framebuffer_box
+from genet_rx.model.connection import Link
+from genet_rx.model.containers import Container, State
+from genet_rx.state.containers import from_rows
+
+
+def window_modelview(fb_w: float, fb_h: float, rotation: int) -> Matrix:
+    """The modelview Kivy's Window.update_viewport builds for a framebuffer of fb_w x fb_h
+    turned by ``rotation`` degrees."""
+    w, h = (fb_h, fb_w) if rotation in (90, 270) else (fb_w, fb_h)
+    mat = Matrix().translate(fb_w / 2, fb_h / 2, 0)
+    mat = mat.multiply(Matrix().rotate(radians(rotation), 0, 0, 1))
+    return mat.multiply(Matrix().translate(-w / 2, -h / 2, 0))
+
+
+def test_an_unturned_window_boxes_whole_pixels_around_the_view() -> None:
+    assert framebuffer_box(window_modelview(1280, 800, 0), 10.5, 20, 110.2, 70) == (10, 20, 101,
+                                                                                     50)
+
+
+def test_a_window_turned_90_degrees_boxes_the_view_where_it_is_drawn() -> None:
+    # 800x480 panel turned to portrait (480x800): the bottom strip of the portrait window is
+    # the right-hand strip of the panel's framebuffer.
+    assert framebuffer_box(window_modelview(800, 480, 90), 0, 0, 480, 100) == (700, 0, 100, 480)
+
+
+def test_a_window_turned_270_degrees_boxes_the_view_where_it_is_drawn() -> None:
+    assert framebuffer_box(window_modelview(800, 480, 270), 0, 0, 480, 100) == (0, 0, 100, 480)
+
+
+def engine() -> EngineDouble:
+    double = EngineDouble()
+    double.push(from_rows([Container(id=f"{i:064x}", name=f"c{i:03d}", image="busybox",
+                                     state=State.RUNNING) for i in range(40)]))
+    double.link(Link.CONNECTED)
+    return double
+
+
+def stencils(widget) -> list[str]:
+    return [type(i).__name__ for c in (widget.canvas.before, widget.canvas.after)
+            for i in c.children if type(i).__name__.startswith("Stencil")]
+
+
+def test_no_scrolling_view_of_the_app_fills_the_stencil_buffer(make_app, frames) -> None:
+    from kivy.uix.scrollview import ScrollView
+
+    app = make_app(engine(), (1280, 800))
+    views = [w for w in walk(app.root) if isinstance(w, ScrollView)]
+    assert views
+    assert [stencils(v) for v in views if stencils(v)] == []
+
+
+def pixel(x: int, y: int) -> tuple[int, int, int]:
+    from kivy.graphics.opengl import GL_RGB, GL_UNSIGNED_BYTE, glReadPixels
+
+    data = glReadPixels(x, y, 1, 1, GL_RGB, GL_UNSIGNED_BYTE)
+    return data[0], data[1], data[2]
+
+
+def test_what_scrolls_outside_a_view_is_not_drawn(kivy_window, frames) -> None:
+    from kivy.graphics import Color, Rectangle
+    from kivy.uix.scrollview import ScrollView
+    from kivy.uix.widget import Widget
+
+    from genet_kivy.clip import use_scissor
+
+    view = ScrollView(size_hint=(None, None), pos=(100, 100), size=(200, 200))
+    use_scissor(view)
+    page = Widget(size_hint=(None, None), size=(1000, 1000))
+    with page.canvas:
+        Color(1, 0, 0, 1)
+        Rectangle(pos=(0, 0), size=(2000, 2000))
+    view.add_widget(page)
+    kivy_window.clearcolor = (0, 0, 1, 1)
+    kivy_window.add_widget(view)
+    try:
+        frames.step(3)
+        assert stencils(view) == []
+        assert pixel(150, 150) == (255, 0, 0)
+        assert pixel(50, 150) == (0, 0, 255)
+        assert pixel(150, 350) == (0, 0, 255)
+        assert pixel(305, 305) == (0, 0, 255)
+    finally:
+        kivy_window.remove_widget(view)
+        kivy_window.clearcolor = (0, 0, 0, 1)

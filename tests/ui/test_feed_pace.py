@@ -1,0 +1,52 @@
+"""The feed's pace while states stream (genet_kivy/controllers/feed.py): at least PACE apart,
+and far enough apart that applying and drawing them stays within BUDGET of a core."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import immutables
+import pytest
+from reactivex.subject import Subject
+
+from genet_kivy.controllers.feed import BUDGET, MAX_GAP, PACE, Feed, gap
+from genet_rx.state.containers import ContainerTable
+from genet_rx.state.engine_state import EngineState
+
+
+def test_cheap_states_are_paced_at_the_shortest_gap() -> None:
+    assert gap(PACE * BUDGET / 2) == PACE
+
+
+def test_costly_states_are_spaced_to_stay_within_the_budget() -> None:
+    assert gap(0.12, pace=0.25, budget=0.2) == pytest.approx(0.6)
+
+
+def test_no_state_holds_the_next_back_longer_than_the_longest_gap() -> None:
+    assert gap(10.0) == MAX_GAP
+
+
+def test_a_state_costs_the_cpu_spent_until_the_frame_after_it(frames) -> None:
+    cpu = [10.0]
+    engines = SimpleNamespace(engines={"a": None}, state=Subject())
+    applied: list[frozenset[str]] = []
+    feed = Feed(engines, on_main=lambda o: o, on_state=applied.append,
+                on_connection=lambda _c: None, on_error=lambda e: None, cpu=lambda: cpu[0])
+    feed.start()
+    try:
+        first = EngineState(host="a", containers=ContainerTable(synced=True))
+        engines.state.on_next(immutables.Map({"a": first}))
+        frames.until(lambda: applied, what="start-up's state applied")
+        cpu[0] += 2.0  # start-up builds the widgets: not counted
+        frames.step(2)
+        assert feed.cost == 0
+        second = EngineState(host="a", containers=ContainerTable(synced=True, last_event_ns=1))
+        engines.state.on_next(immutables.Map({"a": second}))
+        frames.until(lambda: len(applied) == 2, what="the next state applied")
+        cpu[0] += 0.1  # the state's present, layout and repaint
+        frames.until(lambda: feed.cost, what="the state's cost measured")
+        assert feed.cost == pytest.approx(0.1)
+        assert feed.gap == pytest.approx(0.1 / BUDGET)
+        assert not feed.quiet  # the next state waits for the gap
+    finally:
+        feed.stop()
