@@ -131,7 +131,7 @@ def launch(display: str, mode: str, url: str, expected: int, seconds: float,
             for cid in paused:
                 to, _, bare = cid.rpartition("|") if event_urls else (url, "", cid)
                 raw_post(to, f"/containers/{bare}/unpause")
-        p.wait(120)
+        p.wait(900)  # item 8 under tracemalloc: the snapshots take minutes at this load
         with open(out) as f:
             res: dict[str, Any] = json.load(f)
         res["launch_to_paint_ms"] = (res["painted_at"] - t0) * 1000
@@ -365,6 +365,10 @@ def rows_of(results: dict[str, list[dict[str, Any]]], floor_ms: list[list[float]
     ]
 
 
+#: Item 8: lines a second the flood container's followed logs print (fake engine).
+LOG_RATE = 1000
+
+
 def memory(n: int, rate: int, seconds: float, trace: bool = False) -> list[Row]:
     """Item 8: the app's resident memory over ``seconds`` of churn (``rate`` pause/unpause a
     second over 1,000 containers' running tenth), growth counted after the first third
@@ -373,7 +377,7 @@ def memory(n: int, rate: int, seconds: float, trace: bool = False) -> list[Row]:
     global KIVY_HOME
     KIVY_HOME = tempfile.mkdtemp(prefix="genet-bench-kivy-")
     xvfb = Xvfb()
-    full = FakeServer(n)
+    full = FakeServer(n, log_rate=LOG_RATE)
     try:
         listed = raw_json(full.url, "/containers/json")
         running = [c["Id"] for c in listed] if isinstance(listed, list) else []
@@ -391,8 +395,20 @@ def memory(n: int, rate: int, seconds: float, trace: bool = False) -> list[Row]:
         f"{t:.0f}:{k}" for t, k in res["rss_samples"]))
     for g in grew:
         log(f"  grew {g['kib']:+.1f} KiB ({g['count']:+d} blocks) at {' < '.join(g['where'])}")
+    before, after = res["types_warm"], res["types_end"]
+    types = sorted(((after.get(t, 0) - before.get(t, 0), t) for t in after.keys() | before.keys()),
+                   reverse=True)
+    log("memory over time: gc-tracked objects that grew after warm-up: " + ", ".join(
+        f"{t} {d:+d} ({after.get(t, 0)})" for d, t in types[:15] if d > 0))
+    cap, max_bytes, _ = res["log_ring"]
+    log(f"memory over time: {res['tabs_opened']} detail tabs opened and closed, the flood's "
+        f"logs opened {res['logs_opened']} times; the Logs tab held at most "
+        f"{res.get('log_held_max', 0):,} lines, {res.get('log_bytes_max', 0) / 2**20:.1f} MiB "
+        f"(ring: {cap:,} lines, {max_bytes / 2**20:.0f} MiB); its status at the end: "
+        f"{res['logs_status']!r}")
     note = (f"RSS {warm:.1f} → {end:.1f} MiB over the last {minutes:.1f} min of "
-            f"{seconds / 60:.1f}; {res['events_sent'] / seconds:.0f} events/s sent")
+            f"{seconds / 60:.1f}; {res['events_sent'] / seconds:.0f} events/s sent, a log flood "
+            f"of {LOG_RATE:,} lines/s open, {res['tabs_opened']} detail tabs opened and closed")
     if top:
         note += f"; most grown: {top['where'][0]} {top['kib']:+.0f} KiB"
     return [Row("8 memory over time", "Genet", end - warm, "MiB",

@@ -38,7 +38,16 @@ a 30-minute churn run took an hour); in the events phase VmRSS is sampled
 every 5 s, a third of the way in (the end of warm-up) and at the end. With
 ``GENET_BENCH_TRACEMALLOC=1`` too, tracemalloc runs from the idle phase on and its snapshots at
 those two moments are diffed: the allocation sites that grew (tracemalloc's own bookkeeping
-then inflates VmRSS, so the RSS row is measured without it).
+then inflates VmRSS, so the RSS row is measured without it). The churn of that phase, besides
+the launcher's events (the issue's "log flood open, detail tabs opened and closed 1,000
+times", through the app's own actions, as a user taps them): the detail shows the Logs tab of
+:data:`FLOOD` (the fake engine prints ``log_rate`` lines a second to every followed log);
+every :data:`CHURN_EVERY` s comes a burst of :data:`CHURN_BURST` tabs: another running
+container selected and one of :data:`CHURN_TABS` opened, each closed by the next after
+:data:`CHURN_SHOWN` s, the last by the flood's Logs tab, which then stays open long enough to
+fill its ring (10,000 lines at 1,000 a second). Written too: the tabs opened, the most lines
+and bytes the Logs view held (its ring must stay bounded), and the gc-tracked objects by type
+at warm-up and at the end (the types that grew).
 """
 
 from __future__ import annotations
@@ -69,6 +78,20 @@ MEMORY = os.environ.get("GENET_BENCH_MEMORY") == "1"
 PIXELS = os.environ.get("GENET_BENCH_PIXELS") == "1"
 PULL = os.environ.get("GENET_BENCH_PULL", "")  # item 11: the reference the app pulls
 TRACE = MEMORY and os.environ.get("GENET_BENCH_TRACEMALLOC") == "1"
+FLOOD = "bench-00000"  # item 8: the container whose Logs tab is open (the flood)
+CHURN_TABS = ("stats", "inspect", "history", "overview", "logs")
+CHURN_EVERY = 18.0  # s between two bursts of tab openings
+CHURN_BURST = 10  # tabs opened and closed a burst: 1,000 in 30 minutes
+CHURN_SHOWN = 0.3  # s a churned tab stays open before the next (or the flood's Logs) replaces it
+
+
+def objects_by_type() -> dict[str, int]:
+    """How many objects the garbage collector tracks, by type name (after a collection)."""
+    import gc
+    from collections import Counter
+
+    gc.collect()
+    return dict(Counter(type(o).__qualname__ for o in gc.get_objects()))
 
 
 def rss_kib() -> int:
@@ -271,12 +294,41 @@ def main() -> None:
                 result["rss_samples"] = [(0.0, rss_kib())]
                 Clock.schedule_interval(self._sample_rss, 5.0)
                 Clock.schedule_once(self._warmed_up, seconds / 3)
+                self._churn_start()
+
+        def _churn_start(self) -> None:
+            rows = sorted(self.table.rows.values(), key=lambda c: c.name)
+            state["flood"] = next(c.id for c in rows if c.name == FLOOD)
+            state["others"] = [c.id for c in rows if c.state.alive and c.name != FLOOD]
+            state["opened"] = 0
+            self._show_flood(0.0)
+            state["churn"] = Clock.schedule_interval(self._churn, CHURN_EVERY)
+
+        def _show_flood(self, _dt: float) -> None:
+            self.select(state["flood"])
+            self.root.ids.detail.select_tab("logs")
+
+        def _churn(self, _dt: float) -> None:
+            for k in range(CHURN_BURST):
+                Clock.schedule_once(self._open_tab, k * CHURN_SHOWN)
+            Clock.schedule_once(self._show_flood, CHURN_BURST * CHURN_SHOWN)
+
+        def _open_tab(self, _dt: float) -> None:
+            i = state["opened"]
+            others = state["others"]
+            self.select(others[i % len(others)])
+            self.root.ids.detail.select_tab(CHURN_TABS[i % len(CHURN_TABS)])
+            state["opened"] = i + 1
 
         def _sample_rss(self, _dt: float) -> None:
             result["rss_samples"].append((time.perf_counter() - state["wall"], rss_kib()))
+            model = self.root.ids.detail.views["logs"].model
+            result["log_held_max"] = max(result.get("log_held_max", 0), len(model))
+            result["log_bytes_max"] = max(result.get("log_bytes_max", 0), model.ring.bytes)
 
         def _warmed_up(self, _dt: float) -> None:
             result["rss_warm_kib"] = rss_kib()
+            result["types_warm"] = objects_by_type()
             if TRACE:
                 state["warm"] = tracemalloc.take_snapshot()
 
@@ -292,6 +344,15 @@ def main() -> None:
                 result["applied_before"]
             if MEMORY:
                 result["rss_end_kib"] = rss_kib()
+                state["churn"].cancel()
+                logs_view = self.root.ids.detail.views["logs"]
+                model = logs_view.model
+                result["tabs_opened"] = state["opened"]
+                result["logs_opened"] = logs_view.opened
+                result["logs_status"] = logs_view.status
+                result["log_lines_held"] = len(model)
+                result["log_ring"] = [model.capacity, model.ring.max_bytes, model.ring.bytes]
+                result["types_end"] = objects_by_type()
             if TRACE:
                 diff = tracemalloc.take_snapshot().compare_to(state["warm"], "traceback")
                 result["grew"] = [

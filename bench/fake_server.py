@@ -1,6 +1,8 @@
 """A fake engine (tests/fake_engine.py) holding N containers, in a process of its own so the
-clients measured against it never share its GIL: ``python -m bench.fake_server N``. Prints its
-URL, then serves until stdin closes."""
+clients measured against it never share its GIL: ``python -m bench.fake_server N [RUNNING
+[LOG_RATE]]`` (RUNNING: how many run, a tenth by default; LOG_RATE: lines a second each
+container's followed logs print, 0 by default: no logs). Prints its URL, then serves until
+stdin closes."""
 
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ def main() -> None:
     running = int(sys.argv[2]) if len(sys.argv) > 2 else n // 10
     images = int(os.environ.get("GENET_BENCH_FAKE_IMAGES", "0"))  # item 10: M tagged images
     fake = FakeEngine()
+    fake.log_rate = float(sys.argv[3]) if len(sys.argv) > 3 else 0.0
     labels = {"com.docker.compose.project": "bench", "genet-bench": "1"}
     for i in range(n):
         fake.add_container(f"bench-{i:05d}", image="genet-test/busybox",

@@ -158,9 +158,10 @@ def _children_cpu() -> float:
 class FakeServer:
     """bench/fake_server.py in a process of its own."""
 
-    def __init__(self, n: int, images: int = 0) -> None:
+    def __init__(self, n: int, images: int = 0, log_rate: float = 0.0) -> None:
         env = {**os.environ, "PYTHONPATH": str(ROOT), "GENET_BENCH_FAKE_IMAGES": str(images)}
-        self.proc = subprocess.Popen([PY, "-m", "bench.fake_server", str(n)], cwd=ROOT, env=env,
+        args = [str(n), str(n // 10), str(log_rate)] if log_rate else [str(n)]
+        self.proc = subprocess.Popen([PY, "-m", "bench.fake_server", *args], cwd=ROOT, env=env,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout is not None
         self.url = self.proc.stdout.readline().strip()

@@ -121,6 +121,11 @@ class ActivityLog:
         self._add(entry)
         return entry
 
+    @property
+    def capacity(self) -> int:
+        """How many entries the log keeps."""
+        return self.entries.maxlen or 0
+
     def _add(self, entry: Entry) -> None:
         self.entries.append(entry)
         self.added += 1

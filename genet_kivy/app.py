@@ -39,6 +39,7 @@ from genet_rx.settings import SettingsStore, settings_file
 from genet_rx.state.containers import ContainerTable
 
 from . import theme
+from .batching import batched_on
 from .buttons import FlatButton
 from .choice import ChoiceRow
 from .controllers.activity import ActivityFeed
@@ -94,8 +95,8 @@ class GenetApp(App):
         store = settings if settings is not None else SettingsStore(settings_file())
         self.preferences = SettingsController(self, store, scale)  # the look, scale, logs, size
         self.scheduler: KivyScheduler | None = None
-        self.feed = Feed(self.fleet.engines, self.on_main, self._on_state, self._on_connection,
-                         self._on_stream_error, self.fleet.show)
+        self.feed = Feed(self.fleet.engines, self.on_main_latest, self._on_state,
+                         self._on_connection, self._on_stream_error, self.fleet.show)
         self.calls = Calls(self.on_main)
         self.commands = Commands(self.calls)
         self.notices = Notices(lambda: self.root)
@@ -167,6 +168,13 @@ class GenetApp(App):
         """Every stream reaches widgets through here: ``observe_on`` the Kivy scheduler."""
         assert self.scheduler is not None
         return source.pipe(ops.observe_on(self.scheduler))
+
+    def on_main_latest(self, source: Observable[Any]) -> Observable[Any]:
+        """For snapshots (each value replaces the one before): only the newest waits for the
+        main thread (``batched_on`` with room for one), so a main thread that falls behind
+        never queues them without bound, as ``observe_on`` would."""
+        assert self.scheduler is not None
+        return source.pipe(batched_on(self.scheduler, 1), ops.map(lambda newest: newest[-1]))
 
     def run_once(self, source: Observable[Any], on_value: Any, on_error: Any) -> None:
         """For the detail tabs (a save, an inspect): one value on the main thread."""

@@ -439,6 +439,9 @@ class FakeEngine:
         self.subscribe_delay = 0.0
         self.stop_exit_code = 143
         self.stale_for = 0.0
+        #: Lines a second every container prints to ``GET /containers/{id}/logs`` (stdout,
+        #: multiplexed, one frame a line, followed until the client goes); 0: no logs route.
+        self.log_rate = 0.0
         self._dir = tempfile.mkdtemp(prefix="genet-fake-", dir="/tmp")
         self.socket_path = os.path.join(self._dir, "docker.sock")
         self.url = "unix://" + self.socket_path
@@ -866,6 +869,9 @@ class FakeEngine:
             return False
         if req.method == "GET" and req.route == "/events" and self._version_error(req) is None:
             return self._serve_events(sock, req, framing, kind, halt)
+        logs = re.fullmatch(r"/containers/([^/]+)/logs", req.route)
+        if req.method == "GET" and logs is not None and self.log_rate > 0:
+            return self._serve_logs(sock, req, unquote(logs.group(1)), framing, halt)
         resp = self._dispatch(req, body)
         if fault is not None and kind == "drip":
             with contextlib.suppress(OSError):
@@ -1292,6 +1298,51 @@ class FakeEngine:
             with self._lock:
                 if sub in self._subs:
                     self._subs.remove(sub)
+
+    def _serve_logs(self, sock: socket.socket, req: Request, ref: str, framing: _Framing,
+                    halt: threading.Event) -> bool:
+        """A log flood (see ``log_rate``): ``tail`` past lines at once (at most 1,000), then,
+        with ``follow=1``, ``log_rate`` lines a second in batches every 10 ms until the client
+        closes the connection or the fake stops."""
+        with self._lock:
+            c = self._find(ref)
+            name = c.name if c else ""
+        if c is None:
+            self._send(sock, framing, _no_such(ref))
+            return framing.keep_alive
+        tail = req.query.get("tail", "all")
+        n = 0
+
+        def frames(count: int) -> bytes:
+            nonlocal n
+            out = []
+            for _ in range(count):
+                line = f"{n:09d} {name} flood: lorem ipsum dolor sit amet {n % 977}\n".encode()
+                out.append(struct.pack(">BxxxL", 1, len(line)) + line)
+                n += 1
+            return b"".join(out)
+
+        extra = [("Transfer-Encoding", "chunked")] if framing.chunked else []
+        head = self._headers(framing, 200, "application/vnd.docker.multiplexed-stream", extra)
+        wrap = _chunk if framing.chunked else (lambda b: b)
+        try:
+            sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode())
+            first = 1000 if tail == "all" else min(1000, max(0, int(tail or 0)))
+            if first:
+                sock.sendall(wrap(frames(first)))
+            if _truthy(req.query.get("follow")):
+                start, sent = time.monotonic(), 0
+                while not halt.wait(0.01) and not self._peer_closed(sock):
+                    due = int((time.monotonic() - start) * self.log_rate) - sent
+                    if due > 0:
+                        sock.sendall(wrap(frames(due)))
+                        sent += due
+                return False
+            if framing.chunked:
+                sock.sendall(b"0\r\n\r\n")
+            return framing.keep_alive
+        except OSError:
+            return False
 
     def _send_events(self, sock: socket.socket, framing: _Framing, data: bytes) -> None:
         if not framing.chunked:

@@ -379,3 +379,25 @@ def test_create_rename_and_a_live_until(fake: FakeEngine) -> None:
     assert (created["Action"], renamed["Action"]) == ("create", "rename")
     assert renamed["Actor"]["Attributes"]["oldName"] == "/one"
     assert stream.until(b"\r\n\r\n") == b"0"  # the stream ends at until
+
+
+def test_log_flood_sends_the_tail_then_follows_until_the_client_goes(fake: FakeEngine) -> None:
+    fake.add_container("web")
+    fake.log_rate = 1000.0
+    stream = Raw(fake, "/containers/web/logs?follow=1&stdout=1&stderr=1&tail=3")
+    status, headers = stream.head()
+    assert status == "HTTP/1.1 200 OK"
+    assert headers["content-type"] == "application/vnd.docker.multiplexed-stream"
+    tail = stream.chunk()
+    first = tail[8 : 8 + int.from_bytes(tail[4:8], "big")]
+    assert tail[:4] == b"\x01\x00\x00\x00"  # a stdout frame
+    assert first == b"000000000 web flood: lorem ipsum dolor sit amet 0\n"  # one line a frame
+    assert tail.count(b" flood: ") == 3  # tail=3
+    assert b" flood: " in stream.chunk()  # then it follows
+    stream.close()
+    deadline = time.monotonic() + 10
+    while fake.connection_count and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert fake.connection_count == 0  # the flood ended with its client
+    fake.log_rate = 0.0
+    assert Raw(fake, "/containers/web/logs?follow=0").head()[0] == "HTTP/1.1 404 Not Found"

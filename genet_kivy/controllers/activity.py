@@ -2,13 +2,16 @@
 shown in a strip under the top bar and on the desktop, and the person's alert rules.
 
 It follows ``engine.events()`` (every kind) and ``engine.alerts(rules)`` of every open engine,
-each on the main thread through ``app.on_main``; engines added or removed on the Engines
-screen are followed or let go (:meth:`ActivityFeed.follow_engines`). A stream that fails is
-followed again a few seconds later (a gap row marks it, on its engine). The rules come from
-the settings' "alerts" section (``$XDG_CONFIG_HOME/genet/settings.json``); changing them
-saves the section and follows alerts again with the new rules. A desktop notification goes
-through the freedesktop service on a worker thread; with none running, the alert shows in the
-app only.
+each on the main thread: alerts through ``app.on_main``, events ``batched_on`` the app's
+scheduler, one list a drain, holding at most the log's capacity while they wait (the log keeps
+no more anyway): a main thread that falls behind a stream of events (a loaded machine, 100 a
+second) never queues them without bound, as ``observe_on`` did, one action each. Engines
+added or removed on the Engines screen are followed or let go
+(:meth:`ActivityFeed.follow_engines`). A stream that fails is followed again a few seconds
+later (a gap row marks it, on its engine). The rules come from the settings' "alerts" section
+(``$XDG_CONFIG_HOME/genet/settings.json``); changing them saves the section and follows alerts
+again with the new rules. A desktop notification goes through the freedesktop service on a
+worker thread; with none running, the alert shows in the app only.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from genet_rx.settings import SettingsStore
 from genet_rx.state.alerts import SECTION, Alert, AlertKind, AlertRules, rules_from, rules_section
 
 from ..activity import ActivityLog, Entry, alert_text
+from ..batching import batched_on
 from ..engine_view import label
 
 RETRY_S = 3.0
@@ -105,8 +109,10 @@ class ActivityFeed:
     def _follow_events(self, name: str, engine: Any) -> None:
         if not self._live(name, engine) or not hasattr(engine, "events"):
             return
-        self._followed[name][0].disposable = self.app.on_main(engine.events()).subscribe(
-            on_next=lambda ev: self._on_event(ev, name),
+        held = self.log.capacity
+        events = engine.events().pipe(batched_on(self.app.scheduler, held))
+        self._followed[name][0].disposable = events.subscribe(
+            on_next=lambda evs: self._on_events(evs, name),
             on_error=lambda _e: self._broke(name, engine),
             on_completed=lambda: self._broke(name, engine))
 
@@ -131,8 +137,9 @@ class ActivityFeed:
 
     # -- what arrives -----------------------------------------------------------------------
 
-    def _on_event(self, ev: Any, engine: str) -> None:
-        self.log.add_event(ev, engine)
+    def _on_events(self, evs: list[Any], engine: str) -> None:
+        for ev in evs:
+            self.log.add_event(ev, engine)
         self._trigger()
 
     def on_alert(self, alert: Alert, engine: str = "") -> None:

@@ -1,7 +1,8 @@
 """Every engine's state, merged, moved onto the Kivy main thread, one state a frame.
 
 One pipeline: each engine's socket → its fold → the :class:`~genet_rx.engine.engines.Engines`
-merge (every engine's latest state by name) → ``observe_on`` the Kivy scheduler → here. The
+merge (every engine's latest state by name) → the Kivy scheduler, only the newest merged map
+waiting there (``app.on_main_latest``: a busy main thread never queues states) → here. The
 newest merged map waits in ``pending`` and one Clock trigger (timeout -1: after the frame's
 drain, before its draw) turns it into :attr:`Feed.state`, the one state the panels present
 (see :func:`~genet_kivy.engine_view.merged_state`: with one engine, that engine's own state;

@@ -3,6 +3,7 @@ alerts, rules saved in the settings) and the History tab, on the engine double; 
 
 from __future__ import annotations
 
+import gc
 import json
 import time
 
@@ -87,6 +88,18 @@ def test_events_while_another_view_is_shown_wait_for_the_activity_view(make_app,
     assert view.shown == 0
     app.show_kind("activity")
     frames.until(lambda: view.shown == 9, what="nine entries shown")
+
+
+def test_events_waiting_for_a_busy_main_thread_are_held_no_more_than_the_log_keeps(
+        make_app, frames, tmp_path):
+    engine, app, _ = started(make_app, frames, (1280, 800), tmp_path)
+    keeps = app.activity.log.capacity
+    for i in range(3 * keeps):  # no frame runs meanwhile: the main thread is busy
+        engine.event_stream.on_next(ev("pause" if i % 2 else "unpause", i))
+    waiting = sum(1 for o in gc.get_objects() if type(o) is Event)
+    assert waiting < 2 * keeps  # at most the log's worth (observe_on held all 3x, one each)
+    frames.until(lambda: app.activity.log.added >= keeps, what="the events in the log")
+    assert app.activity.log.rows()[0].event.time_nano == T0 + (3 * keeps - 1) * 10**9
 
 
 def test_activity_filters_by_kind_and_container(make_app, frames, tmp_path):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+from collections import Counter
+
 import pytest
+from kivy.uix.widget import Widget
 from test_layouts import check_touch_sizes, live_engine, open_detail, shown
 from ui_harness import find_row, inspect_data, inspect_view_of, looks, resize, save_shot, tap
 
@@ -722,3 +726,34 @@ def test_the_command_reads_the_same_from_the_list_after_an_event_and_in_inspect(
     view = detail.views["inspect"]
     frames.until(lambda: view.loaded, what="the document")
     assert inspect_data(view, "config:Command")["value"] == wanted
+
+
+def live_objects() -> Counter[str]:
+    """Objects alive by type name, start-up's included (the app freezes them out of the GC)."""
+    gc.unfreeze()
+    gc.collect()
+    return Counter(type(o).__qualname__ for o in gc.get_objects())
+
+
+def test_tabs_opened_and_closed_many_times_leave_nothing_behind(make_app, frames):
+    engine = live_engine()
+    app = make_app(engine, (1280, 800))
+    detail = opened(app, frames)
+
+    def churn(times):
+        for i in range(times):  # a tab of another container, then the Logs tab of web's
+            app.select(DB if i % 2 else WEB)
+            show_tab(detail, frames, ("stats", "inspect", "history", "overview", "logs")[i % 5])
+            app.select(WEB)
+            show_tab(detail, frames, "logs")
+            engine.log_streams.subject(WEB).on_next(LogLine("stdout", f"line {i}", None))
+
+    churn(50)  # warm-up: every view the tabs use has been made once
+    before = live_objects()
+    widgets = sum(1 for o in gc.get_objects() if issubclass(type(o), Widget))
+    churn(50)
+    after = live_objects()
+    assert sum(1 for o in gc.get_objects() if issubclass(type(o), Widget)) == widgets
+    assert after["SerialDisposable"] <= before["SerialDisposable"]
+    assert after["AutoDetachObserver"] <= before["AutoDetachObserver"]
+    assert engine.log_streams.live == 1 and engine.stats_streams.live == 0
