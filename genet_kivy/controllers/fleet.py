@@ -204,5 +204,7 @@ class Fleet:
     def _changed(self) -> None:
         self.chips = []  # redrawn at the next state (an engine came or went)
         self.app.activity.follow_engines()
+        for panel in self.app.panels.values():
+            panel.engines_changed()
         self.show(self.merged)
         self.app.refresh()

@@ -15,8 +15,9 @@ the kind's search text and selection, and acts on taps:
 
 What only a call can tell (an image's history, an inspect document) is fetched once per
 selected object, when it is first shown. A ``polled`` kind (swarm services and nodes: the
-engine sends no task events) asks ``engine.swarm_tasks`` again every few seconds, only while
-the kind is on screen (:meth:`ResourcePanel.on_screen`); a kind with ``logs`` has a Logs tab
+engine sends no task events) asks every open engine's ``swarm_tasks`` again every few seconds,
+only while the kind is on screen (:meth:`ResourcePanel.on_screen`), and shows the answer of the
+selected row's engine; a kind with ``logs`` has a Logs tab
 whose stream is open only while that tab is shown.
 """
 
@@ -28,7 +29,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import reactivex
 from kivy.metrics import dp
+from reactivex import operators as ops
 from reactivex.disposable import SerialDisposable
 
 from genet_rx.engine.commands import Command, CommandResult, Outcome
@@ -64,7 +67,7 @@ class ResourcePanel:
         self.working: dict[str, str] = {}  # target → action id with a command on its way
         self.loaded: dict[str, Any] = {}  # key → what its detail fetched (an image's history)
         self.inspected: dict[str, Any] = {}  # key → inspect document (or the error)
-        self.polled: Any = None  # the slow refresh's latest answer (polled kinds)
+        self.polled_by: dict[Any, Any] = {}  # engine → its slow refresh's latest answer
         self.polls = 0  # answers of the slow refresh so far (tests, diagnostics)
         self._polling = SerialDisposable()
         self._forms: dict[str, Verb[Any]] = {}  # action → the verb a form sent
@@ -112,17 +115,36 @@ class ResourcePanel:
             if self.logs_view is not None:
                 self.logs_view.leave()
             return
-        poll = getattr(self.app.engine, "swarm_tasks", None)
-        if self.spec.polled and poll is not None and self._polling.disposable is None:
-            self._polling.disposable = self.app.on_main(poll()).subscribe(
+        if not self.spec.polled or self._polling.disposable is not None:
+            return
+        engines = [e for e in self.app.fleet.engines.engines.values()
+                   if hasattr(e, "swarm_tasks")]
+        if engines:  # every engine's answers, each marked with its engine
+            asks = [e.swarm_tasks().pipe(ops.map(lambda answer, e=e: (e, answer)))
+                    for e in engines]
+            self._polling.disposable = self.app.on_main(reactivex.merge(*asks)).subscribe(
                 on_next=self._on_polled)
+
+    def engines_changed(self) -> None:
+        """Engines came or went: a slow refresh under way asks the engines open now."""
+        if self.polling:
+            self._polling.disposable = None
+            self.polled_by = {}
+            self.on_screen(True)
 
     @property
     def polling(self) -> bool:
         return self._polling.disposable is not None
 
-    def _on_polled(self, value: Any) -> None:
-        self.polled = value
+    @property
+    def polled(self) -> Any:
+        """The slow refresh's latest answer from the engine of the row shown (else the chosen
+        engine); None before it answers."""
+        return self.polled_by.get(self.app.engine_of_key(self.selected))
+
+    def _on_polled(self, answer: tuple[Any, Any]) -> None:
+        engine, value = answer
+        self.polled_by[engine] = value
         self.polls += 1
         if self.app.root is not None and self.app.root.kind == self.kind:
             self.show_detail()

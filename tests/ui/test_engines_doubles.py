@@ -3,9 +3,14 @@ engine acts on that engine only; a dialog opened from a row acts on the row's en
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+import reactivex as rx
 from engine_double import EngineDouble
 from kinds_sample import DANGLING, containers, images
+from reactivex import Observable
+from reactivex.disposable import Disposable
 from test_kinds import answer_yes, go
 from test_layouts import shown
 from ui_harness import tap
@@ -15,6 +20,7 @@ from genet_kivy.engine_view import row_key
 from genet_rx.engine.commands import RemoveImage
 from genet_rx.engine.engines import Engines
 from genet_rx.model.connection import Link
+from genet_rx.model.swarm import SwarmTasks
 from genet_rx.state.containers import from_rows
 
 pytestmark = pytest.mark.ui
@@ -103,3 +109,35 @@ def test_a_name_left_out_as_the_same_engine_is_said_in_the_app(make_app, frames,
     make_app(engines, (1280, 800))
     frames.until(lambda: said, what="the notice")
     assert said == [(engines.left_out["c"], "info")]
+
+
+def asking(engine: EngineDouble, said: str) -> list[int]:
+    """Give a double the swarm's slow refresh: it answers ``said`` (as an error) at once;
+    the list returned counts the views subscribed to it now."""
+    subscribed: list[int] = []
+
+    def swarm_tasks() -> Observable[SwarmTasks]:
+        def subscribe(observer: Any, scheduler: Any = None) -> Disposable:
+            subscribed.append(1)
+            observer.on_next(SwarmTasks(error=said))
+            return Disposable(subscribed.pop)
+        return rx.create(subscribe)
+
+    engine.swarm_tasks = swarm_tasks  # type: ignore[attr-defined]
+    return subscribed
+
+
+def test_the_swarm_views_ask_every_engine_and_show_the_chosen_engines_answer(
+        make_app, frames, pair):
+    a, b = pair
+    asked_a, asked_b = asking(a, "a is not a swarm manager"), asking(b, "b is not a manager")
+    app = make_app(Engines.of({"a": a, "b": b}), (1280, 800))
+    panel = app.panels["services"]
+    go(app, frames, "services")
+    frames.until(lambda: len(panel.polled_by) == 2, what="both engines' answers")
+    assert panel.polled.error == "a is not a swarm manager"  # no chip tapped: the first
+    app.fleet.only = "b"
+    assert panel.polled.error == "b is not a manager"
+    go(app, frames, "containers")
+    assert asked_a == []
+    assert asked_b == []
