@@ -195,8 +195,12 @@ def test_vi_edits_a_file_and_gives_the_shell_back(make_app, frames, real_engine,
     frames.until(lambda: view.emulator.screen.alternate, timeout=30, what="vi's screen")
     frames.until(lambda: "/tmp/note" in shown_text(view), timeout=30, what="vi's status line")
     kivy_window.dispatch("on_textinput", "ihello-vi")
-    frames.step(1)
+    frames.until(lambda: "hello-vi" in shown_text(view), timeout=30, what="the text typed")
     tap(view.ids.keyrow.ids.key_esc, frames)
+    # Back in command mode vi puts the cursor on the last letter typed. Waiting for it keeps
+    # ":wq" out of the moment vi waits to see whether Esc starts a key's escape sequence.
+    frames.until(lambda: view.emulator.screen.cursor.x == len("hello-vi") - 1, timeout=30,
+                 what="vi back in command mode")
     keyboard_type(kivy_window, frames, ":wq")
     frames.until(lambda: not view.emulator.screen.alternate, timeout=30, what="vi to quit")
     assert "vi /tmp/note" in shown_text(view)
