@@ -133,6 +133,8 @@ def main() -> None:
     Config.set("graphics", "height", "800")
     Config.set("input", "mouse", "mouse,multitouch_on_demand")
     Config.set("kivy", "exit_on_escape", "0")
+    if mode.startswith("genet"):  # run_app's settings (the bare window keeps Kivy's own)
+        Config.set("graphics", "multisamples", "0")
     from kivy.app import App
     from kivy.clock import Clock
     from kivy.core.window import Window
