@@ -62,6 +62,45 @@ def test_no_scrolling_view_of_the_app_fills_the_stencil_buffer(make_app, frames)
     assert [stencils(v) for v in views if stencils(v)] == []
 
 
+def stencilled_lines(group, alpha: float = 1.0, opacity: float = 1.0) -> tuple[list, float]:
+    """The Lines under ``group`` that Kivy draws through the stencil buffer (wider than 1 under
+    a colour whose alpha, times the canvases' opacity, is below 1: a stencil clear and two
+    more fills each, every repaint), walked in drawing order; and the alpha in force after."""
+    from kivy.graphics import Canvas, Color, Line
+
+    found = []
+    if isinstance(group, Canvas):
+        opacity *= group.opacity
+    for ins in group.children:
+        if isinstance(ins, Color):
+            alpha = ins.a * opacity
+        elif isinstance(ins, Line) and ins.width != 1 and alpha < 1:
+            found.append(ins)
+        elif hasattr(ins, "children"):
+            more, alpha = stencilled_lines(ins, alpha, opacity)
+            found += more
+    return found, alpha
+
+
+def test_no_line_of_the_container_list_is_drawn_through_the_stencil_buffer(make_app, frames):
+    from kivy.core.window import Window
+
+    app = make_app(engine(), (1280, 800))
+    frames.until(lambda: app.root.ids.sidebar.rv.layout_manager.children, what="rows on screen")
+    assert stencilled_lines(Window.canvas)[0] == []
+
+
+def test_no_line_of_select_mode_is_drawn_through_the_stencil_buffer(make_app, frames):
+    from kivy.core.window import Window
+
+    app = make_app(engine(), (1280, 800))
+    frames.until(lambda: app.root.ids.sidebar.rv.layout_manager.children, what="rows on screen")
+    app.containers.begin_select()
+    frames.until(lambda: app.root.ids.sidebar.selecting, what="select mode")
+    frames.step(3)
+    assert stencilled_lines(Window.canvas)[0] == []
+
+
 def pixel(x: int, y: int) -> tuple[int, int, int]:
     from kivy.graphics.opengl import GL_RGB, GL_UNSIGNED_BYTE, glReadPixels
 
