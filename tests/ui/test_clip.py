@@ -1,6 +1,7 @@
 """Scrolling views clip with a scissor box, not the stencil buffer (genet_kivy/clip.py): the
 box lands where the view is drawn, rotated windows included, and what scrolls out of a view
-is not drawn."""
+is not drawn. And what a repaint draws goes through neither the stencil buffer nor an
+invisible fill (under Mesa's software GL every instruction is shaded and blended, seen or not)."""
 
 from __future__ import annotations
 
@@ -99,6 +100,18 @@ def test_no_line_of_select_mode_is_drawn_through_the_stencil_buffer(make_app, fr
     frames.until(lambda: app.root.ids.sidebar.selecting, what="select mode")
     frames.step(3)
     assert stencilled_lines(Window.canvas)[0] == []
+
+
+def test_no_flat_button_draws_a_border_image(make_app, frames):
+    from kivy.graphics import BorderImage
+
+    from genet_kivy.buttons import FlatButton
+
+    app = make_app(engine(), (1280, 800))
+    frames.until(lambda: app.root.ids.sidebar.rv.layout_manager.children, what="rows on screen")
+    buttons = [w for w in walk(app.root) if isinstance(w, FlatButton)]
+    assert buttons
+    assert [b for b in buttons if any(isinstance(i, BorderImage) for i in b.canvas.children)] == []
 
 
 def pixel(x: int, y: int) -> tuple[int, int, int]:
