@@ -62,6 +62,8 @@ class ContainerPanel:
     def start(self) -> None:
         # Row usage figures refresh the list at most once a second: every redraw costs a
         # whole frame on a software-rendered panel, and eight streams tick independently.
+        # A refresh for a new state shows them too and cancels this one (refresh below), so
+        # while states stream the figures cost no repaint of their own.
         self._usage_trigger = Clock.create_trigger(lambda _dt: self.app.refresh(), 1.0)
         if hasattr(self.app.engine, "stats"):
             self.row_stats = RowStats(self._stats, self.app.on_main, self._usage_trigger)
@@ -80,6 +82,8 @@ class ContainerPanel:
     # -- presenting -----------------------------------------------------------------------
 
     def refresh(self) -> None:
+        if self._usage_trigger is not None:
+            self._usage_trigger.cancel()  # the figures are shown now (see start)
         shell = self.app.root
         table, live = self.table, self.app.live
         self.selection.refresh(dict(table.rows.items()))
