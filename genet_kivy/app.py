@@ -332,8 +332,8 @@ class GenetApp(App):
     def current(self) -> Container | None:
         return self.containers.current()
 
-    def visible_running_rows(self) -> list[str]:
-        return self.containers.visible_running_rows()
+    def visible_measured_rows(self) -> list[str]:
+        return self.containers.visible_measured_rows()
 
     def _sync_row_stats(self) -> None:
         self.containers.sync_row_stats()

@@ -38,7 +38,7 @@ from .describe import state_color, state_word
 from .engine_view import label, split_key
 from .grouping import BY_STATE, GROUP_OF, GROUPINGS, Grouping, project_facts, project_of
 from .grouping import Group as Group  # the state groups, where tests and panels knew them
-from .row_stats import PLACEHOLDER
+from .row_stats import MEASURED, PLACEHOLDER
 
 RESTART_HOLD = 60.0  # seconds a container seen restarting stays in the Restarting group
 
@@ -79,7 +79,7 @@ def row_of(c: Container, height: float = 60, key: str | None = None) -> Row:
         "state_word": state_word(c),
         "state_color": state_color(c),
         "selected": False,
-        "usage": PLACEHOLDER if c.state is State.RUNNING else "",
+        "usage": PLACEHOLDER if c.state in MEASURED else "",
         "selecting": False,
         "checked": False,
     }

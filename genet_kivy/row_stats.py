@@ -1,4 +1,5 @@
-"""CPU and memory beside the running rows the list shows: a bounded set of stats streams.
+"""CPU and memory beside the running and paused rows the list shows: a bounded set of stats
+streams.
 
 :class:`RowStats` is told which running containers' rows are on screen (``want``) and keeps
 one ``engine.stats`` stream open for each of the first :data:`MAX_STREAMS` of them; a row that
@@ -9,9 +10,11 @@ refresh a second.
 A stream that ends by itself (the container stopped) is not reopened until its row leaves
 the screen and comes back.
 
-The rule people see: the first :data:`MAX_STREAMS` running rows on screen, top to bottom,
-get figures; every other running row shows :data:`PLACEHOLDER` in the same place, so rows
-never reflow. A row that comes back on screen (a search cleared, a scroll back) shows its
+The rule people see: the first :data:`MAX_STREAMS` running or paused rows on screen (the
+states of :data:`MEASURED`), top to bottom, get figures; every other such row shows
+:data:`PLACEHOLDER` in the same place, so rows never reflow. A paused container still holds
+its memory, and keeping its stream through a pause and an unpause spares a new connection
+and thread each time. A row that comes back on screen (a search cleared, a scroll back) shows its
 last figures at once until its new stream speaks, instead of a blank for a second or two.
 """
 
@@ -23,12 +26,15 @@ from typing import Any
 from reactivex import Observable
 from reactivex.abc import DisposableBase
 
+from genet_rx.model.containers import State
 from genet_rx.model.stats import Stats
 
 from .history import percent, size
 
 MAX_STREAMS = 8
 PLACEHOLDER = "– % · –"  # noqa: RUF001 (a dash: no figures yet, or past the bound)
+#: The states whose rows show figures.
+MEASURED = frozenset({State.RUNNING, State.PAUSED})
 REMEMBERED = 256  # last figures kept for rows that left the screen
 
 
@@ -38,7 +44,7 @@ def usage_text(s: Stats) -> str:
 
 
 class RowStats:
-    """Stats streams for the visible running rows, at most ``limit`` at once."""
+    """Stats streams for the visible running and paused rows, at most ``limit`` at once."""
 
     def __init__(
         self,
@@ -61,7 +67,7 @@ class RowStats:
         return set(self._streams)
 
     def want(self, ids: Iterable[str]) -> None:
-        """These running containers' rows are on screen, in screen order."""
+        """These running or paused containers' rows are on screen, in screen order."""
         wanted: list[str] = []
         for cid in ids:
             if cid not in wanted:

@@ -154,6 +154,9 @@ class Feed:
         merged, self._pending = self._pending, None
         if merged is None:
             return
+        if self._due is not None:  # a paced apply, timed from the state before this one
+            self._due.cancel()
+            self._due = None
         self._last = self._clock()
         if self.state.containers.synced:  # start-up's states build widgets: not a pace's cost
             self._began = self._cpu()

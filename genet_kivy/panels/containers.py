@@ -3,11 +3,12 @@
 It presents the feed's container table (grouped as the person chose — by state or by compose
 project, see :mod:`genet_kivy.grouping` — searched, collapsed groups, selection, select mode),
 inspects a selected container once for the times a list answer lacks, keeps CPU and memory
-streams open for the running rows on screen (at most eight, see :mod:`genet_kivy.row_stats`),
-and sends the detail's controls' commands (Kill and Remove ask first), each to its row's own
-engine. A project header's buttons and select mode's bar act on many containers at once
-through :class:`~genet_kivy.controllers.bulk.Bulk` (one question, one summary). With many
-engines the rows are keyed by (engine, id) and ``only_engine`` keeps one engine's rows.
+streams open for the running and paused rows on screen (at most eight, see
+:mod:`genet_kivy.row_stats`), and sends the detail's controls' commands (Kill and Remove ask
+first), each to its row's own engine. A project header's buttons and select mode's bar act
+on many containers at once through :class:`~genet_kivy.controllers.bulk.Bulk` (one question,
+one summary). With many engines the rows are keyed by (engine, id) and ``only_engine`` keeps
+one engine's rows.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from kivy.metrics import dp
 
 from genet_rx.engine.bulk import project_containers
 from genet_rx.engine.commands import Command, CommandResult, Outcome, Remove
-from genet_rx.model.containers import Container, State, container_from_inspect
+from genet_rx.model.containers import Container, container_from_inspect
 from genet_rx.state.containers import ContainerTable
 
 from .. import theme
@@ -31,7 +32,7 @@ from ..describe import with_name
 from ..engine_view import split_key
 from ..grouping import GROUPINGS, next_grouping
 from ..presenters import PROJECT_EXTRA, SidebarRows, summary
-from ..row_stats import RowStats
+from ..row_stats import MEASURED, RowStats
 from ..selection import Selection
 
 
@@ -62,6 +63,8 @@ class ContainerPanel:
     def start(self) -> None:
         # Row usage figures refresh the list at most once a second: every redraw costs a
         # whole frame on a software-rendered panel, and eight streams tick independently.
+        # A refresh for a new state shows them too and cancels this one (refresh below), so
+        # while states stream the figures cost no repaint of their own.
         self._usage_trigger = Clock.create_trigger(lambda _dt: self.app.refresh(), 1.0)
         if hasattr(self.app.engine, "stats"):
             self.row_stats = RowStats(self._stats, self.app.on_main, self._usage_trigger)
@@ -80,6 +83,8 @@ class ContainerPanel:
     # -- presenting -----------------------------------------------------------------------
 
     def refresh(self) -> None:
+        if self._usage_trigger is not None:
+            self._usage_trigger.cancel()  # the figures are shown now (see start)
         shell = self.app.root
         table, live = self.table, self.app.live
         self.selection.refresh(dict(table.rows.items()))
@@ -99,8 +104,8 @@ class ContainerPanel:
         self.show_detail()
         self._row_stats_trigger()
 
-    def visible_running_rows(self) -> list[str]:
-        """Ids of running containers whose rows are on screen now, top to bottom."""
+    def visible_measured_rows(self) -> list[str]:
+        """Ids of running or paused containers whose rows are on screen now, top to bottom."""
         shell = self.app.root
         if shell.kind != "containers":
             return []
@@ -111,7 +116,7 @@ class ContainerPanel:
         for view in rv.layout_manager.children:
             cid = getattr(view, "cid", "")
             c = self.table.get(cid) if cid else None
-            if c is None or c.state is not State.RUNNING:
+            if c is None or c.state not in MEASURED:
                 continue
             _, y = view.to_window(view.x, view.y)
             if y + view.height > bottom and y < top:  # at least partly on screen
@@ -121,7 +126,7 @@ class ContainerPanel:
     def sync_row_stats(self) -> None:
         if self.row_stats is None or self.app.root is None:
             return
-        self.row_stats.want(self.visible_running_rows() if self.app.live else [])
+        self.row_stats.want(self.visible_measured_rows() if self.app.live else [])
 
     def _empty_text(self) -> str:
         if self.query.strip() and self.table.rows:

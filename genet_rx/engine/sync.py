@@ -7,7 +7,7 @@ Theory of operation
     session = open (negotiate; T0 from the daemon's clock, or resume after the last event)
         → events since then ─────────────────────┐ held until the lists are folded
           lists (the containers', then the rest) ┘ (nothing after T0 is lost), then live
-        → each event, then the targeted inspect it asks for (flat_map)
+        → each event, then the targeted inspect it asks for (then_merge)
         + a full list again every ``reconcile_every`` seconds (the safety net)
     sessions = session, and on any failure: "disconnected" (with the reason), a jittered
                backoff, and a new session (catch → timer → repeat)
@@ -40,7 +40,7 @@ from genet_rx.api import system
 from genet_rx.api.client import EngineClient, describe, since_arg
 from genet_rx.api.events import events
 from genet_rx.engine.answers import READERS, inspected, snapshot
-from genet_rx.engine.operators import concat_eager, hand_off
+from genet_rx.engine.operators import concat_eager, hand_off, then_merge
 from genet_rx.errors import EngineUnreachable, GenetError
 from genet_rx.model.common import parse_time_ns
 from genet_rx.model.connection import Connection, Link
@@ -169,34 +169,29 @@ def live_state(
             ops.catch(failed),
         )
 
-    def with_inspect(change: Change) -> Observable[Change]:
+    def inspect_if_needed(change: Change) -> Observable[Change] | None:
+        # Called once the event is folded (then_merge): decided on the state that holds it.
         if not isinstance(change, Event):
-            return reactivex.just(change)
+            return None
         ev = change
+        if needs_list(ev):
+            return blocking(partial(snapshot, client, ev.type, ev))
+        state = latest()
+        own = [inspect(ev)] if needs_inspect(state, ev) else []
+        service = also_inspect(state, ev)
+        if service is not None:
+            # The swarm reports a task running a moment after its container starts: ask
+            # now, and once more when the agent has surely told the manager.
+            own += [inspect(service), reactivex.timer(TASK_SETTLE_S).pipe(
+                ops.flat_map(lambda _: inspect(service)))]
+        return reactivex.merge(*own) if own else None
 
-        def inspect_if_needed() -> Observable[Change]:
-            # Runs once ev is folded (concat): decided on the state that holds it.
-            if needs_list(ev):
-                return blocking(partial(snapshot, client, ev.type, ev))
-            state = latest()
-            own = [inspect(ev)] if needs_inspect(state, ev) else []
-            service = also_inspect(state, ev)
-            if service is not None:
-                # The swarm reports a task running a moment after its container starts: ask
-                # now, and once more when the agent has surely told the manager.
-                own += [inspect(service), reactivex.timer(TASK_SETTLE_S).pipe(
-                    ops.flat_map(lambda _: inspect(service)))]
-            return reactivex.merge(*own)
-
-        def inspect(about: Event) -> Observable[Change]:
-            answer: Observable[Change | None] = reactivex.from_callable(
-                lambda: inspected(client, about), scheduler=pool)
-            # None: the inspect failed for a reason the reconcile repairs; nothing to fold.
-            found = answer.pipe(ops.filter(lambda a: a is not None))
-            return on_fold(cast(Observable[Change], found))
-
-        return reactivex.concat(reactivex.just(ev),
-                                reactivex.defer(lambda _: inspect_if_needed()))
+    def inspect(about: Event) -> Observable[Change]:
+        answer: Observable[Change | None] = reactivex.from_callable(
+            lambda: inspected(client, about), scheduler=pool)
+        # None: the inspect failed for a reason the reconcile repairs; nothing to fold.
+        found = answer.pipe(ops.filter(lambda a: a is not None))
+        return on_fold(cast(Observable[Change], found))
 
     def follow(opened: _Opened) -> Observable[Change]:
         reconcile: Observable[Change] = reactivex.interval(reconcile_every).pipe(
@@ -205,7 +200,7 @@ def live_state(
         asked: Observable[Change] = wanted.pipe(ops.flat_map(relist))
         return reactivex.merge(
             concat_eager(connected_then_lists(opened), engine_events(opened)).pipe(
-                ops.flat_map(with_inspect)),
+                then_merge(inspect_if_needed)),
             reconcile,
             asked,
         )

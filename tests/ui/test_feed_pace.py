@@ -50,3 +50,30 @@ def test_a_state_costs_the_cpu_spent_until_the_frame_after_it(frames) -> None:
         assert not feed.quiet  # the next state waits for the gap
     finally:
         feed.stop()
+
+
+def test_a_state_applied_takes_the_place_of_a_paced_apply_still_waiting(frames) -> None:
+    now = [100.0]
+    engines = SimpleNamespace(engines={"a": None}, state=Subject())
+    applied: list[frozenset[str]] = []
+    feed = Feed(engines, on_main=lambda o: o, on_state=applied.append,
+                on_connection=lambda _c: None, on_error=lambda e: None, clock=lambda: now[0])
+    feed.start()
+
+    def offer(n: int) -> None:
+        table = ContainerTable(synced=True, last_event_ns=n)
+        engines.state.on_next(immutables.Map({"a": EngineState(host="a", containers=table)}))
+
+    try:
+        offer(1)
+        frames.until(lambda: applied, what="start-up's state applied")
+        now[0] += PACE / 2
+        offer(2)  # inside the gap: waits for a paced apply
+        assert feed._due is not None
+        now[0] += PACE  # the gap is over before that apply ran: the next comes at once
+        offer(3)
+        frames.until(lambda: len(applied) == 2, what="the state after the gap applied")
+        assert feed.state.containers.last_event_ns == 3
+        assert feed._due is None  # else it would apply the next state too soon after this
+    finally:
+        feed.stop()

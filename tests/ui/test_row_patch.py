@@ -121,3 +121,19 @@ def test_a_state_that_changes_only_rows_off_screen_repaints_nothing(make_app, fr
         assert swaps != []
     finally:
         kivy_window.unbind(on_flip=count)
+
+
+def test_a_live_change_to_the_list_does_not_flash_its_scroll_bar(make_app, frames):
+    engine, app, _ = started(make_app, frames)
+    frames.step(70)  # start-up's tail
+    rv = app.root.ids.sidebar.ids.rv
+    resting = tuple(rv._bar_color)
+    rows = many_running(300)
+    rows[1] = dataclasses.replace(rows[1], state=State.PAUSED)  # a new group: a taller list
+    engine.push(from_rows(rows))
+    frames.until(lambda: group_of(app, "svc-001") == "paused", what="moved to Paused")
+    drawn = set()
+    for _ in range(70):  # past Kivy's half-second wait and half-second fade
+        frames.step()
+        drawn.add(tuple(rv._bar_color))
+    assert drawn == {resting}  # a fade would repaint the whole window each of its frames

@@ -427,7 +427,7 @@ def test_visible_running_rows_show_cpu_and_memory_with_bounded_streams(
     rv.scroll_y = 0  # the last rows scroll in, the first ones out
     frames.until(lambda: f"{35:064x}" in app.row_stats.open_ids, what="streams follow the scroll")
     frames.step(2)
-    assert app.row_stats.open_ids == set(app.visible_running_rows()[:8])
+    assert app.row_stats.open_ids == set(app.visible_measured_rows()[:8])
     assert streams.live == 8 and f"{0:064x}" not in app.row_stats.open_ids
     assert app.row_stats.usage == {}
     app.dispatch("on_stop")
@@ -457,6 +457,54 @@ def test_row_figures_have_a_placeholder_and_come_back_at_once_after_a_search(mak
     frames.until(lambda: find_row(app, "svc-001"), what="back")
     frames.step(3)
     assert find_row(app, "svc-001").usage == "42.0 % · 50.0 MiB"
+
+
+def test_a_paused_row_keeps_its_figures_and_its_stream(make_app, frames):
+    import dataclasses
+
+    from genet_rx.model.containers import Container, State
+    from genet_rx.state.containers import from_rows
+
+    rows = [
+        Container(id=f"{i:064x}", name=f"svc-{i:03}", image="busybox", state=State.RUNNING)
+        for i in range(3)
+    ]
+    engine = live_engine(rows)
+    app = make_app(engine, (1280, 800))
+    streams = engine.stats_streams
+    frames.until(lambda: streams.live == 3, what="a stream per row")
+    opened = len(streams.opened)
+    streams.subject(f"{1:064x}").on_next(sample(cpu=42.0))
+    frames.until(lambda: find_row(app, "svc-001").usage == "42.0 % · 50.0 MiB")
+    engine.push(from_rows([rows[0], dataclasses.replace(rows[1], state=State.PAUSED), rows[2]]))
+    frames.until(lambda: find_row(app, "svc-001").state_word == "paused", what="paused")
+    frames.step(30)  # past the list's 0.3-s settling of which rows have streams
+    assert find_row(app, "svc-001").usage == "42.0 % · 50.0 MiB"
+    assert streams.live == 3
+    assert len(streams.opened) == opened  # no stream closed and opened again
+
+
+def test_a_new_state_shows_the_row_figures_in_place_of_their_own_refresh(make_app, frames):
+    from genet_rx.model.containers import Container, State
+    from genet_rx.state.containers import from_rows
+
+    rows = [
+        Container(id=f"{i:064x}", name=f"svc-{i:03}", image="busybox", state=State.RUNNING)
+        for i in range(12)
+    ]
+    engine = live_engine(rows)
+    app = make_app(engine, (1280, 800))
+    streams = engine.stats_streams
+    frames.until(lambda: streams.live == 8, what="eight row streams")
+    own_refresh = app.containers._usage_trigger
+    streams.subject(f"{1:064x}").on_next(sample(cpu=42.0))
+    frames.until(lambda: own_refresh.is_triggered, what="the figures wait for their refresh")
+    late = Container(id="f" * 64, name="zzz-late", image="busybox", state=State.EXITED)
+    engine.push(from_rows([*rows, late]))  # a state comes before that refresh is due
+    frames.until(lambda: app.table.get(late.id) is not None, what="the new state")
+    frames.step(1)
+    assert find_row(app, "svc-001").usage == "42.0 % · 50.0 MiB"
+    assert not own_refresh.is_triggered
 
 
 def test_losing_the_engine_lets_the_stream_go_and_reopens_it_when_back(make_app, frames):
