@@ -147,3 +147,47 @@ def test_what_scrolls_outside_a_view_is_not_drawn(kivy_window, frames) -> None:
     finally:
         kivy_window.remove_widget(view)
         kivy_window.clearcolor = (0, 0, 0, 1)
+
+
+def scissor_probe(widget) -> list[tuple[bool, tuple[int, ...]]]:
+    """Adds a Callback to ``widget``'s canvas; the list it returns gets, at each draw, whether
+    the scissor test is on and its box there."""
+    from kivy.graphics import Callback
+    from kivy.graphics.opengl import GL_SCISSOR_BOX, GL_SCISSOR_TEST, glGetIntegerv, glIsEnabled
+
+    seen: list[tuple[bool, tuple[int, ...]]] = []
+    widget.canvas.add(Callback(lambda _i: seen.append(
+        (bool(glIsEnabled(GL_SCISSOR_TEST)), tuple(glGetIntegerv(GL_SCISSOR_BOX))))))
+    return seen
+
+
+def test_a_widget_at_opacity_0_draws_into_an_empty_box_and_shown_again_draws(kivy_window,
+                                                                              frames) -> None:
+    from kivy.uix.widget import Widget
+
+    from genet_kivy.clip import skip_while_transparent
+
+    widget = Widget(size_hint=(None, None), pos=(100, 100), size=(200, 200), opacity=0)
+    skip_while_transparent(widget)
+    seen = scissor_probe(widget)
+    kivy_window.add_widget(widget)
+    try:
+        frames.until(lambda: seen, what="a draw while hidden")
+        assert seen[-1] == (True, (0, 0, 0, 0))
+        seen.clear()
+        widget.opacity = 1
+        frames.until(lambda: seen, what="a draw while shown")
+        assert seen[-1][0] is False
+    finally:
+        kivy_window.remove_widget(widget)
+
+
+def test_the_control_bar_hidden_with_no_container_draws_into_an_empty_box(make_app, frames):
+    app = make_app(engine(), (1280, 800))
+    frames.until(lambda: app.root.ids.sidebar.rv.layout_manager.children, what="rows on screen")
+    controls = app.root.ids.detail.ids.controls
+    assert controls.opacity == 0
+    seen = scissor_probe(controls)
+    app.root.canvas.ask_update()
+    frames.until(lambda: seen, what="a draw of the control bar")
+    assert seen[-1] == (True, (0, 0, 0, 0))
