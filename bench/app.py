@@ -33,6 +33,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -276,13 +277,23 @@ def rows_of(results: dict[str, list[dict[str, Any]]], floor_ms: list[list[float]
         return (f"~{median([x['events_sent'] for x in got]) / seconds:.0f} events/s sent, "
                 f"{median([x['tables_applied'] for x in got]) / seconds:.1f} tables/s applied")
 
+    def split(key: str) -> str:
+        """Where the events phase's CPU went: repaints a second and each kind of thread."""
+        got = [x for x in results[key] if "events_threads_ms" in x]
+        if not got:
+            return ""
+        share = {k: median([x["events_threads_ms"][k] for x in got]) / seconds / 10
+                 for k in ("main", "llvmpipe", "other")}
+        return (f"{median([x['events_repaints'] for x in got]) / seconds:.1f} repaints/s; % core: "
+                + ", ".join(f"{k} {v:.1f}" for k, v in share.items()))
+
     def pair(key: str, group: str, field: str, unit: str, scale: float = 1,
-             note: str = "") -> list[Row]:
+             note: str = "", notes: Callable[[str], str] = lambda _k: "") -> list[Row]:
         out = [Row(item, "Genet", med(key, field) / scale, unit, group=group, genet=True,
-                   runs=runs, note=note)]
+                   runs=runs, note=note or notes(key))]
         if results.get(key + "B"):
             out.append(Row(item, before, med(key + "B", field) / scale, unit, group=group,
-                           part=True, runs=runs))
+                           part=True, runs=runs, note=notes(key + "B")))
         return out
 
     def frame_pair(key: str, group: str, note: str) -> list[Row]:
@@ -355,10 +366,12 @@ def rows_of(results: dict[str, list[dict[str, Any]]], floor_ms: list[list[float]
                     sent("genetM") + ", spread over the engines"),
         floor("busy", f"CPU at {rate} events/s, {nn}", "events_cpu_pct", "% core",
               who="bare Kivy window, label changed 100x/s (floor)"),
-        *pair("genetN", f"CPU at {rate} events/s, {nn}", "events_cpu_pct", "% core"),
+        *pair("genetN", f"CPU at {rate} events/s, {nn}", "events_cpu_pct", "% core",
+              notes=split),
         floor("busy", f"CPU at {rate} events/s, {mm}", "events_cpu_pct", "% core",
               who="bare Kivy window, label changed 100x/s (floor)"),
-        *pair("genetM", f"CPU at {rate} events/s, {mm}", "events_cpu_pct", "% core"),
+        *pair("genetM", f"CPU at {rate} events/s, {mm}", "events_cpu_pct", "% core",
+              notes=split),
         floor("bare", f"CPU idle, {nn}", "idle_cpu_pct", "% core"),
         *pair("genetN", f"CPU idle, {nn}", "idle_cpu_pct", "% core"),
         *pixel_rows(),

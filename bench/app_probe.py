@@ -15,7 +15,9 @@ settings, GenetApp on ``genet_rx.connect``), plus hooks that only read clocks:
    after the memory sample on: start-up's own tail (every ScrollView fades its bar out once,
    an animation and a few repaints) is not idling.
 4. events: prints ``EVENTS`` and the launcher sends about 100 events a second for SECONDS;
-   frame intervals (Clock ticks, every frame) and CPU time meanwhile.
+   frame intervals (Clock ticks, every frame) and CPU time meanwhile, the buffer swaps (each a
+   whole-window repaint), the CPU by kind of thread (``threads_cpu_ms``; with
+   ``GENET_BENCH_THREAD_NAMES=1`` by thread name too) and the feed's measured cost of a state.
 
 Writes a JSON object to OUT and exits.
 
@@ -108,6 +110,10 @@ def threads_cpu_ms() -> dict[str, float]:
     software rasteriser) and the others (Genet's reader, fold and pool threads)."""
     tick = os.sysconf("SC_CLK_TCK")
     out = {"main": 0.0, "llvmpipe": 0.0, "other": 0.0}
+    names: dict[str, float] = {}
+    import threading
+
+    py_names = {str(t.native_id): t.name for t in threading.enumerate()}
     for tid in os.listdir("/proc/self/task"):
         try:
             with open(f"/proc/self/task/{tid}/stat") as f:
@@ -119,6 +125,11 @@ def threads_cpu_ms() -> dict[str, float]:
         kind = "main" if int(tid) == os.getpid() else (
             "llvmpipe" if name.startswith("llvmpipe") else "other")
         out[kind] += (int(fields[11]) + int(fields[12])) * 1000 / tick
+        name = py_names.get(tid, name)
+        name = name if not name.startswith("genet-stats") else "genet-stats"
+        names[name] = names.get(name, 0.0) + (int(fields[11]) + int(fields[12])) * 1000 / tick
+    if os.environ.get("GENET_BENCH_THREAD_NAMES"):
+        out.update({"=" + k: v for k, v in names.items()})
     return out
 
 
@@ -214,6 +225,7 @@ def main() -> None:
             return expected == 0 or bool(self.root.ids.sidebar.rv.layout_manager.children)
 
         def _flipped(self, *_: Any) -> None:
+            state["flips"] = state.get("flips", 0) + 1
             if state["phase"] == "start" and self._shown():
                 result["painted_at"] = time.time()
                 result["paint_cpu_s"] = time.process_time()  # CPU to first paint (the load
@@ -293,6 +305,7 @@ def main() -> None:
             state["phase"] = "events"
             state["cpu"], state["wall"] = cpu, wall
             result["applied_before"] = getattr(self, "tables_applied", 0)
+            state["flips"], state["threads"] = 0, threads_cpu_ms()
             if PROFILE and PROFILE_PHASE == "events":
                 PROFILER.enable()
             print("EVENTS", flush=True)
@@ -346,6 +359,11 @@ def main() -> None:
             cpu, wall = time.process_time(), time.perf_counter()
             result["events_cpu_pct"] = (cpu - state["cpu"]) / (wall - state["wall"]) * 100
             result["events_frames_ms"] = list(frames)
+            feed = getattr(self, "feed", None)
+            result["state_cost_ms"] = feed.cost * 1000 if feed is not None else 0.0  # its pace
+            result["events_repaints"] = state["flips"]  # buffer swaps: each a whole repaint
+            result["events_threads_ms"] = {k: v - state["threads"].get(k, 0.0)
+                                           for k, v in threads_cpu_ms().items()}
             result["drawn"] = drawn
             result["tables_applied"] = getattr(self, "tables_applied", 0) - \
                 result["applied_before"]

@@ -29,6 +29,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from genet_rx.model.containers import Container, State
@@ -123,6 +124,9 @@ class _Cached:
     text: str
 
 
+_BY_NAME = attrgetter("key")  # a cached row's (lower-case name, row key)
+
+
 @dataclass(slots=True)
 class SidebarRows:
     """Turns tables into sidebar rows, remembering rows of containers that did not change.
@@ -175,6 +179,10 @@ class SidebarRows:
             cid: t for cid, t in self._restarting.items()
             if cid in table.rows and now - t < RESTART_HOLD
         }
+        # Run for every row of every state (10,000 rows at 10 engines): the common cases first.
+        by_state = grouping is BY_STATE
+        projects = grouping.header == "ProjectHeader"
+        restarting = self._restarting
         for cid, c in table.rows.items():
             hit = cache.get(cid)
             if hit is None or hit.container is not c:
@@ -183,10 +191,15 @@ class SidebarRows:
             fresh[cid] = hit
             if only is not None and split_key(cid)[0] != only:
                 continue
-            # The restart hold (see above) is a state grouping's rule.
-            group = self.group_of(cid, c, now) if grouping is BY_STATE else grouping.key(cid, c)
-            everyone.setdefault(group, []).append(c)
-            if all(t in hit.text for t in terms):
+            if not by_state:
+                group = grouping.key(cid, c)
+            elif c.state is State.RESTARTING or cid in restarting:
+                group = self.group_of(cid, c, now)  # the restart hold, a state grouping's rule
+            else:
+                group = GROUP_OF[c.state]
+            if projects:
+                everyone.setdefault(group, []).append(c)
+            if not terms or all(t in hit.text for t in terms):
                 buckets.setdefault(group, []).append(hit)
         self._cache = fresh  # forget removed containers
         out: list[Row] = []
@@ -200,7 +213,7 @@ class SidebarRows:
                 out.append(header_of(group, len(members), folded, self.header_height, grouping))
             if folded:
                 continue
-            members.sort(key=lambda h: h.key)
+            members.sort(key=_BY_NAME)
             for h in members:
                 row = h.row
                 if row["cid"] == selected:

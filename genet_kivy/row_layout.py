@@ -50,16 +50,16 @@ class RowLayout(RecycleBoxLayout):
 
     def compute_sizes_from_data(self, data: Sequence[dict[str, Any]], flags: Any) -> None:
         whole = any(not f for f in flags)  # a new list: every row's record anew
-        if not (whole and self._simple()) or any(not OTHER_SIZING.isdisjoint(r) for r in data):
+        if not (whole and self._simple()):
             super().compute_sizes_from_data(data, flags)
             return
-        self.clear_layout()
         width = self.default_size[0]
         if width is None:
             width = self.initial_size[0]
         classes: dict[str, Any] = {}
         # The presenters hand back the same dict for a row that did not change: its record
-        # is reused (its size and position are set again below and in compute_layout).
+        # is reused (its size and position are set again below and in compute_layout), and
+        # its keys were checked for other sizing when it was new.
         known = self._known if self._known_width == width else {}
         kept: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
         opts = []
@@ -70,6 +70,9 @@ class RowLayout(RecycleBoxLayout):
                 opt["size"] = [width, item["height"]]
                 opt["pos"] = None
             else:
+                if not OTHER_SIZING.isdisjoint(item):  # a row sized some other way: see above
+                    super().compute_sizes_from_data(data, flags)
+                    return
                 name = item["viewclass"]
                 cls = classes.get(name)
                 if cls is None:
@@ -80,6 +83,7 @@ class RowLayout(RecycleBoxLayout):
                     "pos_hint": {}, "viewclass": cls, "width_none": False, "height_none": False}
             kept[id(item)] = (item, opt)
             opts.append(opt)
+        self.clear_layout()
         self._known, self._known_width = kept, width
         self.view_opts = opts
 
