@@ -11,7 +11,7 @@ from engine_double import EngineDouble
 from kivy.graphics.transformation import Matrix
 from ui_harness import walk
 
-from genet_kivy.clip import framebuffer_box
+from genet_kivy.clip import covered_box, framebuffer_box
 from genet_rx.model.connection import Link
 from genet_rx.model.containers import Container, State
 from genet_rx.state.containers import from_rows
@@ -39,6 +39,17 @@ def test_a_window_turned_90_degrees_boxes_the_view_where_it_is_drawn() -> None:
 
 def test_a_window_turned_270_degrees_boxes_the_view_where_it_is_drawn() -> None:
     assert framebuffer_box(window_modelview(800, 480, 270), 0, 0, 480, 100) == (0, 0, 100, 480)
+
+
+def test_a_fill_s_box_is_the_pixels_whose_centres_it_covers() -> None:
+    # A Rectangle from x 10.4 to 110.6 fills pixels 10 to 110 (centres 10.5 to 110.5); from
+    # y 20 to 70.5, pixels 20 to 69 (70.5 is 70's centre: not inside).
+    assert covered_box(window_modelview(1280, 800, 0), 10.4, 20, 110.6, 70.5) == (10, 20, 101,
+                                                                                  50)
+
+
+def test_a_fill_in_a_window_turned_90_degrees_covers_it_where_it_is_drawn() -> None:
+    assert covered_box(window_modelview(800, 480, 90), 0, 0, 480, 100) == (700, 0, 100, 480)
 
 
 def engine() -> EngineDouble:
@@ -119,6 +130,24 @@ def pixel(x: int, y: int) -> tuple[int, int, int]:
 
     data = glReadPixels(x, y, 1, 1, GL_RGB, GL_UNSIGNED_BYTE)
     return data[0], data[1], data[2]
+
+
+def test_the_panels_are_cleared_in_their_colour_not_drawn_as_rectangles(make_app, frames):
+    from kivy.graphics import Rectangle
+
+    from genet_kivy.theme import look
+
+    app = make_app(engine(), (1280, 800))
+    frames.until(lambda: app.root.ids.sidebar.rv.layout_manager.children, what="rows on screen")
+    ids = app.root.ids
+    panels = (ids.sidebar, ids.topbar, ids.nav)
+    frames.step(3)
+    assert [p for p in panels for i in p.canvas.before.children
+            if isinstance(i, Rectangle) and tuple(i.size) == tuple(p.size)] == []
+    panel = tuple(round(c * 255) for c in look.PANEL[:3])
+    assert pixel(int(ids.topbar.center_x), int(ids.topbar.top) - 3) == panel
+    assert pixel(int(ids.sidebar.x) + 3, int(ids.sidebar.top) - 3) == panel
+    assert pixel(int(ids.nav.center_x), int(ids.nav.y) + 3) == panel
 
 
 def test_what_scrolls_outside_a_view_is_not_drawn(kivy_window, frames) -> None:
