@@ -4,7 +4,7 @@
 ``bare-busy`` (a bare window whose label changes 100 times a second in the events phase), or
 ``genet-many`` (URL: several engines' URLs joined by commas, merged by ``Engines`` as
 ``genet --host A --host B …`` does; EXPECTED: the rows of all of them).
-It starts exactly as ``genet --host URL --size 1280x800`` does (genet_kivy.main.run_app's
+It starts exactly as ``genet --host URL --size 1280x800`` does (genet_kivy.main.configure's
 settings, GenetApp on ``genet_rx.connect``), plus hooks that only read clocks:
 
 1. first paint: the first ``on_flip`` (buffer swap) after the table the widgets hold is synced
@@ -138,12 +138,19 @@ def main() -> None:
         float(sys.argv[4]), sys.argv[5]
     if PROFILE and PROFILE_PHASE == "start":
         PROFILER.enable()
-    from kivy.config import Config
+    if mode.startswith("genet"):
+        # The tree's own window settings, as ``genet --size 1280x800`` makes them (a base tree
+        # run beside this one, GENET_BENCH_BASE, gets its own).
+        from genet_kivy.main import configure
 
-    Config.set("graphics", "width", "1280")
-    Config.set("graphics", "height", "800")
-    Config.set("input", "mouse", "mouse,multitouch_on_demand")
-    Config.set("kivy", "exit_on_escape", "0")
+        configure(size=(1280, 800))
+    else:  # the bare window: Kivy's own settings but for these
+        from kivy.config import Config
+
+        Config.set("graphics", "width", "1280")
+        Config.set("graphics", "height", "800")
+        Config.set("input", "mouse", "mouse,multitouch_on_demand")
+        Config.set("kivy", "exit_on_escape", "0")
     from kivy.app import App
     from kivy.clock import Clock
     from kivy.core.window import Window

@@ -38,6 +38,7 @@ from genet_rx.model.containers import Container, State
 
 from .actions import LABEL, WORKING, Control, enabled, pause_control
 from .buttons import FlatButton
+from .clip import skip_while_transparent
 from .describe import Field, detail_fields, state_color, state_word
 from .kv_files import BY_TAB, ensure_kv
 from .live_view import LiveView
@@ -183,6 +184,7 @@ class DetailPane(BoxLayout):
         # Pages leave the tree too: keep strong references. The live tabs' are built when
         # first needed (view).
         self._pages: dict[str, Widget] = {"overview": self.ids.overview.__self__}
+        skip_while_transparent(self.ids.controls)  # hidden, keeping its room, with no container
         self._place_back()
         self._place_page()
 

@@ -14,6 +14,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
 from . import theme
+from .clip import fill_by_clearing
 
 RAIL_BUTTON = 68  # dp: a rail button's height when the rail has room
 
@@ -74,6 +75,7 @@ class NavBar(BoxLayout):
         self._place_swarm()
 
     def on_kv_post(self, base_widget: object) -> None:
+        fill_by_clearing(self)  # the panel behind the buttons, cleared not shaded
         # Strong references: kv's ids are weak, and these buttons leave the tree at times.
         self._swarm_buttons = {k: self.ids[f"nav_{k}"].__self__ for k in SWARM_KINDS}
         self._place_swarm()

@@ -26,6 +26,7 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.widget import Widget
 
 from . import theme
+from .clip import fill_by_clearing
 from .engine_chips import EngineChip
 from .engine_view import Chip
 from .kinds import KINDS, SPECS
@@ -54,6 +55,9 @@ class TopBar(BoxLayout):
     link_word = StringProperty("connecting")
     link_color = ColorProperty((0.60, 0.62, 0.66, 1))  # kv inks it for the look in use
     many = BooleanProperty(False)  # many engines: chips instead of the one link and host
+
+    def on_kv_post(self, base_widget: Widget) -> None:
+        fill_by_clearing(self)  # the bar's panel, cleared not shaded
 
     def show_chips(self, chips: Sequence[Chip], chosen: str | None) -> None:
         """One chip per engine (none: the one-engine bar); ``chosen``: the engine filtered to."""

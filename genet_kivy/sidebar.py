@@ -20,6 +20,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
+from .clip import fill_by_clearing
 from .gestures import LongPressBehavior
 from .row_layout import RowLayout
 from .row_patch import patch
@@ -104,6 +105,7 @@ class Sidebar(BoxLayout):
     rv = ObjectProperty(None)
 
     def on_kv_post(self, base_widget: Any) -> None:
+        fill_by_clearing(self)  # the panel: a third of a wide window, cleared not shaded
         self._bar = self.ids.selection_bar.__self__  # a strong reference: it leaves the tree
         self.on_selecting()
 

@@ -52,6 +52,7 @@ def kivy_window() -> Iterator[Any]:
     # As genet's own configure() sets it: an Esc nobody handles must not stop the event loop
     # (it would close the one window and leave every later test without input).
     Config.set("kivy", "exit_on_escape", "0")
+    Config.set("graphics", "multisamples", "0")  # as configure() sets it: shots look as Genet does
     from kivy.base import EventLoop
     from kivy.core.window import Window
 

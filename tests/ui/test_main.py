@@ -138,6 +138,31 @@ def test_the_app_starts_without_an_engine_and_exits_cleanly(tmp_path):
 
 
 @pytest.mark.ui
+def test_the_window_has_no_multisample_buffer(tmp_path):
+    """A 4-sample framebuffer triples a repaint's CPU under software GL (genet_kivy.main)."""
+    if not os.environ.get("DISPLAY"):
+        pytest.skip("no display: run UI tests under xvfb-run")
+    done = run_py(
+        f"""
+        from kivy.clock import Clock  # the window is not made until main() configured it
+        def finish(_dt):
+            from kivy.app import App
+            from kivy.graphics.opengl import GL_SAMPLES, glGetIntegerv
+            print("SAMPLES", list(glGetIntegerv(GL_SAMPLES)))
+            App.get_running_app().stop()
+        Clock.schedule_once(finish, 0.5)
+        from genet_kivy.main import main
+        main(["--host", "unix://{tmp_path}/no-such.sock", "--size", "800x480"])
+        """,
+        timeout=90,
+        KIVY_HOME=str(tmp_path / "kivy-home"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "SAMPLES [0]" in done.stdout
+
+
+@pytest.mark.ui
 def test_start_up_is_quiet_by_default(tmp_path):
     if not os.environ.get("DISPLAY"):
         pytest.skip("no display: run UI tests under xvfb-run")
