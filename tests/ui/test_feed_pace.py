@@ -4,6 +4,7 @@ and far enough apart that applying and drawing them stays within BUDGET of a cor
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import Any
 
 import immutables
 import pytest
@@ -26,22 +27,33 @@ def test_no_state_holds_the_next_back_longer_than_the_longest_gap() -> None:
     assert gap(10.0) == MAX_GAP
 
 
+class Fed:
+    """A started Feed on one engine "a" (no Kivy app), its states offered by hand."""
+
+    def __init__(self, **clocks: Any) -> None:
+        self.engines = SimpleNamespace(engines={"a": None}, state=Subject())
+        self.applied: list[frozenset[str]] = []
+        self.feed = Feed(self.engines, on_main=lambda o: o, on_state=self.applied.append,
+                         on_connection=lambda _c: None, on_error=lambda e: None, **clocks)
+        self.feed.start()
+
+    def offer(self, last_event_ns: int) -> None:
+        table = ContainerTable(synced=True, last_event_ns=last_event_ns)
+        self.engines.state.on_next(
+            immutables.Map({"a": EngineState(host="a", containers=table)}))
+
+
 def test_a_state_costs_the_cpu_spent_until_the_frame_after_it(frames) -> None:
     cpu = [10.0]
-    engines = SimpleNamespace(engines={"a": None}, state=Subject())
-    applied: list[frozenset[str]] = []
-    feed = Feed(engines, on_main=lambda o: o, on_state=applied.append,
-                on_connection=lambda _c: None, on_error=lambda e: None, cpu=lambda: cpu[0])
-    feed.start()
+    fed = Fed(cpu=lambda: cpu[0])
+    feed, applied = fed.feed, fed.applied
     try:
-        first = EngineState(host="a", containers=ContainerTable(synced=True))
-        engines.state.on_next(immutables.Map({"a": first}))
+        fed.offer(0)
         frames.until(lambda: applied, what="start-up's state applied")
         cpu[0] += 2.0  # start-up builds the widgets: not counted
         frames.step(2)
         assert feed.cost == 0
-        second = EngineState(host="a", containers=ContainerTable(synced=True, last_event_ns=1))
-        engines.state.on_next(immutables.Map({"a": second}))
+        fed.offer(1)
         frames.until(lambda: len(applied) == 2, what="the next state applied")
         cpu[0] += 0.1  # the state's present, layout and repaint
         frames.until(lambda: feed.cost, what="the state's cost measured")
@@ -54,16 +66,8 @@ def test_a_state_costs_the_cpu_spent_until_the_frame_after_it(frames) -> None:
 
 def test_a_state_applied_takes_the_place_of_a_paced_apply_still_waiting(frames) -> None:
     now = [100.0]
-    engines = SimpleNamespace(engines={"a": None}, state=Subject())
-    applied: list[frozenset[str]] = []
-    feed = Feed(engines, on_main=lambda o: o, on_state=applied.append,
-                on_connection=lambda _c: None, on_error=lambda e: None, clock=lambda: now[0])
-    feed.start()
-
-    def offer(n: int) -> None:
-        table = ContainerTable(synced=True, last_event_ns=n)
-        engines.state.on_next(immutables.Map({"a": EngineState(host="a", containers=table)}))
-
+    fed = Fed(clock=lambda: now[0])
+    feed, applied, offer = fed.feed, fed.applied, fed.offer
     try:
         offer(1)
         frames.until(lambda: applied, what="start-up's state applied")

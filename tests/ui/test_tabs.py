@@ -47,6 +47,14 @@ def logs_open(make_app, frames):
     return engine, app, detail
 
 
+def running(n):
+    """``n`` running containers, svc-000 on, their ids ``i`` in 64 hex digits."""
+    from genet_rx.model.containers import Container, State
+
+    return [Container(id=f"{i:064x}", name=f"svc-{i:03}", image="busybox", state=State.RUNNING)
+            for i in range(n)]
+
+
 def sample(cpu=12.5, rx=1000, t=1_800_000_000):
     return Stats(cpu, 50 * 2**20, 512 * 2**20, 9.8, rx, rx // 2, 4096, 8192, 7, t * 10**9, 2)
 
@@ -405,10 +413,8 @@ def test_visible_running_rows_show_cpu_and_memory_with_bounded_streams(
 ):
     from genet_rx.model.containers import Container, State
 
-    rows = [
-        Container(id=f"{i:064x}", name=f"svc-{i:03}", image="busybox", state=State.RUNNING)
-        for i in range(40)
-    ] + [Container(id="e" * 64, name="aaa-stopped", image="busybox", state=State.EXITED)]
+    stopped = Container(id="e" * 64, name="aaa-stopped", image="busybox", state=State.EXITED)
+    rows = [*running(40), stopped]
     engine = live_engine(rows)
     app = make_app(engine, (1280, 800))
     frames.until(lambda: find_row(app, "svc-000"))
@@ -436,12 +442,8 @@ def test_visible_running_rows_show_cpu_and_memory_with_bounded_streams(
 
 def test_row_figures_have_a_placeholder_and_come_back_at_once_after_a_search(make_app, frames):
     from genet_kivy.row_stats import PLACEHOLDER
-    from genet_rx.model.containers import Container, State
 
-    rows = [
-        Container(id=f"{i:064x}", name=f"svc-{i:03}", image="busybox", state=State.RUNNING)
-        for i in range(12)
-    ]
+    rows = running(12)
     engine = live_engine(rows)
     app = make_app(engine, (1280, 800))
     streams = engine.stats_streams
@@ -462,13 +464,10 @@ def test_row_figures_have_a_placeholder_and_come_back_at_once_after_a_search(mak
 def test_a_paused_row_keeps_its_figures_and_its_stream(make_app, frames):
     import dataclasses
 
-    from genet_rx.model.containers import Container, State
+    from genet_rx.model.containers import State
     from genet_rx.state.containers import from_rows
 
-    rows = [
-        Container(id=f"{i:064x}", name=f"svc-{i:03}", image="busybox", state=State.RUNNING)
-        for i in range(3)
-    ]
+    rows = running(3)
     engine = live_engine(rows)
     app = make_app(engine, (1280, 800))
     streams = engine.stats_streams
@@ -488,10 +487,7 @@ def test_a_new_state_shows_the_row_figures_in_place_of_their_own_refresh(make_ap
     from genet_rx.model.containers import Container, State
     from genet_rx.state.containers import from_rows
 
-    rows = [
-        Container(id=f"{i:064x}", name=f"svc-{i:03}", image="busybox", state=State.RUNNING)
-        for i in range(12)
-    ]
+    rows = running(12)
     engine = live_engine(rows)
     app = make_app(engine, (1280, 800))
     streams = engine.stats_streams
