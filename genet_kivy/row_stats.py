@@ -1,12 +1,12 @@
 """CPU and memory beside the running and paused rows the list shows: a bounded set of stats
 streams.
 
-:class:`RowStats` is told which running containers' rows are on screen (``want``) and keeps
-one ``engine.stats`` stream open for each of the first :data:`MAX_STREAMS` of them; a row that
-scrolls out, stops running, or is pushed past the bound has its stream disposed at once. The
-latest sample per container is kept (``usage``) and ``on_change`` is called, on the main
+:class:`RowStats` is told which running or paused containers' rows are on screen (``want``)
+and keeps one ``engine.stats`` stream open for each of the first :data:`MAX_STREAMS` of them;
+a row that scrolls out, stops, or is pushed past the bound has its stream disposed at once.
+The latest sample per container is kept (``usage``) and ``on_change`` is called, on the main
 thread, when what a row shows changes — the app coalesces that into at most one sidebar
-refresh a second.
+refresh a second, none while states stream (a state's refresh shows the figures too).
 A stream that ends by itself (the container stopped) is not reopened until its row leaves
 the screen and comes back.
 
