@@ -10,9 +10,13 @@ from __future__ import annotations
 import functools
 import re
 import shlex
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, TypeVar
+
+import msgspec
+
+T = TypeVar("T")
 
 #: The one empty label map, shared by every value that has no labels.
 NO_LABELS: Final[Mapping[str, str]] = MappingProxyType({})
@@ -25,6 +29,16 @@ RFC3339: Final = re.compile(
     rb"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})"
 )
 _VERSION: Final = re.compile(r"(\d{1,9})\.(\d{1,9})", re.ASCII)
+
+
+def typed_or_none(decode: Callable[[bytes], T], body: bytes) -> T | None:
+    """``decode(body)`` (a msgspec decoder straight into typed entries), or None when the body
+    does not fit those types (not JSON, a number where a string belongs, nesting too deep):
+    the caller then takes the reference way, ``json.loads`` and the kind's own parser."""
+    try:
+        return decode(body)
+    except (msgspec.DecodeError, RecursionError):
+        return None
 
 
 def to_int(raw: object) -> int | None:

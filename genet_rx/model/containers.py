@@ -20,6 +20,7 @@ from genet_rx.model.common import (
     obj,
     parse_time_ns,
     to_int,
+    typed_or_none,
 )
 from genet_rx.model.replacer import maker
 
@@ -270,11 +271,8 @@ def containers_from_list_body(body: bytes, host: str = "") -> tuple[Container, .
     None when the body does not fit those types exactly (not JSON, a number where a string
     belongs, an entry that is not an object ...): the caller then takes the reference way.
     """
-    try:
-        found = _decode_entries(body)
-    except (msgspec.DecodeError, RecursionError):
-        return None
-    return _Rows(host).of(found)
+    found = typed_or_none(_decode_entries, body)
+    return None if found is None else _Rows(host).of(found)
 
 
 class _Rows:

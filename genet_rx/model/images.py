@@ -25,6 +25,7 @@ from genet_rx.model.common import (
     strings,
     text,
     to_int,
+    typed_or_none,
 )
 from genet_rx.model.replacer import maker
 
@@ -139,11 +140,8 @@ def images_from_list_body(body: bytes, host: str = "") -> tuple[Image, ...] | No
     None when the body does not fit those types exactly (not JSON, a number where a string
     belongs, an entry that is not an object ...): the caller then takes the reference way.
     """
-    try:
-        found = _decode_entries(body)
-    except (msgspec.DecodeError, RecursionError):
-        return None
-    return tuple(_from_entry(e, host) for e in found)
+    found = typed_or_none(_decode_entries, body)
+    return None if found is None else tuple(_from_entry(e, host) for e in found)
 
 
 def _from_entry(e: _Entry, host: str) -> Image:
