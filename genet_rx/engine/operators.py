@@ -214,12 +214,13 @@ def then_merge(follow_up: Callable[[T], Observable[T] | None]
         def subscribe(observer: abc.ObserverBase[T], scheduler: Any = None) -> abc.DisposableBase:
             lock = threading.RLock()
             group = CompositeDisposable()
-            running = [1]  # the source, and each follow-up not yet completed
+            running = 1  # the source, and each follow-up not yet completed
 
             def one_done() -> None:
+                nonlocal running
                 with lock:
-                    running[0] -= 1
-                    if running[0] == 0:
+                    running -= 1
+                    if running == 0:
                         observer.on_completed()
 
             def on_error(exc: Exception) -> None:
@@ -231,6 +232,7 @@ def then_merge(follow_up: Callable[[T], Observable[T] | None]
                     observer.on_next(value)
 
             def on_next(value: T) -> None:
+                nonlocal running
                 forward(value)
                 try:
                     more = follow_up(value)
@@ -240,7 +242,7 @@ def then_merge(follow_up: Callable[[T], Observable[T] | None]
                 if more is None:
                     return
                 with lock:
-                    running[0] += 1
+                    running += 1
                 inner = SingleAssignmentDisposable()
                 group.add(inner)
 
