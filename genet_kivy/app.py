@@ -133,6 +133,8 @@ class GenetApp(App):
         self._ticker = Clock.schedule_interval(lambda _dt: self._tick(), 1.0)
         self.input.start()
         self._on_connection(self.feed.state.connection)
+        # An engine that never syncs never freezes start-up (_freeze): the GC comes back on.
+        Clock.schedule_once(lambda _dt: gc.enable(), 10.0)
 
     def _on_panes(self, kind: str) -> None:
         """A kind's list and detail were built (the first time it is shown): wire them."""
@@ -163,6 +165,7 @@ class GenetApp(App):
             self._ticker.cancel()
         self.input.stop()
         gc.unfreeze()  # what the app built may be collected again (tests run many apps)
+        gc.enable()  # off since configure() if the app stops before its first table
 
     def on_main(self, source: Observable[Any]) -> Observable[Any]:
         """Every stream reaches widgets through here: ``observe_on`` the Kivy scheduler."""
@@ -203,10 +206,12 @@ class GenetApp(App):
         as the app. Moved out of the cyclic GC's reach, it is no longer walked by every full
         collection: ~250 ms a pause (a frozen frame) with 1,000 containers, twice in 6 s at
         100 events/s (bench item 6, issue #17). Garbage is collected first, so none is kept;
-        refcounting still frees what the app drops later. ``on_stop`` undoes it."""
+        refcounting still frees what the app drops later. ``on_stop`` undoes it. The cyclic GC,
+        off since ``configure()`` (start-up makes no garbage worth its walks), is on again."""
         if not self._stopped:
             gc.collect()
             gc.freeze()
+            gc.enable()
 
     @property
     def engine(self) -> Any:

@@ -8,6 +8,7 @@ window's size and mode are in ``Config``.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import re
 import sys
@@ -203,7 +204,13 @@ def configure(
     SDL2 all the same) stays in its log file under the Kivy home. A kiosk fills the screen
     at the display's own size (``fullscreen = auto``; ``--size`` does not apply) with no
     window border, turned ``rotate`` degrees.
+
+    The cyclic GC is off from here until the app has painted its first table and frozen what
+    start-up built (``GenetApp._freeze``): Kivy's and Genet's imports, the kv rules and the
+    widgets make hundreds of thousands of objects, none of them garbage, and every collection
+    they trigger walks them all (bench item 6, launch → first paint).
     """
+    gc.disable()
     os.environ["KIVY_NO_ARGS"] = "1"
     if not verbose:
         os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")

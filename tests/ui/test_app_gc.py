@@ -32,6 +32,18 @@ def test_start_up_is_frozen_out_of_the_cyclic_gc_after_the_first_table(make_app,
     frames.until(lambda: gc.get_freeze_count() > 0, what="start-up frozen")
 
 
+def test_the_cyclic_gc_turned_off_for_start_up_is_on_again_after_the_first_table(
+        make_app, frames):
+    engine = EngineDouble()
+    engine.push(from_rows([web(State.RUNNING)]))
+    engine.link(Link.CONNECTED)
+    gc.disable()  # as genet's configure() leaves it
+    app = make_app(engine, (1280, 800))
+    frames.until(lambda: find_row(app, "web"), what="the first table")
+    frames.until(lambda: gc.get_freeze_count() > 0, what="start-up frozen")
+    assert gc.isenabled()
+
+
 def test_states_waiting_for_a_busy_main_thread_are_only_the_newest(make_app, frames):
     engine = EngineDouble()
     engine.push(from_rows([web(State.RUNNING)]))
