@@ -10,13 +10,17 @@ entry in its spec's ``verbs`` plus its :class:`Action` in ``actions``.
 Every spec reads the whole :class:`~genet_rx.state.engine_state.EngineState`, so
 cross-references (an image's containers, a network's members) come from the container table
 as :mod:`genet_rx.state.relations` derives them.
+
+The values here are frozen ``msgspec.Struct``s, as the commands are (classes made in C at
+import: see :mod:`genet_rx.engine.commands`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
+
+from msgspec import Struct, field
 
 from genet_rx.engine.commands import Command
 from genet_rx.model.containers import Container
@@ -42,8 +46,7 @@ BADGE_INFO: Rgba = (0.40, 0.65, 1.00, 1)
 Row = dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(Struct, frozen=True):
     """How one object reads in its list: title, subtitle, a right-hand figure, a badge, and
     a bar under the figure filled ``bar`` of the way (a service's running of desired; < 0
     for none)."""
@@ -58,8 +61,7 @@ class Line:
     bar_color: Rgba = BADGE_DIM
 
 
-@dataclass(frozen=True, slots=True)
-class Action:
+class Action(Struct, frozen=True):
     """A button: ``id`` names what it does (a verb, a dialog hook, or a panel's own action).
 
     A disabled action says why in ``reason`` (shown beside the buttons); it is never sent.
@@ -72,8 +74,7 @@ class Action:
     reason: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(Struct, frozen=True):
     """A related container in a detail section; tapping it goes to that container.
 
     ``action``/``action_label``: a button beside it (a network's Disconnect).
@@ -87,8 +88,7 @@ class Link:
     action_label: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+class Section(Struct, frozen=True):
     """A titled part of the detail: related containers, or plain lines (an image's layers)."""
 
     key: str
@@ -98,8 +98,7 @@ class Section:
     empty: str = "None."
 
 
-@dataclass(frozen=True, slots=True)
-class Verb(Generic[T]):
+class Verb(Struct, Generic[T], frozen=True):
     """What an action sends. ``make`` builds the command (``None``: a panel-wide action such
     as a prune); ``ask`` the question to confirm first; ``force`` the command to offer when
     the engine refuses in a way ``force_helps`` recognises (an image a stopped container
@@ -115,8 +114,7 @@ class Verb(Generic[T]):
     done: Callable[[T | None, str], str] = lambda _item, _message: ""
 
 
-@dataclass(frozen=True, slots=True)
-class Spec(Generic[T]):
+class Spec(Struct, Generic[T], frozen=True):
     """How one kind is shown and acted on (see the module doc)."""
 
     kind: str  # "images", "volumes", "networks": also the EngineState field of its table

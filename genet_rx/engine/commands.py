@@ -2,23 +2,26 @@
 
 A command never edits the table: the engine's event does. Its result only says whether the
 engine accepted it, and if not, why, in the engine's own words.
+
+The values are frozen ``msgspec.Struct``s, not dataclasses: ~25 classes made at import, each
+in C (~0.01 ms) instead of from generated source (~0.7 ms), on the way to the first paint.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
 from typing import Any
+
+from msgspec import Struct
 
 from genet_rx.api import containers, images, networks, swarm, volumes
 from genet_rx.api.client import EngineClient, describe
 from genet_rx.errors import EngineError, GenetError, NotModified
 
 
-@dataclass(frozen=True, slots=True)
-class OnId:
+class OnId(Struct, frozen=True):
     """A command on one object named by its id (or name): ``target`` is that id."""
 
     id: str
@@ -28,55 +31,45 @@ class OnId:
         return self.id
 
 
-@dataclass(frozen=True, slots=True)
-class Start(OnId):
+class Start(OnId, frozen=True):
     pass
 
 
-@dataclass(frozen=True, slots=True)
-class Stop(OnId):
+class Stop(OnId, frozen=True):
     timeout: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Restart(OnId):
+class Restart(OnId, frozen=True):
     timeout: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Pause(OnId):
+class Pause(OnId, frozen=True):
     pass
 
 
-@dataclass(frozen=True, slots=True)
-class Unpause(OnId):
+class Unpause(OnId, frozen=True):
     pass
 
 
-@dataclass(frozen=True, slots=True)
-class Kill(OnId):
+class Kill(OnId, frozen=True):
     signal: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Remove(OnId):
+class Remove(OnId, frozen=True):
     force: bool = False
     volumes: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class RemoveImage(OnId):
+class RemoveImage(OnId, frozen=True):
     force: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class PruneImages:
+class PruneImages(Struct, frozen=True):
     unused: bool = False  # False: dangling images only; True: every image no container uses
     target = ""
 
 
-@dataclass(frozen=True, slots=True)
-class RunContainer:
+class RunContainer(Struct, frozen=True):
     """Create a container from ``image`` and start it, as ``docker run -d`` would."""
 
     image: str
@@ -89,15 +82,13 @@ class RunContainer:
     target = ""
 
 
-@dataclass(frozen=True, slots=True)
-class CreateVolume:
+class CreateVolume(Struct, frozen=True):
     name: str = ""  # "": the engine names it
     driver: str = "local"
     target = ""
 
 
-@dataclass(frozen=True, slots=True)
-class RemoveVolume:
+class RemoveVolume(Struct, frozen=True):
     name: str
     force: bool = False
 
@@ -106,25 +97,21 @@ class RemoveVolume:
         return self.name
 
 
-@dataclass(frozen=True, slots=True)
-class PruneVolumes:
+class PruneVolumes(Struct, frozen=True):
     target = ""
 
 
-@dataclass(frozen=True, slots=True)
-class CreateNetwork:
+class CreateNetwork(Struct, frozen=True):
     name: str
     driver: str = "bridge"
     target = ""
 
 
-@dataclass(frozen=True, slots=True)
-class RemoveNetwork(OnId):
+class RemoveNetwork(OnId, frozen=True):
     pass
 
 
-@dataclass(frozen=True, slots=True)
-class ConnectNetwork:
+class ConnectNetwork(Struct, frozen=True):
     network: str
     container: str
 
@@ -133,33 +120,27 @@ class ConnectNetwork:
         return self.network
 
 
-@dataclass(frozen=True, slots=True)
-class DisconnectNetwork(ConnectNetwork):
+class DisconnectNetwork(ConnectNetwork, frozen=True):
     force: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class ScaleService(OnId):
+class ScaleService(OnId, frozen=True):
     replicas: int = 1
 
 
-@dataclass(frozen=True, slots=True)
-class UpdateServiceImage(OnId):
+class UpdateServiceImage(OnId, frozen=True):
     image: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class RollbackService(OnId):
+class RollbackService(OnId, frozen=True):
     pass
 
 
-@dataclass(frozen=True, slots=True)
-class RemoveService(OnId):
+class RemoveService(OnId, frozen=True):
     pass
 
 
-@dataclass(frozen=True, slots=True)
-class SetNodeAvailability(OnId):
+class SetNodeAvailability(OnId, frozen=True):
     availability: str = "active"  # active | pause | drain
 
 
@@ -169,8 +150,7 @@ Command = (Start | Stop | Restart | Pause | Unpause | Kill | Remove | RemoveImag
            | UpdateServiceImage | RollbackService | RemoveService | SetNodeAvailability)
 
 
-@dataclass(frozen=True, slots=True)
-class Call:
+class Call(Struct, frozen=True):
     """How one command is issued, and what a 304 (nothing to do) means for it.
 
     ``run`` returns the engine's answer (or None); ``summary`` turns an answer into the words
@@ -280,8 +260,7 @@ class Outcome(StrEnum):
     FAILED = "failed"
 
 
-@dataclass(frozen=True, slots=True)
-class CommandResult:
+class CommandResult(Struct, frozen=True):
     """``message``: the engine's words on failure, a summary on success (prunes); ``answer``:
     what the engine answered, when it did (a new container's ``{"Id": …}``)."""
 
