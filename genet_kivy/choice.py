@@ -15,6 +15,7 @@ from kivy.properties import ListProperty, ObjectProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from . import theme
+from .kv_files import OVERLAYS, ensure_kv
 
 
 class ChoiceRow(BoxLayout):
@@ -30,6 +31,7 @@ class ChoiceRow(BoxLayout):
         super().__init__(**kwargs)
 
     def on_choices(self, *_: Any) -> None:
+        ensure_kv(OVERLAYS)  # ChoiceButton's rule
         self.clear_widgets()
         for value, word in self.choices:
             button = Factory.ChoiceButton(text=word, padding=(dp(2), dp(6)))

@@ -14,6 +14,7 @@ from kivy.uix.modalview import ModalView
 
 from . import theme
 from .engine_view import Entry, entries
+from .kv_files import OVERLAYS, ensure_kv
 
 
 class EngineEntry(BoxLayout):
@@ -39,6 +40,7 @@ class EnginesScreen(ModalView):
     """Open while the person manages engines; redrawn whenever an engine's state changes."""
 
     def __init__(self, app: Any, **kwargs: Any) -> None:
+        ensure_kv(OVERLAYS)  # before the widget applies its rules
         super().__init__(**kwargs)
         self.app = app
         self.versions: dict[str, str] = {}

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from kivy.lang import Builder
 
+from .dialogs.layout import DIALOG_KV
+
 #: One kv file per widget class, layout only; loaded in ``build()``, in dependency order.
 STARTUP = (
     "scrolling.kv",
@@ -28,13 +30,17 @@ STARTUP = (
     "nav_bar.kv",
     "connection_banner.kv",
     "notice.kv",
-    "confirm_dialog.kv",
-    "action_sheet.kv",
     "engine_chip.kv",
-    "engines_screen.kv",
+    "task_indicator.kv",
     "top_bar.kv",
     "shell.kv",
 )
+
+#: What opens over the app (the dialogs, a confirmation, an action sheet, the Engines screen)
+#: and the dialogs' widgets (``ChoiceButton``): none is on the first frame, so these load
+#: when the first of them is made (~15 ms off the launch). In the order they loaded at start-up
+#: before: rules apply in load order, and ``<DialogCard>`` came after its subclasses'.
+OVERLAYS = ("confirm_dialog.kv", "action_sheet.kv", "engines_screen.kv", *DIALOG_KV)
 
 #: The kv files of each live tab of the container detail, loaded when the tab is first shown.
 BY_TAB: dict[str, tuple[str, ...]] = {
@@ -73,26 +79,14 @@ def kv_dir() -> Path:
     raise FileNotFoundError("genet: cannot find its kv/ layout files")
 
 
-def dialog_kv() -> tuple[str, ...]:
-    """The dialogs package's kv files (``DIALOG_KV``: names of files in kv/), or none while
-    the package does not exist."""
-    try:
-        from genet_kivy import dialogs  # type: ignore[attr-defined]
-    except ImportError:
-        return ()
-    return tuple(getattr(dialogs, "DIALOG_KV", ()))
-
-
 def load_kv() -> None:
-    """(Re)load the start-up kv files, and forget the kinds' ones (loaded again when next
+    """(Re)load the start-up kv files, and forget the others (loaded again when next
     needed); unloading first makes a second App in one process safe."""
     folder = kv_dir()
-    for name in {n for names in (*BY_KIND.values(), *BY_TAB.values()) for n in names}:
+    for name in {n for names in (*BY_KIND.values(), *BY_TAB.values(), OVERLAYS)
+                 for n in names}:
         Builder.unload_file(str(folder / name))
-    # The dialogs' kv (pull, run, create volume/network, the task indicator) loads before the
-    # top bar's, which may hold the task indicator.
-    names = STARTUP[:-2] + dialog_kv() + STARTUP[-2:]
-    for name in names:
+    for name in STARTUP:
         path = str(folder / name)
         Builder.unload_file(path)
         Builder.load_file(path)

@@ -1,9 +1,9 @@
 """Dialogs that make things (pull, run, create volume / network) and the task indicator.
 
-The app loads ``DIALOG_KV`` in ``build()`` (before ``top_bar.kv`` if the top bar names
-``TaskIndicator``; otherwise the indicator is added to ``ids.topbar`` when a dialog first
-opens). Each ``open_*`` takes the running GenetApp. ``Tasks`` and ``DIALOG_KV`` import no
-Kivy; the widgets and openers are imported on first use (Kivy opens a window on import).
+``DIALOG_KV`` loads when the first dialog is made (``DialogCard``); the task indicator's kv
+loads at start-up (the app puts one in the top bar). Each ``open_*`` takes the running
+GenetApp. ``Tasks`` and ``DIALOG_KV`` import no Kivy; the widgets and openers are imported on
+first use (Kivy opens a window on import).
 """
 
 from __future__ import annotations

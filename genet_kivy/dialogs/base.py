@@ -9,36 +9,22 @@ focus (there it starts a new line).
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from kivy.clock import Clock
 from kivy.core.window import Window
-from kivy.lang import Builder
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.modalview import ModalView
 from kivy.uix.textinput import TextInput
 
 from genet_rx.engine.commands import Outcome
 
-from .layout import DIALOG_KV
+from ..kv_files import OVERLAYS, ensure_kv
 from .pull_rows import error_text
 from .tasks import Tasks
 
 ESCAPE = 27
 ENTERS = (13, 271)  # Return, keypad Enter
-
-
-
-def ensure_kv() -> None:
-    """Load any of DIALOG_KV the app has not loaded (a no-op once the app loads them)."""
-    folder = Path(__file__).resolve().parents[2] / "kv"
-    for name in DIALOG_KV:
-        path = folder / name
-        if not path.is_file():  # an installed app: the app's build() loads them
-            continue
-        if str(path) not in Builder.files:
-            Builder.load_file(str(path))
 
 
 def tasks_of(app: Any) -> Tasks:
@@ -81,6 +67,7 @@ class DialogCard(ModalView):
     def __init__(self, app: Any, **kwargs: Any) -> None:
         self.app = app
         kwargs.setdefault("auto_dismiss", False)
+        ensure_kv(OVERLAYS)  # before the widget applies its rules
         super().__init__(**kwargs)
 
     def on_kv_post(self, base_widget: Any) -> None:

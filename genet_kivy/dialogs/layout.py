@@ -1,4 +1,5 @@
-"""The dialogs' kv files (layout only), in load order: the app loads them in ``build()``."""
+"""The dialogs' kv files (layout only), in load order: loaded when the first dialog opens
+(``genet_kivy.kv_files.OVERLAYS``)."""
 
 from __future__ import annotations
 
@@ -7,5 +8,4 @@ DIALOG_KV = (
     "dialog_pull.kv",
     "dialog_run.kv",
     "dialog_create.kv",
-    "task_indicator.kv",
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import ensure_kv, tasks_of
+from .base import tasks_of
 from .create_dialogs import CreateNetworkDialog, CreateVolumeDialog
 from .pull_dialog import PullDialog
 from .pull_session import pull_key
@@ -13,7 +13,6 @@ from .task_indicator import place_indicator
 
 
 def _prepare(app: Any) -> None:
-    ensure_kv()
     tasks_of(app)
     place_indicator(app)
 

@@ -168,10 +168,9 @@ def test_a_stopping_app_cancels_its_pulls(make_app, frames):
 
 def test_an_indicator_the_top_bar_already_holds_is_used(make_app, frames):
     from genet_kivy.dialogs import TaskIndicator, open_pull
-    from genet_kivy.dialogs.base import ensure_kv, walk
+    from genet_kivy.dialogs.base import walk
 
     app = make_app(live_engine())
-    ensure_kv()
     held = [w for w in walk(app.root.ids.topbar) if isinstance(w, TaskIndicator)]
     if not held:  # an app that does not place one: place it as its top bar's kv would
         app.root.ids.topbar.add_widget(TaskIndicator())
