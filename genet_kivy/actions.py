@@ -22,8 +22,9 @@ restarting) sends ``force=True`` and says so in the question, as ``docker rm -f`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+from msgspec import Struct
 
 from genet_rx.engine.commands import Command, Kill, Pause, Remove, Restart, Start, Stop, Unpause
 from genet_rx.model.containers import ALIVE, Container, State
@@ -104,8 +105,7 @@ def command_for(control: Control, c: Container) -> Command:
             return Remove(c.id, force=c.state.alive)
 
 
-@dataclass(frozen=True, slots=True)
-class Question:
+class Question(Struct, frozen=True):
     title: str
     text: str
     yes: str

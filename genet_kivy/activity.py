@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
+
+from msgspec import Struct
 
 from genet_rx.model.events import Event
 from genet_rx.state.alerts import Alert, AlertKind
@@ -39,8 +40,7 @@ _VERBS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(Struct, frozen=True):
     engine: str
     kind: str  # the event's Type ("container", "image", …) or "alert"
     actor_id: str

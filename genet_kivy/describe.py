@@ -6,8 +6,9 @@ labels are masked as :mod:`genet_kivy.masking` says, with the whole text kept to
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from msgspec import Struct
 
 from genet_rx.model.containers import COMPOSE_PROJECT, COMPOSE_SERVICE, Container, Health, State
 
@@ -118,8 +119,7 @@ def when(unix_s: int, now_ns: int) -> str:
     return f"{stamp} ({span(now_ns / 1e9 - unix_s)} ago)"
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
+class Field(Struct, frozen=True):
     """One fact; ``value`` is what is shown (masked), ``full`` the unmasked text to reveal
     on a tap ("" when nothing is masked)."""
 

@@ -11,10 +11,10 @@ names the engine that owns it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import immutables
+from msgspec import Struct
 
 from genet_rx.model.connection import Connection, Link
 from genet_rx.state.containers import ContainerTable
@@ -162,8 +162,7 @@ def overall(connections: Sequence[Connection]) -> Connection:
     return connections[0] if connections else Connection("", Link.CONNECTING)
 
 
-@dataclass(frozen=True, slots=True)
-class Chip:
+class Chip(Struct, frozen=True):
     """An engine in the top bar: its name, state word and colour, and why (offline)."""
 
     name: str
@@ -192,8 +191,7 @@ def counts(state: EngineState) -> str:
             f"{len(state.networks.rows)} networks")
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(Struct, frozen=True):
     """An engine on the Engines screen: its chip, what is known of it, and what can be done
     (``saved``: it is in the saved file, so it can be disabled; ``enabled``: it is open)."""
 

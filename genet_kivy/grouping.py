@@ -15,8 +15,9 @@ is one more entry. ``key`` gets the row key too: with many engines it names the 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from enum import StrEnum
+
+from msgspec import Struct
 
 from genet_rx.model.containers import COMPOSE_SERVICE, Container, State
 
@@ -48,8 +49,7 @@ GROUP_OF: dict[State, Group] = {
 NO_PROJECT = "project:"
 
 
-@dataclass(frozen=True, slots=True)
-class Grouping:
+class Grouping(Struct, frozen=True):
     name: str
     label: str  # what the sidebar's choice says: "By state"
     key: Callable[[str, Container], str]  # (row key, container) → group
@@ -114,8 +114,7 @@ def next_grouping(name: str, engines: int = 1) -> str:
     return names[(names.index(name) + 1) % len(names)] if name in names else names[0]
 
 
-@dataclass(frozen=True, slots=True)
-class ProjectFacts:
+class ProjectFacts(Struct, frozen=True):
     """What a project header shows about its containers (all of them, whatever the search)."""
 
     services: tuple[str, ...]

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from genet_rx.model.common import command_line
 
@@ -39,8 +40,7 @@ def masked(name: str, value: str, revealed: bool = False) -> str:
     return value if revealed else mask_value(name, value)
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(Struct, frozen=True):
     """``label: value``; ``masked`` is the text shown until revealed ("" when nothing is)."""
 
     label: str
@@ -55,8 +55,7 @@ class Entry:
         return self.masked if self.masked and not revealed else self.value
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+class Section(Struct, frozen=True):
     key: str
     title: str
     entries: tuple[Entry, ...]

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import queue
 import threading
-from dataclasses import dataclass
 
+from msgspec import Struct
 from reactivex.subject import Subject
 
 from genet_rx.model.logs import (
@@ -36,8 +36,7 @@ from genet_rx.model.logs import (
 SPANS_BEFORE = 400
 
 
-@dataclass(frozen=True, slots=True)
-class SearchJob:
+class SearchJob(Struct, frozen=True):
     """Search ``lines`` (the first of which is line number ``first_seq`` of the log)."""
 
     generation: int
@@ -46,8 +45,7 @@ class SearchJob:
     first_seq: int
 
 
-@dataclass(frozen=True, slots=True)
-class SearchResult:
+class SearchResult(Struct, frozen=True):
     """The hits of one job, by line number of the log; ``error`` when it was stopped."""
 
     generation: int

@@ -9,7 +9,7 @@ file never breaks the app. The alerts keep their own section (:mod:`genet_rx.sta
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from genet_rx.settings import Settings
 
@@ -22,8 +22,7 @@ LOG_LINES_RANGE = (100, 1_000_000)
 SMALLEST_WINDOW = 320  # px either way: a remembered size below this is ignored
 
 
-@dataclass(frozen=True, slots=True)
-class Prefs:
+class Prefs(Struct, frozen=True):
     theme: str = "dark"
     scale: float = 1.0
     log_lines: int = 10_000

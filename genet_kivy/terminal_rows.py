@@ -10,9 +10,9 @@ for one text texture per row; the backgrounds are drawn as rectangles under it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Final
 
+from msgspec import Struct
 from pyte.screens import Char
 
 Rgba = tuple[float, float, float, float]
@@ -47,8 +47,7 @@ def to_hex(color: Rgba) -> str:
     return "".join(f"{round(c * 255):02x}" for c in color[:3])
 
 
-@dataclass(frozen=True, slots=True)
-class Run:
+class Run(Struct, frozen=True):
     """Cells ``start`` … ``start + len(text) - 1`` of a row, drawn one way."""
 
     start: int

@@ -10,10 +10,11 @@ type, so a hand-edited file never breaks the app. Read and written by
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+
+from msgspec import Struct, field
 
 from genet_rx.config_file import config_path, read_json, write_json
 from genet_rx.errors import GenetError
@@ -26,8 +27,7 @@ class SettingsError(GenetError):
     """The settings file could not be read or written; the message names the file."""
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(Struct, frozen=True):
     """Every section by name; missing sections read as empty."""
 
     sections: Mapping[str, Section] = field(default_factory=lambda: MappingProxyType({}))

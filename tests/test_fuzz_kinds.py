@@ -7,7 +7,6 @@ types; the shared helpers return their value or ``None``.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 from collections.abc import Callable, Mapping
@@ -99,30 +98,31 @@ documents = st.one_of(
 
 def assert_fields(value: Any) -> None:
     """Every field of a frozen value holds what its type promises."""
-    for f in dataclasses.fields(value):
-        got = getattr(value, f.name)
-        kind = str(f.type)
+    annotations = type(value).__annotations__  # as written: strings
+    for name in value.__struct_fields__:
+        got = getattr(value, name)
+        kind = str(annotations[name])
         if kind == "str":
-            assert isinstance(got, str), f.name
+            assert isinstance(got, str), name
         elif kind == "int":
-            assert isinstance(got, int) and not isinstance(got, bool), f.name
+            assert isinstance(got, int) and not isinstance(got, bool), name
         elif kind == "int | None":
-            assert got is None or (isinstance(got, int) and not isinstance(got, bool)), f.name
+            assert got is None or (isinstance(got, int) and not isinstance(got, bool)), name
         elif kind == "bool":
-            assert isinstance(got, bool), f.name
+            assert isinstance(got, bool), name
         elif kind == "Mapping[str, str]":
-            assert isinstance(got, Mapping), f.name
+            assert isinstance(got, Mapping), name
             assert all(isinstance(k, str) and isinstance(v, str) for k, v in got.items())
         elif kind == "tuple[str, ...]":
-            assert isinstance(got, tuple), f.name
-            assert all(isinstance(item, str) for item in got), f.name
+            assert isinstance(got, tuple), name
+            assert all(isinstance(item, str) for item in got), name
         elif kind.startswith("tuple[tuple[str, str"):
-            assert isinstance(got, tuple), f.name
+            assert isinstance(got, tuple), name
             for item in got:
-                assert isinstance(item, tuple), f.name
-                assert all(isinstance(part, str) for part in item), f.name
+                assert isinstance(item, tuple), name
+                assert all(isinstance(part, str) for part in item), name
         else:
-            raise AssertionError(f"unchecked field {f.name}: {kind}")
+            raise AssertionError(f"unchecked field {name}: {kind}")
 
 
 ONE: list[tuple[Callable[[Mapping[str, Any]], Any], type]] = [

@@ -10,11 +10,11 @@ app goes on with defaults (the file was moved aside by the store).
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from kivy.core.window import Window
 from kivy.metrics import Metrics
+from msgspec.structs import replace
 
 from genet_rx.settings import SettingsStore
 
@@ -139,18 +139,18 @@ class SettingsController:
         logs = self.app.root.ids.detail.made("logs")
         if logs is not None:
             logs.ids.rv.refresh_from_data()  # matches' markup
-        prefs = dataclasses.replace(self.prefs, theme=theme.look.name)
+        prefs = replace(self.prefs, theme=theme.look.name)
         self._save(prefs, "look", look_section(prefs))
 
     def choose_scale(self, scale: float) -> None:
-        prefs = dataclasses.replace(self.prefs, scale=float(scale))
+        prefs = replace(self.prefs, scale=float(scale))
         self._save(prefs, "look", look_section(prefs))
 
     def choose_log_lines(self, lines: int) -> None:
         """The Logs tab keeps ``lines`` from now on (an open log is read again); saved. A
         ``--log-lines`` given on the command line yields to the choice made here."""
         self.app.log_lines = None
-        prefs = dataclasses.replace(self.prefs, log_lines=int(lines))
+        prefs = replace(self.prefs, log_lines=int(lines))
         self.app.root.ids.detail.log_capacity = prefs.log_lines
         self._save(prefs, "logs", logs_section(prefs))
 

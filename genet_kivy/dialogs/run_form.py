@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 RESTART_POLICIES = ("no", "always", "unless-stopped", "on-failure")
 
@@ -18,8 +19,7 @@ _VOLUME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")  # and for volume names
 _ENV_KEY = re.compile(r"^[^=\s]+$")
 
 
-@dataclass(frozen=True, slots=True)
-class RunForm:
+class RunForm(Struct, frozen=True):
     """The fields of the run dialog, as typed."""
 
     image: str = ""
@@ -32,8 +32,7 @@ class RunForm:
     network: str = ""  # a network's name, "" for the engine's default
 
 
-@dataclass(frozen=True, slots=True)
-class Checked:
+class Checked(Struct, frozen=True):
     """``arguments`` for RunContainer when ``errors`` is empty."""
 
     arguments: dict[str, Any] = field(default_factory=dict)

@@ -8,13 +8,14 @@ model knows nothing of Kivy or threads (call it on the UI thread).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 Listener = Callable[["Tasks"], None]
 
 
-@dataclass(frozen=True, slots=True)
-class Task:
+class Task(Struct, frozen=True):
     key: str
     label: str
     fraction: float | None = None

@@ -10,9 +10,6 @@ entry in its spec's ``verbs`` plus its :class:`Action` in ``actions``.
 Every spec reads the whole :class:`~genet_rx.state.engine_state.EngineState`, so
 cross-references (an image's containers, a network's members) come from the container table
 as :mod:`genet_rx.state.relations` derives them.
-
-The values here are frozen ``msgspec.Struct``s, as the commands are (classes made in C at
-import: see :mod:`genet_rx.engine.commands`).
 """
 
 from __future__ import annotations

@@ -5,14 +5,13 @@ Pure: no Kivy. Sizes are decimal, as ``docker system df`` prints them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from genet_rx.engine.commands import human_bytes
 from genet_rx.model.disk import DiskUsage, Usage
 
 
-@dataclass(frozen=True, slots=True)
-class UsageRow:
+class UsageRow(Struct, frozen=True):
     kind: str
     count: str
     size: str

@@ -13,12 +13,12 @@ one engine's rows.
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from typing import Any
 
 from kivy.clock import Clock
 from kivy.metrics import dp
+from msgspec.structs import replace
 
 from genet_rx.engine.bulk import project_containers
 from genet_rx.engine.commands import Command, CommandResult, Outcome, Remove
@@ -151,7 +151,7 @@ class ContainerPanel:
             return None
         seen = self._inspected.get(c.id)
         if c.state_since_ns is None and seen is not None and seen.state is c.state:
-            c = dataclasses.replace(
+            c = replace(
                 c, state_since_ns=seen.state_since_ns, command=c.command or seen.command
             )
         return c

@@ -22,9 +22,10 @@ import json
 import os
 import subprocess
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from genet_rx.errors import GenetError
 from genet_rx.wire.hosts import config_dir as docker_config_dir
@@ -41,8 +42,7 @@ class CredentialsError(GenetError):
     """Credentials were asked for and could not be had (unreadable config, failing helper)."""
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class Credentials:
+class Credentials(Struct, frozen=True):
     """What to log in to a registry with: a username and password, or an identity token."""
 
     serveraddress: str
@@ -59,8 +59,7 @@ class Credentials:
     __str__ = __repr__
 
 
-@dataclass(frozen=True, slots=True)
-class HelperAnswer:
+class HelperAnswer(Struct, frozen=True):
     """What a credential helper process did: its exit code and what it printed."""
 
     code: int

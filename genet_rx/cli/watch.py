@@ -17,10 +17,11 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any, TextIO
+
+from msgspec import Struct
 
 from genet_rx.engine.engines import open_chosen
 from genet_rx.engine.saved import SavedEnginesError
@@ -101,8 +102,7 @@ def node_line(row: Node, host: str, uses: Uses) -> Line:
             "leader": row.leader}
 
 
-@dataclass(frozen=True, slots=True)
-class Kind:
+class Kind(Struct, frozen=True):
     """How one kind is watched: its table in the state, and the line an object makes."""
 
     table: Callable[[EngineState], Any]

@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from genet_rx.api import containers, images, networks, swarm, volumes
 from genet_rx.api.client import EngineClient, describe
@@ -33,8 +34,7 @@ from genet_rx.wire.http import Response, check_objects
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class Reader:
+class Reader(Struct, frozen=True):
     """How one kind is read from the engine."""
 
     listing: Callable[[EngineClient], Response]

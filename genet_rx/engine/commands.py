@@ -2,9 +2,6 @@
 
 A command never edits the table: the engine's event does. Its result only says whether the
 engine accepted it, and if not, why, in the engine's own words.
-
-The values are frozen ``msgspec.Struct``s, not dataclasses: ~25 classes made at import, each
-in C (~0.01 ms) instead of from generated source (~0.7 ms), on the way to the first paint.
 """
 
 from __future__ import annotations

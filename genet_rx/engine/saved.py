@@ -7,9 +7,11 @@ engines is moved aside (``engines.json.corrupt-<time>``), never lost.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import asdict
 
 from genet_rx.config_file import config_path, read_json, write_json
 from genet_rx.errors import GenetError
@@ -19,8 +21,7 @@ class SavedEnginesError(GenetError):
     """The saved engines file could not be read or written; the message names the file."""
 
 
-@dataclass(frozen=True, slots=True)
-class SavedEngine:
+class SavedEngine(Struct, frozen=True):
     """One engine the person added: a URL or a docker context's name, whether it is on, and
     a folder of TLS files (``ca.pem``, ``cert.pem``, ``key.pem``) for a tcp engine."""
 

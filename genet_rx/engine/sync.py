@@ -28,11 +28,11 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from typing import cast
 
 import reactivex
+from msgspec import Struct
 from reactivex import Observable, abc
 from reactivex import operators as ops
 
@@ -77,8 +77,7 @@ class Backoff:
         self.attempt = 0
 
 
-@dataclass(frozen=True, slots=True)
-class _Opened:
+class _Opened(Struct, frozen=True):
     api_version: str
     since_ns: int
 

@@ -15,14 +15,14 @@ exist: entries with an empty ``NetworkID`` are left out.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from genet_rx.model.common import entries, obj, text
 
 
-@dataclass(frozen=True, slots=True)
-class Attachments:
+class Attachments(Struct, frozen=True):
     """The image, named volumes and networks of one container.
 
     ``volumes`` are the names of mounts of type ``volume`` (sorted, each once; binds and

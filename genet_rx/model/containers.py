@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
 import msgspec
+from msgspec import Struct, field
 
 from genet_rx.model.attachments import Attachments, attachments_from_inspect, attachments_from_list
 from genet_rx.model.common import (
@@ -22,7 +22,6 @@ from genet_rx.model.common import (
     to_int,
     typed_or_none,
 )
-from genet_rx.model.replacer import maker
 
 NO_ATTACHMENTS = Attachments()
 
@@ -75,8 +74,7 @@ class Health(StrEnum):
             return cls.NONE
 
 
-@dataclass(frozen=True, slots=True)
-class Port:
+class Port(Struct, frozen=True):
     private: int
     type: str = "tcp"
     public: int | None = None
@@ -90,8 +88,7 @@ class Port:
         return f"{host}{self.public}->{inner}"
 
 
-@dataclass(frozen=True, slots=True)
-class Container:
+class Container(Struct, frozen=True):
     """One row of the live table.
 
     ``event_ns`` is the ``timeNano`` of the newest event folded into this row (``None`` when the
@@ -194,9 +191,6 @@ def _port_key(p: Port) -> tuple[int, str, int, str]:
     return (p.private, p.type, p.public or 0, p.ip)
 
 
-# Container(...) without the frozen __init__'s object.__setattr__ per field: a list of 10,000
-# containers builds 10,000 rows.
-_container = maker(Container)
 
 
 def container_from_list(entry: Mapping[str, Any], host: str = "") -> Container:
@@ -204,7 +198,7 @@ def container_from_list(entry: Mapping[str, Any], host: str = "") -> Container:
     status = str(entry.get("Status") or "")
     exit_match = _EXIT_IN_STATUS.match(status)
     state = State.parse(entry.get("State"))
-    return _container(
+    return Container(
         id=str(entry.get("Id") or ""),
         name=_name(entry.get("Names")),
         host=host,
@@ -305,7 +299,7 @@ class _Rows:
         # The usual answer: one name, its own ("/web"); anything else the careful way.
         name = names[0][1:] if names is not None and len(names) == 1 \
             and names[0].startswith("/") and names[0].count("/") == 1 else _name(names)
-        return _container(
+        return Container(
             e.Id or "",  # id
             name,
             self.host,

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from genet_rx.model.common import entries, obj, to_int
 
 
-@dataclass(frozen=True, slots=True)
-class Usage:
+class Usage(Struct, frozen=True):
     """One kind's share: how many, how many in use, bytes taken, bytes a prune would free."""
 
     count: int = 0
@@ -19,8 +19,7 @@ class Usage:
     reclaimable: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class DiskUsage:
+class DiskUsage(Struct, frozen=True):
     images: Usage = Usage()
     containers: Usage = Usage()
     volumes: Usage = Usage()

@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 import msgspec
-
-from genet_rx.model.replacer import maker
+from msgspec import Struct, field
 
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 
@@ -30,8 +28,7 @@ class EventDecodeError(ValueError):
     """A line of the events stream that is not an event record."""
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(Struct, frozen=True):
     """One engine event. ``action`` is the full action, e.g. ``"health_status: healthy"``."""
 
     type: str
@@ -109,8 +106,6 @@ class _Record(msgspec.Struct, gc=False):
 
 _decode_record = msgspec.json.Decoder(_Record).decode
 
-# Event(...) without the frozen __init__'s object.__setattr__ per field (one Event a line).
-_event = maker(Event)
 
 
 def decode_event_line(line: bytes) -> Event:
@@ -132,7 +127,7 @@ def decode_event_line(line: bytes) -> Event:
             attrs = MappingProxyType(actor.Attributes)
         actor_id = actor.ID or actor_id
     status = rec.status
-    return _event(
+    return Event(
         rec.Type or ("container" if status is not msgspec.UNSET else ""),  # type
         rec.Action or status or "",  # action
         actor_id or "",  # actor_id

@@ -10,11 +10,11 @@ decides whether a row is usable: an :class:`Image` whose ``id`` is ``""`` is not
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final
 
 import msgspec
+from msgspec import Struct, field
 
 from genet_rx.model.common import (
     NO_LABELS,
@@ -27,7 +27,6 @@ from genet_rx.model.common import (
     to_int,
     typed_or_none,
 )
-from genet_rx.model.replacer import maker
 
 #: What the engine lists in place of a tag or a digest for an image that has none.
 NO_TAG: Final = "<none>:<none>"
@@ -35,8 +34,7 @@ NO_DIGEST: Final = "<none>@<none>"
 _DIGEST_PREFIX: Final = "sha256:"
 
 
-@dataclass(frozen=True, slots=True)
-class Image:
+class Image(Struct, frozen=True):
     """One image of one engine.
 
     ``id`` is the content id (``sha256:…``); ``tags`` are ``repo:tag`` references, sorted;
@@ -66,8 +64,7 @@ class Image:
         return self.id.removeprefix(_DIGEST_PREFIX)[:12]
 
 
-@dataclass(frozen=True, slots=True)
-class ImageLayer:
+class ImageLayer(Struct, frozen=True):
     """One step of an image's history, newest first in an answer.
 
     ``id`` is the image id of the step, or ``<missing>`` for steps whose image is not local
@@ -129,7 +126,6 @@ class _Entry(msgspec.Struct, gc=False):
 
 
 _decode_entries = msgspec.json.Decoder(list[_Entry]).decode
-_image = maker(Image)  # Image(...) without the frozen __init__'s setattr per field
 
 
 def images_from_list_body(body: bytes, host: str = "") -> tuple[Image, ...] | None:
@@ -145,7 +141,7 @@ def images_from_list_body(body: bytes, host: str = "") -> tuple[Image, ...] | No
 
 
 def _from_entry(e: _Entry, host: str) -> Image:
-    return _image(
+    return Image(
         id=e.Id or "",
         tags=_refs(e.RepoTags, NO_TAG),
         digests=_refs(e.RepoDigests, NO_DIGEST),

@@ -35,10 +35,8 @@ class LogLine(msgspec.Struct, frozen=True, gc=False):
     cut at ``max_line_bytes``: the next line of the same stream continues it, so a consumer can
     join the pieces back into the line.
 
-    A frozen value like the dataclasses elsewhere (fields, keywords, equality, hash, repr), made
-    with msgspec because a log flood makes one per line: it is built in C, ten times faster
-    than a frozen dataclass, and holds only strings and numbers, so the garbage collector
-    does not track it.
+    A frozen ``msgspec.Struct`` like every value here; a log flood makes one per line, and it
+    holds only strings and numbers, so the garbage collector does not track it (``gc=False``).
     """
 
     stream: str

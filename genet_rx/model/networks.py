@@ -12,8 +12,9 @@ lists running members only. :func:`endpoints_from_inspect` reads that list for a
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, Final
+
+from msgspec import Struct, field
 
 from genet_rx.model.common import NO_LABELS, entries, labels, obj, parse_time_ns, text
 
@@ -21,8 +22,7 @@ from genet_rx.model.common import NO_LABELS, entries, labels, obj, parse_time_ns
 BUILTIN: Final = frozenset({"bridge", "host", "none"})
 
 
-@dataclass(frozen=True, slots=True)
-class Network:
+class Network(Struct, frozen=True):
     """One network of one engine.
 
     ``subnets`` are ``(subnet, gateway)`` pairs from its IPAM config (gateway ``""`` when not
@@ -53,8 +53,7 @@ class Network:
         return self.id[:12]
 
 
-@dataclass(frozen=True, slots=True)
-class Endpoint:
+class Endpoint(Struct, frozen=True):
     """A running container attached to a network, as the network's inspect lists it.
 
     ``ipv4`` and ``ipv6`` are addresses without their prefix length (``""`` when none).

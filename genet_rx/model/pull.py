@@ -37,9 +37,11 @@ Everything here is pure: bytes or dicts in, values out, no I/O.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from genet_rx.errors import GenetError
 
@@ -87,8 +89,7 @@ _LAYER_STATUS = {
 _DOWNLOADED = frozenset({LayerPhase.DOWNLOADED, LayerPhase.EXTRACTING, LayerPhase.DONE})
 
 
-@dataclass(frozen=True, slots=True)
-class Layer:
+class Layer(Struct, frozen=True):
     """One layer of a pull. ``current`` of ``total`` bytes downloaded (``total`` is ``None``
     until the engine tells it); ``extracted`` is the extraction counter, 0 before it starts."""
 
@@ -104,8 +105,7 @@ class Layer:
         return self.phase in _DOWNLOADED or self.phase is LayerPhase.EXISTS
 
 
-@dataclass(frozen=True, slots=True)
-class PullProgress:
+class PullProgress(Struct, frozen=True):
     """Everything known about one pull so far. Start from ``PullProgress(reference)``."""
 
     reference: str

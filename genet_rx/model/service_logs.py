@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final
 from urllib.parse import unquote_plus
+
+from msgspec import Struct, field
 
 from genet_rx.model.logs import ERROR, LogLine
 
@@ -29,8 +30,7 @@ _DETAILS: Final = re.compile(rf"({_PAIR}(?:,{_PAIR})*) ?")
 _NONE: Mapping[str, str] = MappingProxyType({})
 
 
-@dataclass(frozen=True, slots=True)
-class ServiceLogLine:
+class ServiceLogLine(Struct, frozen=True):
     """One log line of a service: the line as a container's would be, and where it came from
     (``task_id`` / ``node_id`` empty when the engine did not say, as for its own errors)."""
 

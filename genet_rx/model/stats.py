@@ -33,10 +33,10 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 import msgspec
+from msgspec import Struct
 
 from genet_rx.model.common import parse_time_ns, to_int
 
@@ -45,8 +45,7 @@ class StatsDecodeError(ValueError):
     """A stats record that is not a JSON object."""
 
 
-@dataclass(frozen=True, slots=True)
-class Stats:
+class Stats(Struct, frozen=True):
     """One sample of a container's resource use, as ``docker stats`` would show it.
 
     Byte counts are cumulative since the container started (network, block I/O) or current

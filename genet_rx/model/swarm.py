@@ -11,14 +11,14 @@ for when needed.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from genet_rx.model.common import NO_LABELS, entries, labels, obj, parse_time_ns, text, to_int
 
 
-@dataclass(frozen=True, slots=True)
-class Service:
+class Service(Struct, frozen=True):
     id: str
     name: str = ""
     image: str = ""
@@ -41,8 +41,7 @@ class Service:
         return self.id[:12]
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
+class Node(Struct, frozen=True):
     id: str
     hostname: str = ""
     role: str = ""  # manager | worker
@@ -58,8 +57,7 @@ class Node:
     event_ns: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Task:
+class Task(Struct, frozen=True):
     id: str
     service_id: str = ""
     node_id: str = ""
@@ -154,8 +152,7 @@ def tasks_from_answer(answer: object) -> tuple[Task, ...]:
     return tuple(r for r in rows if r.id)
 
 
-@dataclass(frozen=True, slots=True)
-class SwarmTasks:
+class SwarmTasks(Struct, frozen=True):
     """The tasks as last asked for (``/tasks``: the engine sends no task events), when
     (``time_ns``, this machine's clock), or why they could not be had (``error``)."""
 

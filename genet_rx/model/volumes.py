@@ -9,14 +9,14 @@ rows without one.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from genet_rx.model.common import NO_LABELS, entries, labels, parse_time_ns, text
 
 
-@dataclass(frozen=True, slots=True)
-class Volume:
+class Volume(Struct, frozen=True):
     """One volume of one engine.
 
     ``name`` is its id. ``options`` are the driver options it was created with; ``created_ns``

@@ -20,14 +20,14 @@ name pattern, a label), is the person's choice: :class:`AlertRules`.
 
 from __future__ import annotations
 
-import dataclasses
 import fnmatch
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypeVar
 
 import immutables
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from genet_rx.model.events import Event
 from genet_rx.settings import Settings
@@ -40,8 +40,7 @@ class AlertKind(StrEnum):
     RESTART_LOOP = "restart_loop"
 
 
-@dataclass(frozen=True, slots=True)
-class Alert:
+class Alert(Struct, frozen=True):
     id: str
     name: str
     kind: AlertKind
@@ -49,8 +48,7 @@ class Alert:
     exit_code: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class AlertRules:
+class AlertRules(Struct, frozen=True):
     """Which alerts a person wants: kinds, and containers by name pattern or label."""
 
     kinds: frozenset[AlertKind] = frozenset(AlertKind)
@@ -69,15 +67,18 @@ class AlertRules:
         return True
 
 
-@dataclass(frozen=True, slots=True)
-class AlertState:
+#: Every kind of alert for every container: the rules until a person sets others.
+DEFAULT_RULES = AlertRules()
+
+
+class AlertState(Struct, frozen=True):
     asked: immutables.Map[str, bool] = field(default_factory=immutables.Map)  # killed on purpose
     oomed: immutables.Map[str, bool] = field(default_factory=immutables.Map)
     starts: immutables.Map[str, tuple[int, ...]] = field(default_factory=immutables.Map)
     last: immutables.Map[tuple[str, AlertKind], int] = field(default_factory=immutables.Map)
 
 
-def step(state: AlertState, ev: Event, rules: AlertRules = AlertRules(),
+def step(state: AlertState, ev: Event, rules: AlertRules = DEFAULT_RULES,
          ) -> tuple[AlertState, Alert | None]:
     """Fold one event; the alert it raises, if any."""
     if ev.type != "container" or not ev.actor_id:
@@ -86,18 +87,17 @@ def step(state: AlertState, ev: Event, rules: AlertRules = AlertRules(),
     kind: AlertKind | None = None
     code: int | None = None
     if verb == "kill":
-        state = dataclasses.replace(state, asked=state.asked.set(cid, True))
+        state = replace(state, asked=state.asked.set(cid, True))
     elif verb == "start":
         window = tuple(t for t in state.starts.get(cid, ()) if ev.time_nano - t
                        < rules.loop_window_ns)
         window = (*window, ev.time_nano)[-rules.loop_starts:]
-        state = dataclasses.replace(state, starts=state.starts.set(cid, window),
-                                    asked=_without(state.asked, cid),
-                                    oomed=_without(state.oomed, cid))
+        state = replace(state, starts=state.starts.set(cid, window),
+                        asked=_without(state.asked, cid), oomed=_without(state.oomed, cid))
         if len(window) >= rules.loop_starts:
             kind = AlertKind.RESTART_LOOP
     elif verb == "oom":
-        state = dataclasses.replace(state, oomed=state.oomed.set(cid, True))
+        state = replace(state, oomed=state.oomed.set(cid, True))
         kind = AlertKind.OOM
     elif verb == "die":
         raw = attrs.get("exitCode", "")
@@ -118,7 +118,7 @@ def step(state: AlertState, ev: Event, rules: AlertRules = AlertRules(),
     previous = state.last.get((cid, kind))
     if previous is not None and ev.time_nano - previous < rules.cooldown_ns:
         return state, None
-    state = dataclasses.replace(state, last=state.last.set((cid, kind), ev.time_nano))
+    state = replace(state, last=state.last.set((cid, kind), ev.time_nano))
     return state, Alert(cid, name, kind, ev.time_nano, code if kind is AlertKind.DIED else None)
 
 
@@ -135,7 +135,7 @@ SECTION = "alerts"
 
 def rules_from(settings: Settings) -> AlertRules:
     """The alert rules saved in the settings' "alerts" section (defaults where unset)."""
-    default = AlertRules()
+    default = DEFAULT_RULES
     kinds = settings.get_strs(SECTION, "kinds", tuple(k.value for k in AlertKind))
     return AlertRules(
         kinds=frozenset(AlertKind(k) for k in kinds if k in {a.value for a in AlertKind}),

@@ -6,8 +6,9 @@ Every value names its kind (the engine's event ``Type``: ``container``, ``image`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Generic, TypeVar
+
+from msgspec import Struct
 
 from genet_rx.model.connection import Connection
 from genet_rx.model.events import Event
@@ -18,8 +19,7 @@ R = TypeVar("R")
 GRACE_NS = 2_000_000_000
 
 
-@dataclass(frozen=True, slots=True)
-class Snapshot(Generic[R]):
+class Snapshot(Struct, Generic[R], frozen=True):
     """A full list answer. ``trust_ns``: rows with events newer than this keep their state."""
 
     rows: tuple[R, ...]
@@ -28,8 +28,7 @@ class Snapshot(Generic[R]):
     unavailable: str = ""  # why the engine cannot list this kind (not a swarm manager)
 
 
-@dataclass(frozen=True, slots=True)
-class Inspected(Generic[R]):
+class Inspected(Struct, Generic[R], frozen=True):
     """One inspect answer (a fresh row), trusted like a snapshot up to ``trust_ns``.
 
     ``settles_ns`` is the ``timeNano`` of the event this inspect was asked for after. For a
@@ -46,8 +45,7 @@ class Inspected(Generic[R]):
     kind: str = "container"
 
 
-@dataclass(frozen=True, slots=True)
-class Vanished:
+class Vanished(Struct, frozen=True):
     """An inspect answered 404: the object is gone (its own event may follow or not)."""
 
     id: str

@@ -29,17 +29,16 @@ snapshots and inspect answers, in the order the sync loop hands them over.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TypeVar
 
 import immutables
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from genet_rx.model.containers import Container, Health, State
 from genet_rx.model.events import Event
-from genet_rx.model.replacer import replacer
 from genet_rx.state.changes import Inspected, Snapshot, Vanished
 from genet_rx.state.verdict import Verdict
 
@@ -79,8 +78,7 @@ _NOT_LABELS = frozenset({"name", "image", "exitCode", "signal", "oldName", "exec
 INSPECT_VERBS = frozenset({"create", "update", "rename"})
 
 
-@dataclass(frozen=True, slots=True)
-class ContainerTable:
+class ContainerTable(Struct, frozen=True):
     rows: immutables.Map[str, Container] = field(default_factory=immutables.Map)
     tombstones: immutables.Map[str, int] = field(default_factory=immutables.Map)
     synced: bool = False  # a snapshot has been folded in
@@ -95,11 +93,6 @@ class ContainerTable:
 
 
 EMPTY = ContainerTable()
-
-# dataclasses.replace, without its per-call introspection: the fold copies a row and the table
-# per event (see genet_rx/model/replacer.py).
-_row = replacer(Container)
-_table = replacer(ContainerTable)
 
 
 ContainerChange = Event | Snapshot[Container] | Inspected[Container] | Vanished
@@ -169,14 +162,14 @@ def apply_event(table: ContainerTable, ev: Event) -> tuple[ContainerTable, Verdi
         if row is not None and (row.event_ns is None or when > row.event_ns):
             # The common case, a known row's newer event (what _classify says FOLDED for):
             # one row copy, one map set, one table copy.
-            return _table(
+            return replace(
                 table,
                 rows=table.rows.set(row.id, _event_row(row, ev, verb)),
                 last_event_ns=when if when > table.last_event_ns else table.last_event_ns,
             ), Verdict.FOLDED
     verdict, row = _classify(table, ev, verb)
     if verdict is Verdict.FOLDED and row is not None and verb != "destroy":
-        return _table(
+        return replace(
             table,
             rows=table.rows.set(row.id, _event_row(row, ev, verb)),
             last_event_ns=when if when > table.last_event_ns else table.last_event_ns,
@@ -188,7 +181,7 @@ def apply_event(table: ContainerTable, ev: Event) -> tuple[ContainerTable, Verdi
         # newest time folded may move, and usually has not.
         if when <= table.last_event_ns:
             return table, verdict
-        return _table(table, last_event_ns=when), verdict
+        return replace(table, last_event_ns=when), verdict
     return _fold_event(table, ev, verb, row), verdict
 
 
@@ -200,9 +193,9 @@ def _fold_event(table: ContainerTable, ev: Event, verb: str,
     if verb == "destroy":
         rows = table.rows.delete(cid) if row is not None else table.rows
         tombs = table.tombstones.set(cid, when)
-        return _table(table, rows=rows, tombstones=tombs, last_event_ns=last_ns)
+        return replace(table, rows=rows, tombstones=tombs, last_event_ns=last_ns)
     if row is None and verb == "kill":
-        return _table(table, last_event_ns=last_ns)
+        return replace(table, last_event_ns=last_ns)
     attrs = ev.attributes
     if row is None:
         labels = MappingProxyType(
@@ -210,7 +203,7 @@ def _fold_event(table: ContainerTable, ev: Event, verb: str,
         row = Container(id=cid, name=attrs.get("name", ""), image=attrs.get("image", ""),
                         host=table.host, labels=labels)
     new = _event_row(row, ev, verb)
-    return _table(table, rows=table.rows.set(cid, new), last_event_ns=last_ns)
+    return replace(table, rows=table.rows.set(cid, new), last_event_ns=last_ns)
 
 
 def attach_network(table: ContainerTable, ev: Event) -> ContainerTable:
@@ -219,8 +212,8 @@ def attach_network(table: ContainerTable, ev: Event) -> ContainerTable:
     if row is None or ev.actor_id in row.uses.network_ids:
         return table
     joined = (*row.uses.networks, (ev.actor_id, ev.attributes.get("name", ""), ""))
-    uses = dataclasses.replace(row.uses, networks=tuple(sorted(joined, key=_by_name)))
-    return _table(table, rows=table.rows.set(row.id, _row(row, uses=uses)))
+    uses = replace(row.uses, networks=tuple(sorted(joined, key=_by_name)))
+    return replace(table, rows=table.rows.set(row.id, replace(row, uses=uses)))
 
 
 def detach_network(table: ContainerTable, ev: Event) -> ContainerTable:
@@ -229,8 +222,8 @@ def detach_network(table: ContainerTable, ev: Event) -> ContainerTable:
     if row is None or ev.actor_id not in row.uses.network_ids:
         return table
     left = tuple(net for net in row.uses.networks if net[0] != ev.actor_id)
-    uses = dataclasses.replace(row.uses, networks=left)
-    return _table(table, rows=table.rows.set(row.id, _row(row, uses=uses)))
+    uses = replace(row.uses, networks=left)
+    return replace(table, rows=table.rows.set(row.id, replace(row, uses=uses)))
 
 
 def _by_name(net: tuple[str, str, str]) -> tuple[str, str]:
@@ -247,28 +240,28 @@ def _event_row(row: Container, ev: Event, verb: str) -> Container:
     acts = ((*row.event_actions, action) if when == row.event_ns
             else _ALONE.get(action) or (action,))
     if verb == "health_status":
-        return _row(row, event_ns=when, event_actions=acts, name=name,
-                    health=Health.parse(ev.detail))
+        return replace(row, event_ns=when, event_actions=acts, name=name,
+                       health=Health.parse(ev.detail))
     if verb == "kill":
         # The engine marks a killed container as stopped by hand: it will not restart it.
-        return _row(row, event_ns=when, event_actions=acts, name=name, manually_stopped=True)
+        return replace(row, event_ns=when, event_actions=acts, name=name, manually_stopped=True)
     state = _STATE_OF.get(verb)
     if state is None or (verb == "stop" and row.state is State.EXITED):
-        return _row(row, event_ns=when, event_actions=acts, name=name)
+        return replace(row, event_ns=when, event_actions=acts, name=name)
     if verb == "die" and _will_restart(row, attrs.get("exitCode")):
         state = State.RESTARTING
     since = when if state is not row.state else row.state_since_ns
     if verb == "start" or verb == "restart":
-        return _row(row, event_ns=when, event_actions=acts, name=name, state=state,
-                    state_since_ns=since, exit_code=None, manually_stopped=False,
-                    health=Health.STARTING if row.health is not Health.NONE else row.health)
+        return replace(row, event_ns=when, event_actions=acts, name=name, state=state,
+                       state_since_ns=since, exit_code=None, manually_stopped=False,
+                       health=Health.STARTING if row.health is not Health.NONE else row.health)
     if verb == "die":
         code = attrs.get("exitCode")
         exit_code = int(code) if code and code.lstrip("-").isdigit() else None
-        return _row(row, event_ns=when, event_actions=acts, name=name, state=state,
-                    state_since_ns=since, exit_code=exit_code)
-    return _row(row, event_ns=when, event_actions=acts, name=name, state=state,
-                state_since_ns=since)
+        return replace(row, event_ns=when, event_actions=acts, name=name, state=state,
+                       state_since_ns=since, exit_code=exit_code)
+    return replace(row, event_ns=when, event_actions=acts, name=name, state=state,
+                   state_since_ns=since)
 
 
 def _will_restart(row: Container, exit_code: str | None) -> bool:
@@ -292,7 +285,7 @@ def _merge(old: Container | None, fresh: Container, trust_ns: int,
     decided = (settles_ns is not None and old.event_ns == settles_ns
                and fresh.state in _DECIDED_BY_DIE)
     if decided:
-        fresh = _row(
+        fresh = replace(
             fresh,
             exit_code=old.exit_code if fresh.exit_code is None else fresh.exit_code,
             health=old.health if old.health is not Health.NONE else fresh.health,
@@ -301,7 +294,7 @@ def _merge(old: Container | None, fresh: Container, trust_ns: int,
         )
     elif old.event_ns is not None and old.event_ns > trust_ns:
         # Newer event than the answer can be trusted for: keep what the event set.
-        fresh = _row(
+        fresh = replace(
             fresh,
             state=old.state,
             exit_code=old.exit_code,
@@ -310,8 +303,8 @@ def _merge(old: Container | None, fresh: Container, trust_ns: int,
             state_since_ns=old.state_since_ns,
         )
     if fresh.state_since_ns is None and fresh.state is old.state:
-        fresh = _row(fresh, state_since_ns=old.state_since_ns)
-    fresh = _row(
+        fresh = replace(fresh, state_since_ns=old.state_since_ns)
+    fresh = replace(
         fresh,
         event_ns=old.event_ns,
         event_actions=old.event_actions,
@@ -349,7 +342,7 @@ def apply_snapshot(table: ContainerTable, snap: Snapshot[Container]) -> Containe
     new_tombs = _prune(new_tombs, trust - KEEP_GONE_NS)
     if new_rows == table.rows and table.synced and new_tombs == old_tombs:
         return table
-    return _table(table, rows=new_rows, tombstones=new_tombs, synced=True)
+    return replace(table, rows=new_rows, tombstones=new_tombs, synced=True)
 
 
 def _prune(m: immutables.Map[K, int], before_ns: int) -> immutables.Map[K, int]:
@@ -371,14 +364,14 @@ def apply_inspected(table: ContainerTable, ins: Inspected[Container]) -> Contain
     merged = _merge(old, fresh, ins.trust_ns, ins.settles_ns)
     if merged is old:
         return table
-    return _table(table, rows=table.rows.set(fresh.id, merged))
+    return replace(table, rows=table.rows.set(fresh.id, merged))
 
 
 def apply_vanished(table: ContainerTable, gone: Vanished) -> ContainerTable:
     row = table.rows.get(gone.id)
     if row is None or (row.event_ns is not None and row.event_ns > gone.trust_ns):
         return table
-    return _table(
+    return replace(
         table,
         rows=table.rows.delete(gone.id),
         tombstones=table.tombstones.set(gone.id, gone.trust_ns),

@@ -10,17 +10,17 @@ UI compares tables by identity).
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from genet_rx.model.connection import Connection, Link
 from genet_rx.model.events import Event
 from genet_rx.model.images import Image
 from genet_rx.model.networks import Network
-from genet_rx.model.replacer import replacer
 from genet_rx.model.swarm import Node, Service
 from genet_rx.model.volumes import Volume
 from genet_rx.state import containers, resources
@@ -34,8 +34,7 @@ from genet_rx.state.verdict import Verdict
 from genet_rx.state.volumes import VOLUMES
 
 
-@dataclass(frozen=True, slots=True)
-class Kind:
+class Kind(Struct, frozen=True):
     """How the engine state folds one kind: the field that holds its table, and its folds."""
 
     field: str
@@ -72,8 +71,7 @@ ALSO: dict[tuple[str, str], Callable[[ContainerTable, Event], ContainerTable]] =
 }
 
 
-@dataclass(frozen=True, slots=True)
-class EngineState:
+class EngineState(Struct, frozen=True):
     """Everything Genet knows about one engine. ``verdict``: what the last event came to."""
 
     host: str = ""
@@ -88,8 +86,6 @@ class EngineState:
     verdict: Verdict | None = None
 
 
-# dataclasses.replace without its per-call introspection: one copy per event.
-_state = replacer(EngineState)
 
 
 def initial(host: str) -> EngineState:
@@ -103,7 +99,7 @@ def apply(state: EngineState, change: Change) -> EngineState:
     if isinstance(change, Event):
         return _apply_event(state, change)
     if isinstance(change, Connection):
-        return dataclasses.replace(state, connection=change, verdict=None)
+        return replace(state, connection=change, verdict=None)
     kind = KINDS[change.kind]
     table = getattr(state, kind.field)
     if isinstance(change, Snapshot):
@@ -114,7 +110,7 @@ def apply(state: EngineState, change: Change) -> EngineState:
         new = kind.on_vanished(table, change)
     if new is table and state.verdict is None:
         return state
-    return dataclasses.replace(state, **{kind.field: new}, verdict=None)
+    return replace(state, **{kind.field: new}, verdict=None)
 
 
 def _apply_event(state: EngineState, ev: Event) -> EngineState:
@@ -123,10 +119,10 @@ def _apply_event(state: EngineState, ev: Event) -> EngineState:
     etype = ev.type
     if etype == "container":  # most events: straight to the container fold
         table, verdict = containers.apply_event(state.containers, ev)
-        return _state(state, containers=table, last_event_ns=last_ns, verdict=verdict)
+        return replace(state, containers=table, last_event_ns=last_ns, verdict=verdict)
     kind = KINDS.get(etype)
     if kind is None:
-        return _state(state, last_event_ns=last_ns, verdict=Verdict.OTHER)
+        return replace(state, last_event_ns=last_ns, verdict=Verdict.OTHER)
     table = getattr(state, kind.field)
     new, verdict = kind.on_event(table, ev)
     changes: dict[str, Any] = {kind.field: new} if new is not table else {}
@@ -135,7 +131,7 @@ def _apply_event(state: EngineState, ev: Event) -> EngineState:
         rows = also(state.containers, ev)
         if rows is not state.containers:
             changes["containers"] = rows
-    return _state(state, **changes, last_event_ns=last_ns, verdict=verdict)
+    return replace(state, **changes, last_event_ns=last_ns, verdict=verdict)
 
 
 def needs_list(ev: Event) -> bool:

@@ -20,13 +20,13 @@ for after an event reflects that event (``Inspected.settles_ns``), so it can rev
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Generic, Protocol, TypeVar
 
 import immutables
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from genet_rx.model.events import Event
 from genet_rx.state.changes import Inspected, Snapshot, Vanished
@@ -47,8 +47,7 @@ class Transition(StrEnum):
     REMOVE = "remove"
 
 
-@dataclass(frozen=True, slots=True)
-class Table(Generic[T]):
+class Table(Struct, Generic[T], frozen=True):
     """One kind's live map: rows by key, tombstones by key (the time of removal)."""
 
     rows: immutables.Map[str, T] = field(default_factory=immutables.Map)
@@ -63,8 +62,7 @@ class Table(Generic[T]):
         return self.rows.get(key)
 
 
-@dataclass(frozen=True, slots=True)
-class ResourceKind(Generic[T]):
+class ResourceKind(Struct, Generic[T], frozen=True):
     """How one kind is folded: its actions as data, its key, and a row from an event."""
 
     type: str  # the engine's event Type
@@ -86,15 +84,15 @@ def apply_event(kind: ResourceKind[T], table: Table[T], ev: Event) -> tuple[Tabl
     if step is Transition.REMOVE:
         tomb = max(ev.time_nano, table.tombstones.get(key, 0))
         rows = table.rows.delete(key) if key in table.rows else table.rows
-        return dataclasses.replace(table, rows=rows,
-                                   tombstones=table.tombstones.set(key, tomb)), Verdict.FOLDED
+        return replace(table, rows=rows,
+                       tombstones=table.tombstones.set(key, tomb)), Verdict.FOLDED
     if step is Transition.CREATE and key not in table.rows:
         removed = table.tombstones.get(key)
         if removed is not None and removed > ev.time_nano:
             return table, Verdict.OUT_OF_ORDER
-        row = dataclasses.replace(kind.from_event(ev), event_ns=ev.time_nano)  # type: ignore[type-var]
+        row = replace(kind.from_event(ev), event_ns=ev.time_nano)  # type: ignore[type-var]
         tombs = table.tombstones.delete(key) if removed is not None else table.tombstones
-        created = dataclasses.replace(table, rows=table.rows.set(key, row), tombstones=tombs)
+        created = replace(table, rows=table.rows.set(key, row), tombstones=tombs)
         return created, Verdict.FOLDED
     return table, Verdict.FOLDED
 
@@ -150,11 +148,11 @@ def apply_inspected(kind: ResourceKind[T], table: Table[T], ins: Inspected[T]) -
     old = table.rows.get(key)
     fresh = ins.row
     if old is not None and old.event_ns is not None:
-        fresh = dataclasses.replace(fresh, event_ns=old.event_ns)  # type: ignore[type-var]
+        fresh = replace(fresh, event_ns=old.event_ns)  # type: ignore[type-var]
     if fresh == old and tomb is None:
         return table
     tombs = table.tombstones.delete(key) if tomb is not None else table.tombstones
-    return dataclasses.replace(table, rows=table.rows.set(key, fresh), tombstones=tombs)
+    return replace(table, rows=table.rows.set(key, fresh), tombstones=tombs)
 
 
 def apply_vanished(table: Table[T], gone: Vanished) -> Table[T]:
@@ -162,5 +160,5 @@ def apply_vanished(table: Table[T], gone: Vanished) -> Table[T]:
     row = table.rows.get(gone.id)
     if row is None or (row.event_ns is not None and row.event_ns > gone.trust_ns):
         return table
-    return dataclasses.replace(table, rows=table.rows.delete(gone.id),
+    return replace(table, rows=table.rows.delete(gone.id),
                                tombstones=table.tombstones.set(gone.id, gone.trust_ns))

@@ -15,9 +15,10 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from genet_rx.errors import GenetError, HostError
 
@@ -47,8 +48,7 @@ def read_json_file(path: Path, error: type[GenetError] = HostError) -> Any:
         raise error(f"{path} is not valid JSON{where}") from None
 
 
-@dataclass(frozen=True, slots=True)
-class Chosen:
+class Chosen(Struct, frozen=True):
     """The engine chosen: its URL, a TLS directory, and whether its context asks to skip
     verifying the engine's certificate (``SkipTLSVerify``, honoured only when set)."""
 

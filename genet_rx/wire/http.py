@@ -12,10 +12,10 @@ import email.utils
 import json
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import h11
+from msgspec import Struct
 
 from genet_rx.errors import EngineTimeout, ProtocolError
 from genet_rx.wire.transport import Transport
@@ -48,8 +48,7 @@ def decode_json(data: bytes, what: str = "the engine's answer") -> Any:
         raise ProtocolError(f"{what} is nested too deeply to decode") from None
 
 
-@dataclass(frozen=True, slots=True)
-class Response:
+class Response(Struct, frozen=True):
     status: int
     headers: Mapping[str, str]  # lower-case names
     body: bytes

@@ -19,13 +19,13 @@ import signal
 import subprocess
 import tempfile
 import threading
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from genet_rx.errors import EngineTimeout, EngineUnreachable
 
 
-@dataclass(frozen=True, slots=True)
-class SshTarget:
+class SshTarget(Struct, frozen=True):
     host: str
     user: str | None = None
     port: int | None = None

@@ -21,9 +21,10 @@ import socket
 import ssl
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import SplitResult, urlsplit
+
+from msgspec import Struct
 
 from genet_rx.errors import EngineTimeout, EngineUnreachable, HostError
 from genet_rx.wire.hosts import resolve_host
@@ -50,8 +51,7 @@ class Transport(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class Endpoint:
+class Endpoint(Struct, frozen=True):
     """Where the engine is. ``url`` is what the person gave, normalised."""
 
     url: str

@@ -12,12 +12,12 @@ container (``log_streams``, ``stats_streams``) that count live subscriptions.
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from collections.abc import Callable
 from typing import Any
 
 import reactivex
+from msgspec.structs import replace
 from reactivex import Observable
 from reactivex.scheduler import NewThreadScheduler
 from reactivex.subject import BehaviorSubject, ReplaySubject, Subject
@@ -88,7 +88,7 @@ class EngineDouble:
 
     def _set(self, **parts: Any) -> None:
         with self._lock:
-            self.latest = dataclasses.replace(self.latest, **parts)
+            self.latest = replace(self.latest, **parts)
             latest = self.latest
         self.states.on_next(latest)
 

@@ -3,9 +3,8 @@ screen's entries, and the container list grouped and filtered by engine."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import immutables
+from msgspec.structs import replace
 
 from genet_kivy.engine_view import (
     chip_of,
@@ -27,7 +26,7 @@ SAME_ID = "c" * 64
 
 def engine(host: str, *rows: Container, link: Link = Link.CONNECTED,
            message: str | None = None) -> EngineState:
-    table = dataclasses.replace(from_rows(list(rows)), synced=True)
+    table = replace(from_rows(list(rows)), synced=True)
     return EngineState(host=host, connection=Connection(host, link, "1.41", message),
                        containers=table)
 

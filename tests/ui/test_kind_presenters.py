@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from kinds_sample import (
     BRIDGE,
@@ -18,6 +16,7 @@ from kinds_sample import (
     usage,
     volumes,
 )
+from msgspec.structs import replace
 
 from genet_kivy.kinds import KINDS, SPECS
 from genet_kivy.kinds.base import count_text, empty_text, matches, present
@@ -83,8 +82,8 @@ def test_image_rows_tags_short_id_size_users_and_dangling_last():
 def test_image_order_does_not_jump_when_users_or_sizes_change():
     before = titles(present(IMAGES, state()))
     s = state()
-    grown = dataclasses.replace(s.images.get(NGINX), size=10**12)
-    changed = dataclasses.replace(s, containers=from_rows([]),
+    grown = replace(s.images.get(NGINX), size=10**12)
+    changed = replace(s, containers=from_rows([]),
                                   images=Table(s.images.rows.set(NGINX, grown), synced=True))
     assert titles(present(IMAGES, changed)) == before
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import time
 
 import pytest
 from engine_double import EngineDouble
 from kivy.metrics import dp
+from msgspec.structs import replace
 from ui_harness import find_row, group_of, resize, save_shot, tap, walk
 
 from genet_rx.model.connection import Link
@@ -381,7 +381,7 @@ def test_a_restart_loop_does_not_shift_the_rows_below_it(make_app, frames):
     app = make_app(engine, (1280, 800))
     frames.until(lambda: find_row(app, "migrate"))
     before = window_y(app, "migrate")
-    running = [dataclasses.replace(c, state=State.RUNNING) if c.name == "flaky" else c
+    running = [replace(c, state=State.RUNNING) if c.name == "flaky" else c
                for c in rows]
     engine.push(from_rows(running))
     frames.until(lambda: find_row(app, "flaky").state_word == "running", what="flaky running")

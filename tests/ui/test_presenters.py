@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import time
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from msgspec.structs import replace
 
 from genet_kivy.actions import (
     Control,
@@ -106,7 +106,7 @@ def test_search_matches_name_image_and_compose_project_all_terms():
 
 def test_order_is_stable_by_name_then_id_and_does_not_depend_on_insertion():
     a = [box("web"), box("Alpha"), box("beta")]
-    twin = dataclasses.replace(box("web"), id="0" * 64)
+    twin = replace(box("web"), id="0" * 64)
     r1 = SidebarRows().present(from_rows([*a, twin]))
     r2 = SidebarRows().present(from_rows([twin, *reversed(a)]))
     assert r1 == r2
@@ -120,7 +120,7 @@ def test_a_state_change_moves_only_that_row(states, rnd):
     s = SidebarRows()
     before = s.present(from_rows(rows))
     i = rnd.randrange(len(rows))
-    moved = dataclasses.replace(rows[i], state=rnd.choice(list(State)))
+    moved = replace(rows[i], state=rnd.choice(list(State)))
     after = s.present(from_rows([*rows[:i], moved, *rows[i + 1 :]]))
     strip = [r["name"] for r in before if r["viewclass"] == ROW and r["name"] != moved.name]
     strip_after = [r["name"] for r in after if r["viewclass"] == ROW and r["name"] != moved.name]

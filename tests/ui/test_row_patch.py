@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from engine_double import EngineDouble
+from msgspec.structs import replace
 from ui_harness import find_row, group_of
 
 from genet_kivy.row_patch import changed_rows
@@ -90,7 +89,7 @@ def test_a_row_changed_off_screen_shows_its_new_state_when_scrolled_to(make_app,
 def test_a_row_that_changes_group_is_laid_out_again(make_app, frames):
     engine, app, layouts = started(make_app, frames, n=30)
     rows = many_running(30)
-    rows[1] = dataclasses.replace(rows[1], state=State.PAUSED)
+    rows[1] = replace(rows[1], state=State.PAUSED)
     engine.push(from_rows(rows))
     frames.until(lambda: group_of(app, "svc-001") == "paused", what="moved to Paused")
     assert layouts
@@ -129,7 +128,7 @@ def test_a_live_change_to_the_list_does_not_flash_its_scroll_bar(make_app, frame
     rv = app.root.ids.sidebar.ids.rv
     resting = tuple(rv._bar_color)
     rows = many_running(300)
-    rows[1] = dataclasses.replace(rows[1], state=State.PAUSED)  # a new group: a taller list
+    rows[1] = replace(rows[1], state=State.PAUSED)  # a new group: a taller list
     engine.push(from_rows(rows))
     frames.until(lambda: group_of(app, "svc-001") == "paused", what="moved to Paused")
     drawn = set()

@@ -3,9 +3,8 @@ errors, the rolling update's progress, log marks, the stepper and the not-a-mana
 
 from __future__ import annotations
 
-import dataclasses
-
 import immutables
+from msgspec.structs import replace
 
 from genet_kivy.kinds.base import BADGE_OK, BADGE_WARN, count_text, empty_text
 from genet_kivy.kinds.nodes import badge as node_badge
@@ -59,15 +58,15 @@ def test_the_bar_is_green_when_running_equals_desired() -> None:
 
 
 def test_the_bar_is_amber_while_they_differ() -> None:
-    assert bar(dataclasses.replace(WEB, running=1)) == (1 / 3, BADGE_WARN)
+    assert bar(replace(WEB, running=1)) == (1 / 3, BADGE_WARN)
 
 
 def test_the_bar_is_red_when_nothing_wanted_runs() -> None:
-    assert bar(dataclasses.replace(WEB, running=0))[1] == BAD
+    assert bar(replace(WEB, running=0))[1] == BAD
 
 
 def test_a_row_shows_running_of_desired_and_an_update_under_way() -> None:
-    row = line(dataclasses.replace(WEB, update_state="updating"), state_with())
+    row = line(replace(WEB, update_state="updating"), state_with())
     assert (row.aside, row.badge) == ("3/3", "updating")
 
 
@@ -75,7 +74,7 @@ def test_the_rolling_update_counts_tasks_on_the_new_image() -> None:
     tasks = (Task("a", "s1", state="running", desired_state="running", image="app:2"),
              Task("b", "s1", state="running", desired_state="running", image="app:1"),
              Task("c", "s1", state="shutdown", desired_state="shutdown", image="app:1"))
-    progress = update_progress(dataclasses.replace(WEB, update_state="updating"), tasks)
+    progress = update_progress(replace(WEB, update_state="updating"), tasks)
     assert progress == "updating: 1 of 3 tasks run app:2"
 
 

@@ -462,7 +462,7 @@ def test_row_figures_have_a_placeholder_and_come_back_at_once_after_a_search(mak
 
 
 def test_a_paused_row_keeps_its_figures_and_its_stream(make_app, frames):
-    import dataclasses
+    from msgspec.structs import replace
 
     from genet_rx.model.containers import State
     from genet_rx.state.containers import from_rows
@@ -475,7 +475,7 @@ def test_a_paused_row_keeps_its_figures_and_its_stream(make_app, frames):
     opened = len(streams.opened)
     streams.subject(f"{1:064x}").on_next(sample(cpu=42.0))
     frames.until(lambda: find_row(app, "svc-001").usage == "42.0 % · 50.0 MiB")
-    engine.push(from_rows([rows[0], dataclasses.replace(rows[1], state=State.PAUSED), rows[2]]))
+    engine.push(from_rows([rows[0], replace(rows[1], state=State.PAUSED), rows[2]]))
     frames.until(lambda: find_row(app, "svc-001").state_word == "paused", what="paused")
     frames.step(30)  # past the list's 0.3-s settling of which rows have streams
     assert find_row(app, "svc-001").usage == "42.0 % · 50.0 MiB"
@@ -664,8 +664,7 @@ def test_a_container_with_10000_entries_opens_with_only_the_rows_on_screen(make_
 
 
 def test_a_state_change_does_not_rebuild_the_same_document(make_app, frames):
-    from dataclasses import replace
-
+    from msgspec.structs import replace
     from test_layouts import sample_rows
 
     from genet_rx.model.containers import State
