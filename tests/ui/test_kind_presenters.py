@@ -84,7 +84,7 @@ def test_image_order_does_not_jump_when_users_or_sizes_change():
     s = state()
     grown = replace(s.images.get(NGINX), size=10**12)
     changed = replace(s, containers=from_rows([]),
-                                  images=Table(s.images.rows.set(NGINX, grown), synced=True))
+                      images=Table(s.images.rows.set(NGINX, grown), synced=True))
     assert titles(present(IMAGES, changed)) == before
 
 
