@@ -50,6 +50,7 @@ from .controllers.fleet import Fleet
 from .controllers.notices import Notices
 from .controllers.settings import SettingsController
 from .detail import DetailPane
+from .dialogs.task_indicator import TaskIndicator
 from .engine_chips import EngineChip, LinkButton
 from .engine_view import LINK_LOOK
 from .engines_screen import EngineEntry, EnginesScreen
@@ -184,14 +185,8 @@ class GenetApp(App):
         self.calls.once(source, on_value, on_error)
 
     def _add_task_indicator(self) -> None:
-        """The dialogs package's TaskIndicator, in the top bar's slot, once it exists."""
-        try:
-            from genet_kivy import dialogs  # type: ignore[attr-defined]
-        except ImportError:
-            return
-        indicator = getattr(dialogs, "TaskIndicator", None)
-        if indicator is not None:
-            self.root.ids.topbar.ids.task_slot.add_widget(indicator())
+        """The dialogs' TaskIndicator (pulls and runs under way), in the top bar's slot."""
+        self.root.ids.topbar.ids.task_slot.add_widget(TaskIndicator())
 
     # -- engine → widgets -----------------------------------------------------------------
 
