@@ -4,8 +4,9 @@
 ``bare-busy`` (a bare window whose label changes 100 times a second in the events phase), or
 ``genet-many`` (URL: several engines' URLs joined by commas, merged by ``Engines`` as
 ``genet --host A --host B …`` does; EXPECTED: the rows of all of them).
-It starts exactly as ``genet --host URL --size 1280x800`` does (genet_kivy.main.configure's
-settings, GenetApp on ``genet_rx.connect``), plus hooks that only read clocks:
+It starts exactly as ``genet --host URL --size 1280x800`` does (the engines opened first, by
+``open_chosen``, then genet_kivy.main.configure's settings and GenetApp), plus hooks that only
+read clocks:
 
 1. first paint: the first ``on_flip`` (buffer swap) after the table the widgets hold is synced
    with EXPECTED rows and the sidebar's RecycleView has laid out row views (a bare window:
@@ -138,7 +139,13 @@ def main() -> None:
         float(sys.argv[4]), sys.argv[5]
     if PROFILE and PROFILE_PHASE == "start":
         PROFILER.enable()
+    engine: Any = None
     if mode.startswith("genet"):
+        # Opened first, as ``genet --host URL…`` opens its engines (main: open_chosen) before
+        # Kivy is imported: their sync runs while the window is made.
+        from genet_rx.engine.engines import open_chosen
+
+        engine = open_chosen(url.split(","))
         # The tree's own window settings, as ``genet --size 1280x800`` makes them (a base tree
         # run beside this one, GENET_BENCH_BASE, gets its own).
         from genet_kivy.main import configure
@@ -163,14 +170,6 @@ def main() -> None:
     if mode in ("genet", "genet-many"):
         from genet_kivy.app import GenetApp
 
-        if mode == "genet":
-            from genet_rx import connect
-
-            engine: Any = connect(url)
-        else:
-            from genet_rx.engine.engines import Engines
-
-            engine = Engines(url.split(","))
         base: Any = GenetApp
         args: tuple[Any, ...] = (engine,)
     else:
