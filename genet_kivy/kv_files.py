@@ -22,9 +22,6 @@ STARTUP = (
     "group_header.kv",
     "container_row.kv",
     "sidebar.kv",
-    "field_row.kv",
-    "control_bar.kv",
-    "tab_button.kv",
     "alert_banner.kv",
     "detail_pane.kv",
     "nav_bar.kv",
@@ -42,6 +39,10 @@ STARTUP = (
 #: before: rules apply in load order, and ``<DialogCard>`` came after its subclasses'.
 OVERLAYS = ("confirm_dialog.kv", "action_sheet.kv", "engines_screen.kv", *DIALOG_KV)
 
+#: The container detail's body (header, controls, tabs, fields): nothing is selected on the
+#: first frame, so it loads, and the body is built, when it is first needed (DetailPane.build).
+DETAIL = ("field_row.kv", "control_bar.kv", "tab_button.kv", "detail_body.kv")
+
 #: The kv files of each live tab of the container detail, loaded when the tab is first shown.
 BY_TAB: dict[str, tuple[str, ...]] = {
     "logs": ("log_row.kv", "line_viewer.kv", "logs_view.kv"),
@@ -52,8 +53,8 @@ BY_TAB: dict[str, tuple[str, ...]] = {
                  "terminal_view.kv"),
 }
 
-_RESOURCE = ("resource_row.kv", "resource_list.kv", "resource_detail.kv", "pick_dialog.kv",
-             "swarm_forms.kv", "disk_view.kv")
+_RESOURCE = ("field_row.kv", "tab_button.kv", "resource_row.kv", "resource_list.kv",
+             "resource_detail.kv", "pick_dialog.kv", "swarm_forms.kv", "disk_view.kv")
 
 #: The kv files of a kind's list and detail (the containers' are in STARTUP), loaded the first
 #: time the kind is shown.
@@ -83,7 +84,7 @@ def load_kv() -> None:
     """(Re)load the start-up kv files, and forget the others (loaded again when next
     needed); unloading first makes a second App in one process safe."""
     folder = kv_dir()
-    for name in {n for names in (*BY_KIND.values(), *BY_TAB.values(), OVERLAYS)
+    for name in {n for names in (*BY_KIND.values(), *BY_TAB.values(), OVERLAYS, DETAIL)
                  for n in names}:
         Builder.unload_file(str(folder / name))
     for name in STARTUP:

@@ -267,12 +267,12 @@ def test_controls_follow_state_and_confirmations_are_touch_sized(make_app, frame
     engine = live_engine()
     app = make_app(engine, (1280, 800))
     frames.until(lambda: find_row(app, "web"))
-    controls = app.root.ids.detail.ids.controls.ids
 
     def enabled() -> set[str]:
         return {b.control for b in controls.values() if not b.disabled}
 
     app.select("c3" * 32)  # paused
+    controls = app.root.ids.detail.ids.controls.ids
     frames.step(2)
     assert enabled() == {"stop", "restart", "unpause", "kill", "remove"}
     assert controls.ctl_pause.text == "Unpause"

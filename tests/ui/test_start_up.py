@@ -17,6 +17,20 @@ def test_the_first_frame_builds_the_containers_panes_only(make_app, frames):
     assert "images_list" not in app.root.ids
 
 
+def test_the_detail_shows_its_placeholder_only_until_a_container_is_selected(make_app, frames):
+    app = make_app(live_engine(), (1280, 800))
+    frames.until(lambda: find_row(app, "web"), what="row web")
+    detail = app.root.ids.detail
+    assert detail.built is False
+    assert "controls" not in detail.ids
+    placeholder = "Select a container to see its details and controls."
+    assert [w.text for w in detail.children] == [placeholder]
+    tap(find_row(app, "web"), frames)
+    frames.until(lambda: detail.has_container, what="the detail of web")
+    assert detail.ids.controls.ids.ctl_stop.disabled is False
+    assert "waiting" not in detail.ids
+
+
 def test_the_detail_builds_no_live_tab_before_one_is_shown(make_app, frames):
     app = make_app(live_engine(), (1280, 800))
     frames.until(lambda: find_row(app, "web"), what="row web")
