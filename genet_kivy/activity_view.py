@@ -23,6 +23,7 @@ from genet_rx.state.alerts import AlertKind
 
 from .activity import ALERT_WORDS, KIND_FILTERS
 from .container_history import history_rows
+from .kv_files import KvOnFirstUse
 from .live_view import LiveView
 
 KIND_TITLES = {"all": "All kinds", "alerts": "Alerts", "container": "Containers",
@@ -106,9 +107,11 @@ class AlertsPane(BoxLayout):
         self.ids.rv.data = rows
 
 
-class AlertBanner(BoxLayout):
+class AlertBanner(KvOnFirstUse, BoxLayout):
     """The newest alert, in a strip under the top bar (it moves the body down: it never
     covers a control); View opens the Activity view's alerts, Dismiss closes it."""
+
+    kv = ("alert_banner.kv",)
 
     text = StringProperty("")
 

@@ -10,9 +10,11 @@ from kivy.uix.boxlayout import BoxLayout
 
 from . import theme
 from .engine_view import Chip
+from .kv_files import KvOnFirstUse
 
 
-class EngineChip(ButtonBehavior, BoxLayout):
+class EngineChip(KvOnFirstUse, ButtonBehavior, BoxLayout):
+    kv = ("engine_chip.kv",)
     name = StringProperty("")  # the engine's name in Engines ("" : the docker CLI's choice)
     label = StringProperty("")
     word = StringProperty("")

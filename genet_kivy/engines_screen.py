@@ -14,7 +14,7 @@ from kivy.uix.modalview import ModalView
 
 from . import theme
 from .engine_view import Entry, entries
-from .kv_files import OVERLAYS, ensure_kv
+from .kv_files import OVERLAYS, KvOnFirstUse
 
 
 class EngineEntry(BoxLayout):
@@ -36,11 +36,12 @@ class EngineEntry(BoxLayout):
                    enabled=entry.enabled)
 
 
-class EnginesScreen(ModalView):
+class EnginesScreen(KvOnFirstUse, ModalView):
     """Open while the person manages engines; redrawn whenever an engine's state changes."""
 
+    kv = OVERLAYS
+
     def __init__(self, app: Any, **kwargs: Any) -> None:
-        ensure_kv(OVERLAYS)  # before the widget applies its rules
         super().__init__(**kwargs)
         self.app = app
         self.versions: dict[str, str] = {}

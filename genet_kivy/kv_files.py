@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from kivy.lang import Builder
 
@@ -22,12 +23,9 @@ STARTUP = (
     "group_header.kv",
     "container_row.kv",
     "sidebar.kv",
-    "alert_banner.kv",
     "detail_pane.kv",
     "nav_bar.kv",
     "connection_banner.kv",
-    "notice.kv",
-    "engine_chip.kv",
     "task_indicator.kv",
     "top_bar.kv",
     "shell.kv",
@@ -38,6 +36,11 @@ STARTUP = (
 #: when the first of them is made (~15 ms off the launch). In the order they loaded at start-up
 #: before: rules apply in load order, and ``<DialogCard>`` came after its subclasses'.
 OVERLAYS = ("confirm_dialog.kv", "action_sheet.kv", "engines_screen.kv", *DIALOG_KV)
+
+#: Widgets that are not on the first frame each load their own file when the first of them
+#: is made (KvOnFirstUse): a notice, an engine's chip (several engines), an alert's banner, a
+#: compose project's header (the list grouped by project).
+ON_FIRST_USE = ("notice.kv", "engine_chip.kv", "alert_banner.kv", "project_header.kv")
 
 #: The container detail's body (header, controls, tabs, fields): nothing is selected on the
 #: first frame, so it loads, and the body is built, when it is first needed (DetailPane.build).
@@ -84,7 +87,8 @@ def load_kv() -> None:
     """(Re)load the start-up kv files, and forget the others (loaded again when next
     needed); unloading first makes a second App in one process safe."""
     folder = kv_dir()
-    for name in {n for names in (*BY_KIND.values(), *BY_TAB.values(), OVERLAYS, DETAIL)
+    for name in {n for names in (*BY_KIND.values(), *BY_TAB.values(), OVERLAYS, DETAIL,
+                                 ON_FIRST_USE)
                  for n in names}:
         Builder.unload_file(str(folder / name))
     for name in STARTUP:
@@ -100,3 +104,14 @@ def ensure_kv(names: Iterable[str]) -> None:
         path = str(folder / name)
         if path not in Builder.files:
             Builder.load_file(path)
+
+
+class KvOnFirstUse:
+    """Mixed into a widget class that is not on the first frame: its kv files (``kv``) load
+    when the first of it is made, before Kivy applies their rules to it."""
+
+    kv: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        ensure_kv(self.kv)
+        super().__init__(*args, **kwargs)

@@ -12,6 +12,7 @@ from kivy.uix.boxlayout import BoxLayout
 from genet_rx.model.connection import Connection, Link
 
 from .dialogs.base import DialogCard
+from .kv_files import KvOnFirstUse
 
 
 def banner_text(conn: Connection, has_rows: bool = True) -> tuple[str, str]:
@@ -41,8 +42,10 @@ class ConnectionBanner(BoxLayout):
         self.tone = "warn" if conn.state is Link.DISCONNECTED else "info"
 
 
-class Notice(BoxLayout):
+class Notice(KvOnFirstUse, BoxLayout):
     """A message with a Dismiss button. ``kind``: ``error`` stays, ``info`` fades on its own."""
+
+    kv = ("notice.kv",)
 
     text = StringProperty("")
     kind = OptionProperty("info", options=["info", "error"])

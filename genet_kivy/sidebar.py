@@ -22,6 +22,7 @@ from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
 from .clip import fill_by_clearing
 from .gestures import LongPressBehavior
+from .kv_files import KvOnFirstUse
 from .row_layout import RowLayout
 from .row_patch import patch
 from .scroll_anchor import anchor, scroll_keeping
@@ -50,9 +51,11 @@ class GroupHeader(Header):
     """``Running  3`` with a fold marker."""
 
 
-class ProjectHeader(Header):
+class ProjectHeader(KvOnFirstUse, Header):
     """A compose project: its services and running/total, where its compose files are, and
     Start, Stop, Restart, Remove for all its containers (Genet acts on containers only)."""
+
+    kv = ("project_header.kv",)
 
     project = StringProperty("")
     facts = StringProperty("")

@@ -19,7 +19,7 @@ from kivy.uix.textinput import TextInput
 
 from genet_rx.engine.commands import Outcome
 
-from ..kv_files import OVERLAYS, ensure_kv
+from ..kv_files import OVERLAYS, KvOnFirstUse
 from .pull_rows import error_text
 from .tasks import Tasks
 
@@ -56,18 +56,18 @@ class DialogInput(TextInput):
         return super().keyboard_on_key_down(window, keycode, text, modifiers)
 
 
-class DialogCard(ModalView):
+class DialogCard(KvOnFirstUse, ModalView):
     """A card over the app with a title, an error line and a primary action (``submit``)."""
 
     title = StringProperty("")
     error = StringProperty("")  # shown in the dialog, in the engine's or the checker's words
     busy = BooleanProperty(False)  # a command is on its way: the primary action waits
     focus_id = ""  # the field that takes the keyboard when the dialog opens empty
+    kv = OVERLAYS
 
     def __init__(self, app: Any, **kwargs: Any) -> None:
         self.app = app
         kwargs.setdefault("auto_dismiss", False)
-        ensure_kv(OVERLAYS)  # before the widget applies its rules
         super().__init__(**kwargs)
 
     def on_kv_post(self, base_widget: Any) -> None:

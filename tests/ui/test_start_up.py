@@ -58,3 +58,13 @@ def test_a_tab_shown_the_first_time_is_built_with_its_stream(make_app, frames):
     tap(detail.ids.tab_logs, frames)
     frames.until(lambda: engine.log_streams.live == 1, what="the logs stream")
     assert list(detail.ids.page.children) == [detail.made("logs")]
+
+
+def test_every_kv_file_is_loaded_at_start_up_or_when_first_needed():
+    from genet_kivy import kv_files as kv
+
+    later = {*kv.OVERLAYS, *kv.DETAIL, *kv.ON_FIRST_USE,
+             *(n for names in (*kv.BY_KIND.values(), *kv.BY_TAB.values()) for n in names)}
+    on_disk = {p.name for p in kv.kv_dir().glob("*.kv")}
+    assert on_disk - set(kv.STARTUP) - later == set()
+    assert set(kv.STARTUP) & later == set()
