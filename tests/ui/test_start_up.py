@@ -68,3 +68,12 @@ def test_every_kv_file_is_loaded_at_start_up_or_when_first_needed():
     on_disk = {p.name for p in kv.kv_dir().glob("*.kv")}
     assert on_disk - set(kv.STARTUP) - later == set()
     assert set(kv.STARTUP) & later == set()
+
+
+def test_the_first_frame_loads_no_theme_image(make_app, frames):
+    from kivy.cache import Cache
+
+    Cache.remove("kv.atlas")  # what an earlier test in this process loaded
+    app = make_app(live_engine(), (1280, 800))
+    frames.until(lambda: find_row(app, "web"), what="row web")
+    assert Cache._objects.get("kv.atlas") == {}
