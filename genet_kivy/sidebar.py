@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from kivy.app import App
+from kivy.factory import Factory
 from kivy.properties import (
     BooleanProperty,
     ColorProperty,
@@ -106,18 +107,22 @@ class Sidebar(BoxLayout):
     selecting = BooleanProperty(False)  # select mode: checkboxes and the bar of actions
     ticked = NumericProperty(0)
     rv = ObjectProperty(None)
+    selection_bar: Any = None  # select mode's bar of actions, once made (on_selecting)
 
     def on_kv_post(self, base_widget: Any) -> None:
         fill_by_clearing(self)  # the panel: a third of a wide window, cleared not shaded
-        self._bar = self.ids.selection_bar.__self__  # a strong reference: it leaves the tree
-        self.on_selecting()
 
     def on_selecting(self, *_: Any) -> None:
         """Select mode's bar is in the tree only in select mode (an invisible bar would still
-        take touches meant for the rows above it)."""
-        bar = getattr(self, "_bar", None)
+        take touches meant for the rows above it). It is made when select mode first opens:
+        the first frame has no use for its eight widgets."""
+        bar = self.selection_bar
         if bar is None:
-            return
+            if not self.selecting:
+                return
+            bar = self.selection_bar = Factory.SelectionBar()
+            bar.ticked = self.ticked
+            self.bind(ticked=bar.setter("ticked"))
         if self.selecting and bar.parent is None:
             self.add_widget(bar)
         elif not self.selecting and bar.parent is not None:

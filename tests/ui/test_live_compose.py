@@ -79,7 +79,7 @@ def test_a_selection_of_five_one_already_stopped_one_removed_meanwhile(
     docker("rm", "-f", names[4])  # removed behind the selection's back
     frames.until(lambda: find_row(app, names[4]) is None, timeout=20, what="its row gone")
     assert len(app.containers.selection.ticked) == 5  # still selected: the summary tells
-    tap(app.root.ids.sidebar.ids.selection_bar.ids.sel_stop, frames)
+    tap(app.root.ids.sidebar.selection_bar.ids.sel_stop, frames)
     dialog = frames.until(lambda: app.dialog, what="one question")
     assert dialog.title == "Stop 5 containers?"
     tap(dialog.ids.yes, frames)

@@ -125,10 +125,10 @@ def test_select_mode_ticks_rows_and_acts_once_with_one_summary(make_app, frames,
     assert ticked(app) == {"01" * 32, "04" * 32, "02" * 32}
     assert app.selected is None  # a tap in select mode ticks, it does not open the detail
     assert find_row(app, "shop-db-1").checked
-    assert sidebar.ids.selection_bar.ids.ticked_label.text == "3 containers selected"
+    assert sidebar.selection_bar.ids.ticked_label.text == "3 containers selected"
     assert check_touch_sizes(kivy_window) == []
     save_shot(kivy_window, frames, f"select-mode-{size[0]}x{size[1]}")
-    tap(sidebar.ids.selection_bar.ids.sel_start, frames)
+    tap(sidebar.selection_bar.ids.sel_start, frames)
     dialog = frames.until(lambda: app.dialog, what="one question")
     assert dialog.title == "Start 3 containers?"
     tap(dialog.ids.yes, frames)
@@ -174,5 +174,5 @@ def test_the_selection_follows_the_engine_while_selecting(make_app, frames):
                        what="the event")
     assert row.checked
     assert app.containers.selection.ticked["06" * 32].state is State.RUNNING
-    assert all(w.opacity == 1 for w in walk(app.root.ids.sidebar.ids.selection_bar)
+    assert all(w.opacity == 1 for w in walk(app.root.ids.sidebar.selection_bar)
                if type(w).__name__ == "FlatButton")
