@@ -214,7 +214,9 @@ def test_a_widget_at_opacity_0_draws_into_an_empty_box_and_shown_again_draws(kiv
 def test_the_control_bar_hidden_with_no_container_draws_into_an_empty_box(make_app, frames):
     app = make_app(engine(), (1280, 800))
     frames.until(lambda: app.root.ids.sidebar.rv.layout_manager.children, what="rows on screen")
-    controls = app.root.ids.detail.ids.controls
+    detail = app.root.ids.detail
+    detail.build()  # the body, as a selection builds it; no container is shown
+    controls = detail.ids.controls
     assert controls.opacity == 0
     seen = scissor_probe(controls)
     app.root.canvas.ask_update()
