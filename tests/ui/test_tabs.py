@@ -205,6 +205,10 @@ def test_scrolling_up_pauses_auto_scroll_and_jump_resumes(make_app, frames, kivy
     assert rv.scroll_y == 0 and not view.paused
     drag(rv, frames, -400)  # finger moves down: the list scrolls up, towards older lines
     frames.until(lambda: view.paused, what="paused by scrolling up")
+    # The fling the drag left comes to rest before a line arrives (it moves scroll_y while
+    # it lasts): the list at rest, still above the bottom, is what holds still.
+    frames.until(lambda: not rv.effect_y.velocity, what="the list at rest")
+    assert view.paused
     assert view.ids.jump.parent is not None
     shown_before = list(rv.data)
     engine.log_streams.subject(WEB).on_next(LogLine("stdout", "while paused"))
