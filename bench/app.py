@@ -243,16 +243,14 @@ def run(runs: int, n: int, rate: int, seconds: float) -> list[Row]:
                     if g == "genetP":
                         floor_ms.append([(at - t) / 1e6 for _, t, _, at in reader.records
                                          if t >= t_from])
-            for k in [k for k in ("bare", "genetN", "genetNB") if k in got]:
+            painted = [k for k in ("bare", "genetN", "genetNB") if k in got]
+            for k in painted:
                 got[k]["paints_ms"] = [got[k]["launch_to_paint_ms"]]
             for _ in range(PAINTS if r else 0):
-                got["bare"]["paints_ms"].append(
-                    launch(xvfb.display, "bare", empty.url, 0, 0.5)["launch_to_paint_ms"])
-                for k in ("genetN", "genetNB"):
-                    if k in got:
-                        got[k]["paints_ms"].append(launch(
-                            xvfb.display, "genet", full.url, n, 0.5, tree=tree_of(k)
-                        )["launch_to_paint_ms"])
+                for k in painted:
+                    paint = (launch(xvfb.display, "bare", empty.url, 0, 0.5) if k == "bare" else
+                             launch(xvfb.display, "genet", full.url, n, 0.5, tree=tree_of(k)))
+                    got[k]["paints_ms"].append(paint["launch_to_paint_ms"])
             log(f"app round {r}/{runs}: first paint " + ", ".join(
                 f"{k}={v['launch_to_paint_ms']:.0f}ms" for k, v in got.items())
                 + f"; events sent {got['genetN']['events_sent']}, tables applied "

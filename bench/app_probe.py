@@ -184,7 +184,6 @@ def main() -> None:
                 if state["phase"] == "events":
                     self.label.text = f"bare Kivy window {time.perf_counter():.3f}"
 
-        engine = None
         base = Bare
         args = ()
 
