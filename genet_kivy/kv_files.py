@@ -21,7 +21,6 @@ STARTUP = (
     "scrolling.kv",
     "flat_button.kv",
     "group_header.kv",
-    "container_row.kv",
     "sidebar.kv",
     "detail_pane.kv",
     "nav_bar.kv",

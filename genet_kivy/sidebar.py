@@ -1,7 +1,8 @@
 """The sidebar: a search field over a RecycleView of group headers and container rows.
 
 The views are dumb: they show what ``presenters.SidebarRows`` put in their data dict and hand
-taps to the app (``select``, ``toggle_group``). Layout lives in kv/.
+taps to the app (``select``, ``toggle_group``). Layout lives in kv/, but for the container
+row's, which draws itself (:mod:`genet_kivy.container_row`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from kivy.app import App
 from kivy.factory import Factory
 from kivy.properties import (
     BooleanProperty,
-    ColorProperty,
     NumericProperty,
     ObjectProperty,
     StringProperty,
@@ -22,14 +22,14 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
 from .clip import fill_by_clearing
-from .gestures import LongPressBehavior
+from .container_row import ContainerRow
 from .kv_files import KvOnFirstUse
 from .row_layout import RowLayout
 from .row_patch import patch
 from .scroll_anchor import anchor, scroll_keeping
 
-#: Layout classes kv names here (imported to register them).
-LAYOUTS = (RowLayout,)
+#: Classes kv and the rows' data name here (imported to register them).
+REGISTERED = (RowLayout, ContainerRow)
 
 
 def _panel() -> Any:
@@ -64,38 +64,6 @@ class ProjectHeader(KvOnFirstUse, Header):
 
     def act(self, control: str) -> None:
         _panel().act_on_project(self.project, control)
-
-
-class ContainerRow(LongPressBehavior, RecycleDataViewBehavior, ButtonBehavior, BoxLayout):
-    """One container: name, image (and compose project), state word beside its colour; in
-    select mode, a checkbox (the whole row toggles it). Held: its action sheet."""
-
-    cid = StringProperty("")
-    name = StringProperty("")
-    subtitle = StringProperty("")
-    state_word = StringProperty("")
-    state_color = ColorProperty((1, 1, 1, 1))
-    selected = BooleanProperty(False)
-    usage = StringProperty("")  # CPU and memory while the row is on screen and running
-    selecting = BooleanProperty(False)
-    checked = BooleanProperty(False)
-    _modifiers: frozenset[str] = frozenset()
-
-    def on_touch_down(self, touch: Any) -> bool:
-        if self.collide_point(*touch.pos):
-            from kivy.core.window import Window
-
-            self._modifiers = frozenset(getattr(Window, "modifiers", ()) or ())
-        return bool(super().on_touch_down(touch))
-
-    def on_release(self) -> None:
-        modifiers, self._modifiers = self._modifiers, frozenset()
-        _panel().tap_row(self.cid, modifiers)
-
-    def on_long_press(self) -> None:
-        from .action_sheet import open_for_container
-
-        open_for_container(App.get_running_app(), self.cid)
 
 
 class Sidebar(BoxLayout):

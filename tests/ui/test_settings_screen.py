@@ -150,7 +150,7 @@ def test_the_light_theme_on_the_containers_screen(make_app, frames, kivy_window,
     label = app.root.ids.topbar.children[-1]  # "Genet"
     assert tuple(label.color) == theme.PALETTES["light"]["TEXT"]
     green = find_row(app, "web").state_color
-    assert tuple(find_row(app, "web").ids.word.color) == theme.deepened(tuple(green))
+    assert tuple(find_row(app, "web").ink) == theme.deepened(tuple(green))
     save_shot(kivy_window, frames, f"light-{size[0]}x{size[1]}")
 
 
