@@ -17,6 +17,7 @@ The state's stripe is drawn 16 dp left of the name, its dot 16 dp left of the wo
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 from weakref import WeakSet
@@ -52,13 +53,35 @@ def _look_switched(*_: Any) -> None:
 theme.look.fbind("name", _look_switched)  # a switch sets every colour, then the name
 
 
+#: Rendered texts, shared by every row: rows repeat their state words ("running"), the usage
+#: placeholder and often a subtitle (a compose project's replicas), so each is rendered once.
+#: The least recently used goes past ``_KEPT``; a label in here is never changed.
+_RENDERED: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_KEPT = 256
+
+
+def _rendered(options: dict[str, Any], text: str, color: Rgba,
+              room: tuple[float, float] | None) -> Any:
+    """The core label (its ``texture``) of ``text`` drawn with ``options`` in ``color``."""
+    key = (tuple(options.items()), text, color, room)
+    label = _RENDERED.get(key)
+    if label is None:
+        label = CoreLabel(text=text, color=color, text_size=room or (None, None), **options)
+        label.refresh()
+        _RENDERED[key] = label
+        if len(_RENDERED) > _KEPT:
+            _RENDERED.popitem(last=False)
+    else:
+        _RENDERED.move_to_end(key)
+    return label
+
+
 class _Text:
-    """One text of a row: a core label and the rectangle that shows its texture; rendered
-    again only when what it renders from changed."""
+    """One text of a row: the rectangle that shows its rendered texture, rendered again (or
+    found rendered) only when what it shows changed."""
 
     def __init__(self, font_sp: float, **options: Any) -> None:
         self.options = {"font_size": sp(font_sp), **options}
-        self.label: Any = None
         self.key: tuple[Any, ...] = ()
         self.rect = Rectangle(size=(0, 0))
 
@@ -73,14 +96,9 @@ class _Text:
                 self.rect.texture = None
                 self.rect.size = (0, 0)
                 return (0, 0)
-            if self.label is None:
-                self.label = CoreLabel(**self.options)
-            self.label.text = text
-            self.label.text_size = room if room is not None else (None, None)
-            self.label.options["color"] = color
-            self.label.refresh()
-            self.rect.texture = self.label.texture
-            self.rect.size = self.label.texture.size
+            texture = _rendered(self.options, text, key[1], room).texture
+            self.rect.texture = texture
+            self.rect.size = texture.size
         return (self.rect.size[0], self.rect.size[1])
 
     def place(self, x: float, y: float) -> None:

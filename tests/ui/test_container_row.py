@@ -7,7 +7,7 @@ import pytest
 from kivy.graphics import Line
 from kivy.metrics import dp
 
-from genet_kivy import theme
+from genet_kivy import container_row, theme
 from genet_kivy.container_row import ContainerRow
 
 GREEN = (0.31, 0.78, 0.47, 1)
@@ -31,7 +31,8 @@ def lines(row):
 
 
 def lines_in_select_mode(row):
-    return [i for i in (row._check.children if row._check is not None else ()) if isinstance(i, Line)]
+    drawn = row._check.children if row._check is not None else ()
+    return [i for i in drawn if isinstance(i, Line)]
 
 
 def test_the_state_word_ends_14_dp_from_the_right_edge(row):
@@ -97,8 +98,7 @@ def test_select_mode_moves_the_name_right_of_the_checkbox(row, frames):
 
 def test_a_row_moved_by_scrolling_renders_no_text_again(row, frames, monkeypatch):
     renders = []
-    for text in (row._name, row._subtitle, row._word):
-        monkeypatch.setattr(text.label, "refresh", lambda: renders.append(1))
+    monkeypatch.setattr(container_row, "_rendered", lambda *args: renders.append(args))
     row.y += 37
     frames.step(1)
     assert row._name.rect.pos[1] == int(row.y + dp(8) + (row.height - dp(16)) / 2)
@@ -108,7 +108,18 @@ def test_a_row_moved_by_scrolling_renders_no_text_again(row, frames, monkeypatch
 def test_a_renamed_row_shows_its_new_name(row, frames):
     row.name = "api"
     frames.step(1)
-    assert row._name.label.text == "api"
+    assert row._name.key[0] == "api"
+
+
+def test_two_rows_in_the_same_state_share_the_texture_of_its_word(row, kivy_window, frames):
+    other = ContainerRow(size_hint=(None, None), size=(440, dp(theme.ROW)), pos=(0, 200),
+                         name="api", subtitle="shop · python:3.12", state_word="running",
+                         state_color=GREEN)
+    kivy_window.add_widget(other)
+    frames.step(2)
+    kivy_window.remove_widget(other)
+    assert other._word.rect.texture is row._word.rect.texture
+    assert other._name.rect.texture is not row._name.rect.texture
 
 
 def test_usage_figures_take_the_bottom_of_the_state_column(row, frames):
