@@ -3,10 +3,9 @@
 As kv it was eight widgets: four Labels, each with its own rule and texture, in nested
 BoxLayouts, with 66 bound expressions a row. A screenful of rows is made on the first frame
 and every row is placed again as the list scrolls, so the row now draws its shapes and texts
-on its own canvas (~0.45 ms to make instead of ~1.7; bench item 6, issue #17). A change to
-what it shows is drawn once, before the next frame (like a Label's texture), and a text is
-rendered again only when it, its colour or its room changed. It places everything where the
-kv layout did, in dp (``L`` is 16, or 0 in select mode, where a 64-dp checkbox column comes
+on its own canvas (:mod:`genet_kivy.drawn_text`): ~0.15 ms to make and place instead of
+~1.8 with its texts rendered (bench item 6, issue #17). It places everything where the kv
+layout did, in dp (``L`` is 16, or 0 in select mode, where a 64-dp checkbox column comes
 first)::
 
     | L | checkbox | 12 | name (16 sp)     | 12 | ● state word (13 sp) | 14 |
@@ -17,95 +16,27 @@ The state's stripe is drawn 16 dp left of the name, its dot 16 dp left of the wo
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
-from weakref import WeakSet
 
 from kivy.app import App
-from kivy.clock import Clock
-from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, Ellipse, InstructionGroup, Line, Rectangle
-from kivy.metrics import dp, sp
+from kivy.metrics import dp
 from kivy.properties import BooleanProperty, ColorProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 from kivy.uix.widget import Widget
 
 from . import theme
+from .drawn_text import DrawnText, SelfDrawn
 from .gestures import LongPressBehavior
 
-Rgba = tuple[float, float, float, float]
-
-#: What a row redraws on: its own properties, and a switch of look (:func:`_look_switched`).
+#: What a row draws from (a switch of look too: see SelfDrawn).
 _DRAWN = ("pos", "size", "name", "subtitle", "state_word", "state_color", "usage", "selected",
           "selecting", "checked", "state")
 
-#: Every row alive, for a switch of look (one binding for all: a row the list drops is freed).
-_ROWS: WeakSet[ContainerRow] = WeakSet()
 
-
-def _look_switched(*_: Any) -> None:
-    for row in list(_ROWS):
-        row._trigger()
-
-
-theme.look.fbind("name", _look_switched)  # a switch sets every colour, then the name
-
-
-#: Rendered texts, shared by every row: rows repeat their state words ("running"), the usage
-#: placeholder and often a subtitle (a compose project's replicas), so each is rendered once.
-#: The least recently used goes past ``_KEPT``; a label in here is never changed.
-_RENDERED: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-_KEPT = 256
-
-
-def _rendered(options: dict[str, Any], text: str, color: Rgba,
-              room: tuple[float, float] | None) -> Any:
-    """The core label (its ``texture``) of ``text`` drawn with ``options`` in ``color``."""
-    key = (tuple(options.items()), text, color, room)
-    label = _RENDERED.get(key)
-    if label is None:
-        label = CoreLabel(text=text, color=color, text_size=room or (None, None), **options)
-        label.refresh()
-        _RENDERED[key] = label
-        if len(_RENDERED) > _KEPT:
-            _RENDERED.popitem(last=False)
-    else:
-        _RENDERED.move_to_end(key)
-    return label
-
-
-class _Text:
-    """One text of a row: the rectangle that shows its rendered texture, rendered again (or
-    found rendered) only when what it shows changed."""
-
-    def __init__(self, font_sp: float, **options: Any) -> None:
-        self.options = {"font_size": sp(font_sp), **options}
-        self.key: tuple[Any, ...] = ()
-        self.rect = Rectangle(size=(0, 0))
-
-    def render(self, text: str, color: Rgba, room: tuple[float, float] | None = None) -> \
-            tuple[float, float]:
-        """The texture's size once ``text`` is rendered in ``color`` (in a ``room`` of that
-        size, shortened to fit it, or at its natural size)."""
-        key = (text, tuple(color), room)
-        if key != self.key:
-            self.key = key
-            if not text:
-                self.rect.texture = None
-                self.rect.size = (0, 0)
-                return (0, 0)
-            texture = _rendered(self.options, text, key[1], room).texture
-            self.rect.texture = texture
-            self.rect.size = texture.size
-        return (self.rect.size[0], self.rect.size[1])
-
-    def place(self, x: float, y: float) -> None:
-        self.rect.pos = (int(x), int(y))  # whole pixels, as a Label draws: crisp text
-
-
-class ContainerRow(LongPressBehavior, RecycleDataViewBehavior, ButtonBehavior, Widget):
+class ContainerRow(SelfDrawn, LongPressBehavior, RecycleDataViewBehavior, ButtonBehavior, Widget):
     """One container: name, image (and compose project), state word beside its colour; in
     select mode, a checkbox (the whole row toggles it). Held: its action sheet."""
 
@@ -118,19 +49,20 @@ class ContainerRow(LongPressBehavior, RecycleDataViewBehavior, ButtonBehavior, W
     usage = StringProperty("")  # CPU and memory while the row is on screen and running
     selecting = BooleanProperty(False)
     checked = BooleanProperty(False)
+    drawn_on = _DRAWN
     _modifiers: frozenset[str] = frozenset()
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("size_hint_y", None)
         kwargs.setdefault("height", dp(theme.ROW))
         super().__init__(**kwargs)
-        self.ink: Rgba = (1, 1, 1, 1)  # the state's colour as drawn (stripe, dot and word)
-        self._name = _Text(16, halign="left", valign="bottom", shorten=True,
+        self.ink: theme.Rgba = (1, 1, 1, 1)  # the state's colour as drawn (stripe, dot and word)
+        self._name = DrawnText(16, halign="left", valign="bottom", shorten=True,
                            shorten_from="right")
-        self._subtitle = _Text(13, halign="left", valign="top", shorten=True,
+        self._subtitle = DrawnText(13, halign="left", valign="top", shorten=True,
                                shorten_from="right")
-        self._word = _Text(13)
-        self._usage = _Text(12)
+        self._word = DrawnText(13)
+        self._usage = DrawnText(12)
         self._check: InstructionGroup | None = None  # select mode's checkbox, once needed
         with self.canvas:
             self._back_color = Color(0, 0, 0, 0)
@@ -143,11 +75,6 @@ class ContainerRow(LongPressBehavior, RecycleDataViewBehavior, ButtonBehavior, W
             Color(1, 1, 1, 1)  # the texts carry their own colours
         for text in (self._name, self._subtitle, self._word, self._usage):
             self.canvas.add(text.rect)
-        self._trigger = Clock.create_trigger(self._draw, -1)  # before the next frame
-        for prop in _DRAWN:
-            self.fbind(prop, self._trigger)
-        _ROWS.add(self)
-        self._trigger()
 
     def on_touch_down(self, touch: Any) -> bool:
         if self.collide_point(*touch.pos):
@@ -165,7 +92,7 @@ class ContainerRow(LongPressBehavior, RecycleDataViewBehavior, ButtonBehavior, W
 
         open_for_container(App.get_running_app(), self.cid)
 
-    def _draw(self, *_: Any) -> None:
+    def draw(self) -> None:
         look = theme.look
         x, y, w, h = self.x, self.y, self.width, self.height
         marked = self.selected or self.checked

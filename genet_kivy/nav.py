@@ -7,20 +7,26 @@ marked with a bar (not colour alone). Taps go to ``app.show_kind``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from kivy.app import App
-from kivy.metrics import dp
+from kivy.graphics import Color, Rectangle
+from kivy.metrics import dp, sp
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
 
 from . import theme
 from .clip import fill_by_clearing
+from .drawn_text import DrawnText, SelfDrawn
 
 RAIL_BUTTON = 68  # dp: a rail button's height when the rail has room
 
 
-class NavButton(ButtonBehavior, BoxLayout):
-    """A kind's title over its count."""
+class NavButton(SelfDrawn, ButtonBehavior, Widget):
+    """A kind's title over its count, drawn on the button's own canvas (eight are made for the
+    first frame; see :mod:`genet_kivy.drawn_text`). Its size comes from kv/nav_bar.kv."""
 
     kind = StringProperty("")
     title = StringProperty("")
@@ -28,9 +34,45 @@ class NavButton(ButtonBehavior, BoxLayout):
     current = BooleanProperty(False)
     vertical = BooleanProperty(True)
     rail_height = NumericProperty(dp(RAIL_BUTTON))  # its height in the rail (NavBar sets it)
+    drawn_on = ("pos", "size", "title", "count", "current", "vertical", "state")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._title = DrawnText(14, halign="center", valign="bottom", shorten=True)
+        self._count = DrawnText(13, halign="center", valign="top")
+        with self.canvas:
+            self._back_color = Color(0, 0, 0, 0)
+            self._back = Rectangle()
+            self._bar_color = Color(0, 0, 0, 0)  # the current kind's bar
+            self._bar = Rectangle()
+            Color(1, 1, 1, 1)  # the texts carry their own colours
+        self.canvas.add(self._title.rect)
+        self.canvas.add(self._count.rect)
 
     def on_release(self) -> None:
         App.get_running_app().show_kind(self.kind)
+
+    def draw(self) -> None:
+        look = theme.look
+        x, y, w, h = self.x, self.y, self.width, self.height
+        current = self.current
+        self._back_color.rgba = look.SELECTED if current else (
+            look.RAISED if self.state == "down" else (0, 0, 0, 0))
+        self._back.pos, self._back.size = (x, y), (w, h)
+        # The current kind: a bar on the rail's left edge, or the bottom bar's top edge.
+        self._bar_color.rgba = look.ACCENT if current else (0, 0, 0, 0)
+        if self.vertical:
+            self._bar.pos, self._bar.size = (x, y + dp(10)), (dp(3), h - dp(20))
+        else:
+            self._bar.pos, self._bar.size = (x + dp(10), y + h - dp(3)), (w - dp(20), dp(3))
+        # The title over the count, each in half of the height inside the padding.
+        across, down = dp(4), dp(8) if h > dp(56) else dp(3)
+        room = (max(0.0, w - 2 * across), max(0.0, (h - 2 * down) / 2))
+        self._title.render(self.title, look.TEXT if current else look.TEXT_DIM, room,
+                           font_size=sp(14) if self.vertical else sp(13), bold=current)
+        self._title.place(x + across, y + down + room[1])
+        self._count.render(self.count, look.TEXT if current else look.TEXT_FAINT, room)
+        self._count.place(x + across, y + down)
 
 
 #: Kinds that only a swarm manager has: the bottom bar leaves them out elsewhere.

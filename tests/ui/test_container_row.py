@@ -7,7 +7,7 @@ import pytest
 from kivy.graphics import Line
 from kivy.metrics import dp
 
-from genet_kivy import container_row, theme
+from genet_kivy import drawn_text, theme
 from genet_kivy.container_row import ContainerRow
 
 GREEN = (0.31, 0.78, 0.47, 1)
@@ -98,7 +98,7 @@ def test_select_mode_moves_the_name_right_of_the_checkbox(row, frames):
 
 def test_a_row_moved_by_scrolling_renders_no_text_again(row, frames, monkeypatch):
     renders = []
-    monkeypatch.setattr(container_row, "_rendered", lambda *args: renders.append(args))
+    monkeypatch.setattr(drawn_text, "rendered", lambda *args: renders.append(args))
     row.y += 37
     frames.step(1)
     assert row._name.rect.pos[1] == int(row.y + dp(8) + (row.height - dp(16)) / 2)

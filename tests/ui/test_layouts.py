@@ -6,7 +6,7 @@ import time
 
 import pytest
 from engine_double import EngineDouble
-from kivy.metrics import dp
+from kivy.metrics import dp, sp
 from msgspec.structs import replace
 from ui_harness import find_row, group_of, resize, save_shot, tap, walk
 
@@ -164,16 +164,18 @@ def nav_titles(app) -> list[str]:
 
 
 def cut_titles(app) -> list[str]:
-    """The navigation titles wider than their label (drawn shortened, "Con...ers")."""
+    """The navigation titles wider than their room (drawn shortened, "Con...ers"): a button
+    draws its title in 14 sp on the rail, 13 sp in the bottom bar, bold when current, 4 dp in
+    from each side."""
     from kivy.core.text import Label as CoreLabel
 
     cut = []
     for button in app.root.nav.shown_buttons():
-        label = button.children[-1]
-        whole = CoreLabel(text=label.text, font_size=label.font_size, bold=label.bold)
+        whole = CoreLabel(text=button.title, font_size=sp(14 if button.vertical else 13),
+                          bold=button.current)
         whole.refresh()
-        if whole.texture.size[0] > label.width:
-            cut.append(label.text)
+        if whole.texture.size[0] > button.width - dp(8):
+            cut.append(button.title)
     return cut
 
 
