@@ -71,8 +71,9 @@ if "KIVY_HOME" not in os.environ:  # bench/app.py passes one; by hand, a fresh t
 
 
 #: GENET_BENCH_PROFILE=path: cProfile a phase (main thread) into that file; the phase is
-#: GENET_BENCH_PROFILE_PHASE, ``events`` (default), ``idle`` or ``start`` (from the probe's
-#: first line, imports included, to the first paint).
+#: GENET_BENCH_PROFILE_PHASE, ``events`` (default), ``idle``, ``start`` (from the probe's
+#: first line, imports included, to the first paint) or ``window`` (from the window made to
+#: the first paint: what the app's own start-up costs after Kivy's).
 PROFILE = os.environ.get("GENET_BENCH_PROFILE")
 PROFILE_PHASE = os.environ.get("GENET_BENCH_PROFILE_PHASE", "events")
 PROFILER = cProfile.Profile()
@@ -162,6 +163,8 @@ def main() -> None:
     from kivy.clock import Clock
     from kivy.core.window import Window
 
+    if PROFILE and PROFILE_PHASE == "window":
+        PROFILER.enable()
     result: dict[str, Any] = {"mode": mode}
     frames: list[float] = []
     drawn: list[list[Any]] = []
@@ -228,7 +231,7 @@ def main() -> None:
                 result["painted_at"] = time.time()
                 result["paint_cpu_s"] = time.process_time()  # CPU to first paint (the load
                 state["phase"] = "settle"                     # stretches wall time, not this)
-                if PROFILE and PROFILE_PHASE == "start":
+                if PROFILE and PROFILE_PHASE in ("start", "window"):
                     PROFILER.disable()
                     PROFILER.dump_stats(PROFILE)
                 Clock.schedule_once(self._settled, 1.0)
