@@ -31,9 +31,10 @@ briefly does after it has already emitted the event; 0 by default).
 
 Store: ``add_container(name, image="busybox", state="running", labels=None, id=None, *,
 cmd=None, env=None, tty=False) -> id`` (silent: no events); ``set_state(ref, state,
-exit_code=0)`` and ``remove_container(ref)`` (silent too: changes a client can only see by
-listing); ``act(ref, action, **params) -> int`` (as if another client called the API: events
-and all; returns the HTTP status); ``inspect(ref) -> dict`` (a copy of the inspect document).
+exit_code=0, oom_killed=False)`` and ``remove_container(ref)`` (silent too: changes a client
+can only see by listing); ``act(ref, action, **params) -> int`` (as if another client called
+the API: events and all; returns the HTTP status); ``inspect(ref) -> dict`` (a copy of the
+inspect document).
 
 Events: ``emit(record)`` (to open streams, filtered, and to the history), ``emit_many(records)``
 (the same, as one batch), ``emit_raw(data)`` (bytes as they are, to every open stream, not to
@@ -213,6 +214,7 @@ class _Container:
     tty: bool = False
     pid: int = 0
     exit_code: int = 0
+    oom_killed: bool = False  # inspect's State.OOMKilled
     started_ns: int = 0
     finished_ns: int = 0
     prev_state: str = ""  # before the last action, for FakeEngine.stale_for
@@ -569,8 +571,10 @@ class FakeEngine:
         with self._lock:
             self._objects[kind].pop(key, None)
 
-    def set_state(self, ref: str, state: str, exit_code: int = 0) -> None:
-        """Change a container's state without any event."""
+    def set_state(self, ref: str, state: str, exit_code: int = 0,
+                  oom_killed: bool = False) -> None:
+        """Change a container's state without any event (``oom_killed``: the engine killed
+        it for memory, as inspect's ``State.OOMKilled`` tells)."""
         if state not in STATES:
             raise ValueError(f"state must be one of {STATES}")
         with self._lock:
@@ -579,6 +583,7 @@ class FakeEngine:
                 c.started_ns, c.pid = self.clock(), self._new_pid()
             if state not in _ALIVE:
                 c.finished_ns, c.pid, c.exit_code = self.clock(), 0, exit_code
+            c.oom_killed = oom_killed
             c.state, c.prev_state = state, ""
 
     def remove_container(self, ref: str) -> None:
@@ -1034,7 +1039,7 @@ class FakeEngine:
             "Args": c.cmd[1:],
             "State": {"Status": state, "Running": state in _ALIVE,
                       "Paused": state == "paused", "Restarting": state == "restarting",
-                      "OOMKilled": False, "Dead": state == "dead", "Pid": c.pid,
+                      "OOMKilled": c.oom_killed, "Dead": state == "dead", "Pid": c.pid,
                       "ExitCode": c.exit_code, "Error": "",
                       "StartedAt": rfc3339nano(c.started_ns) if c.started_ns else ZERO_TIME,
                       "FinishedAt": rfc3339nano(c.finished_ns) if c.finished_ns else ZERO_TIME},

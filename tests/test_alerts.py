@@ -1,15 +1,19 @@
-"""Alerts folded from events: the rules (pure), then each kind on the real private daemon."""
+"""Alerts folded from events: the rules (pure), each kind on the real private daemon, and the
+race of a memory kill's two events on a fake engine."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator
 from types import MappingProxyType
 from typing import Any
 
 import pytest
 from dockerd import IMAGE
 from engine_helpers import Watch, wait_for
+from fake_engine import FakeEngine
 
+import genet_rx
 from genet_rx.model.events import Event
 from genet_rx.state.alerts import Alert, AlertKind, AlertRules, AlertState, step
 
@@ -137,3 +141,53 @@ def test_alerts_on_the_real_engine_and_none_for_a_stop(engine_url: str, docker,
     finally:
         docker("rm", "-f", f"{n}-loop", f"{n}-oom", f"{n}-sick", f"{n}-exits", check=False)
         assert watch.stop() == 0
+
+
+# -- the engine's stream (a fake engine): an oom and its die race ------------------------------
+
+
+@pytest.fixture
+def fake_alerts() -> Iterator[tuple[FakeEngine, list[Alert]]]:
+    """A fake engine and the alerts an engine connected to it raises, as they come."""
+    with FakeEngine() as fake:
+        engine = genet_rx.connect(fake.url)
+        raised: list[Alert] = []
+        sub = engine.alerts().subscribe(raised.append)
+        try:
+            fake.wait_subscribed(2)  # the engine's own stream and the alerts'
+            yield fake, raised
+        finally:
+            sub.dispose()
+            engine.close()
+
+
+def record(action: str, cid: str, **attrs: str) -> dict[str, Any]:
+    return {"Type": "container", "Action": action, "timeNano": time.time_ns(),
+            "Actor": {"ID": cid, "Attributes": {"name": "hog", **attrs}}}
+
+
+def test_a_memory_kill_whose_death_is_reported_first_alerts_only_the_oom(fake_alerts) -> None:
+    fake, raised = fake_alerts
+    hog = fake.add_container("hog")
+    fake.set_state(hog, "exited", exit_code=137, oom_killed=True)
+    fake.emit_many([record("die", hog, exitCode="137"), record("oom", hog)])
+    wait_for(lambda: raised, what="an alert")
+    assert [a.kind for a in raised] == [AlertKind.OOM]
+
+
+def test_a_sigkill_nobody_asked_for_without_a_memory_kill_is_a_death(fake_alerts) -> None:
+    fake, raised = fake_alerts
+    hog = fake.add_container("hog")
+    fake.set_state(hog, "exited", exit_code=137)
+    fake.emit(record("die", hog, exitCode="137"))
+    wait_for(lambda: raised, what="an alert")
+    assert [(a.kind, a.exit_code) for a in raised] == [(AlertKind.DIED, 137)]
+
+
+def test_a_death_by_sigkill_of_a_container_already_gone_still_alerts(fake_alerts) -> None:
+    fake, raised = fake_alerts
+    hog = fake.add_container("hog")
+    fake.remove_container(hog)
+    fake.emit(record("die", hog, exitCode="137"))
+    wait_for(lambda: raised, what="an alert")
+    assert [a.kind for a in raised] == [AlertKind.DIED]

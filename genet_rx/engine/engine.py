@@ -36,7 +36,7 @@ from genet_rx.model.images import Image, ImageLayer, history_from_answer
 from genet_rx.model.networks import Network
 from genet_rx.model.swarm import Node, Service, SwarmTasks, Task, tasks_from_answer
 from genet_rx.model.volumes import Volume
-from genet_rx.state.alerts import Alert, AlertRules, AlertState, step
+from genet_rx.state.alerts import Alert, AlertKind, AlertRules, AlertState, step
 from genet_rx.state.containers import ContainerTable
 from genet_rx.state.engine_state import EngineState, apply, initial
 from genet_rx.state.resources import Table
@@ -270,9 +270,27 @@ class Engine:
         seed: tuple[AlertState, Alert | None] = (AlertState(), None)
         # From now, by the engine's own replay: nothing is missed while the stream registers.
         since = reactivex.defer(lambda _: events(self.client, since=since_arg(time.time_ns())))
-        raised = since.pipe(ops.scan(fold, seed), ops.map(_raised),
-                                    ops.filter(lambda alert: alert is not None))
-        return cast(Observable[Alert], raised)
+        raised = cast(Observable[Alert], since.pipe(
+            ops.scan(fold, seed), ops.map(_raised), ops.filter(lambda alert: alert is not None)))
+        return raised.pipe(ops.concat_map(self._unless_oom_killed))  # in order
+
+    def _unless_oom_killed(self, alert: Alert) -> Observable[Alert]:
+        """``alert``, unless it is the death (137, SIGKILL, unasked) of a container the
+        engine killed for memory: its ``oom`` and ``die`` events race, and when the die comes
+        first the fold cannot know yet. Inspect can (``State.OOMKilled``): the death is
+        dropped, and the ``oom`` that follows raises the alert. With no answer (the container
+        already removed, the engine gone) the death stands."""
+        if alert.kind is not AlertKind.DIED or alert.exit_code != 137:
+            return reactivex.just(alert)
+
+        def oom_killed() -> bool:
+            state = READERS["container"].inspect(self.client, alert.id).json().get("State") or {}
+            return bool(state.get("OOMKilled"))
+
+        return self._call(oom_killed).pipe(
+            ops.catch(lambda _error, _source: reactivex.just(False)),
+            ops.filter(lambda killed: not killed),
+            ops.map(lambda _: alert))
 
     def exec(self, container_id: str, cmd: str | Sequence[str] | None = None, tty: bool = True,
              user: str | None = None, workdir: str | None = None,

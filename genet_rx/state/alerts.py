@@ -8,7 +8,8 @@ Theory of operation
   own Stop and ``docker kill`` all send ``kill`` before the ``die``, so a ``kill`` marks the
   container as stopped on purpose until its next ``start``.
 * ``oom``: the engine killed it for lack of memory (``oom``, then a ``die`` 137: the die is
-  not alerted again).
+  not alerted again). The two race: when the die comes first, ``Engine.alerts`` drops the
+  death once inspect says ``OOMKilled`` (this fold cannot know yet).
 * ``unhealthy``: ``health_status: unhealthy`` (sent once per change of health).
 * ``restart_loop``: ``loop_starts`` starts within ``loop_window_ns`` (a restart policy sends
   only die/start pairs).
