@@ -25,7 +25,7 @@ from kivy.metrics import sp
 from . import theme
 from .theme import Rgba
 
-KEPT = 256
+KEPT = 128
 
 _RENDERED: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 
