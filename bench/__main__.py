@@ -37,7 +37,7 @@ class Config:
     fold_runs: int = 5
     sync_runs_100: int = 5
     sync_runs_1000: int = 3
-    sync_runs_10000: int = 3
+    sync_runs_10000: int = 5
     sync_big: int = 1_000
     sync_fake: int = 10_000
     slow: bool = False  # docker-py's N+1 list at 10,000 too (about 45 s a run)
@@ -135,11 +135,12 @@ def main(argv: list[str] | None = None) -> int:
                 tb, ids[:cfg.latency_containers], cfg.latency_runs, cfg.latency_steps,
                 cfg.latency_warmup, cfg.latency_pace))
             item(4, "log demux", lambda: logdemux.run(tb, cfg.log_lines, cfg.log_runs))
-            item(3, "initial sync, 100", lambda: sync.run(tb.url, 100, "100", cfg.sync_runs_100))
+            item(3, "initial sync, 100", lambda: sync.run(
+                tb.url, 100, "100", cfg.sync_runs_100, cpu=True))
             if 3 in only:
                 tb.ensure(cfg.sync_big, 100)
             item(3, f"initial sync, {cfg.sync_big:,}", lambda: sync.run(
-                tb.url, cfg.sync_big, f"{cfg.sync_big:,}", cfg.sync_runs_1000))
+                tb.url, cfg.sync_big, f"{cfg.sync_big:,}", cfg.sync_runs_1000, cpu=True))
         finally:
             log("stopping the private dockerd")
             tb.close()
@@ -148,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         fake = sync.FakeServer(cfg.sync_fake)
         try:
             return sync.run(fake.url, cfg.sync_fake, f"{cfg.sync_fake:,} (fake engine)",
-                            cfg.sync_runs_10000, slow_runs=1 if cfg.slow else 0)
+                            cfg.sync_runs_10000, slow_runs=1 if cfg.slow else 0, cpu=True)
         finally:
             fake.close()
 
