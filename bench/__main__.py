@@ -35,8 +35,8 @@ class Config:
     fold_sizes: tuple[int, ...] = (100, 1_000, 10_000)
     fold_events: int = 20_000
     fold_runs: int = 5
-    sync_runs_100: int = 5
-    sync_runs_1000: int = 3
+    sync_runs_100: int = 15
+    sync_runs_1000: int = 5
     sync_runs_10000: int = 5
     sync_big: int = 1_000
     sync_fake: int = 10_000
