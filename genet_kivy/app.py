@@ -38,7 +38,7 @@ from genet_rx.model.containers import Container
 from genet_rx.settings import SettingsStore, settings_file
 from genet_rx.state.containers import ContainerTable
 
-from . import theme
+from . import scroll_bars, theme  # noqa: F401  (scroll_bars: a fix to Kivy, at import)
 from .batching import batched_on
 from .buttons import FlatButton
 from .choice import ChoiceRow
