@@ -1,6 +1,6 @@
 """``python -m bench``: every measurement of issue 7, side by side, in one run; one table.
 
-    .venv/bin/python -m bench            # the full bench (about 12-15 minutes on 2 cores)
+    .venv/bin/python -m bench            # the full bench (about 20 minutes on 2 cores)
     .venv/bin/python -m bench --quick    # a smoke run (about 3 minutes), nothing written
     .venv/bin/python -m bench --only 1,7 # some items only (the table is not written)
 
