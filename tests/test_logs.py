@@ -273,6 +273,37 @@ def test_a_run_of_engine_stamps_reads_each_line_its_own_time() -> None:
     assert run(body, list(range(len(body))), timestamps=True) == lines  # byte by byte
 
 
+def test_a_run_of_engine_stamps_in_one_second_reads_each_fraction() -> None:
+    # A flood's run: every stamp of the engine's shape, all in one second (read once).
+    stamps = ["2026-11-28T23:21:00.000000000Z", "2026-11-28T23:21:00.012345678Z",
+              "2026-11-28T23:21:00.999999999Z"]
+    body = b"".join(frame(1, f"{t} line {k}\n".encode()) for k, t in enumerate(stamps))
+    lines = LogDemuxer(timestamps=True).feed(body)
+    base = ns(datetime(2026, 11, 28, 23, 21, 0, tzinfo=UTC))
+    assert lines[0] == LogLine("stdout", "line 0", base)
+    assert lines[1] == LogLine("stdout", "line 1", base + 12_345_678)
+    assert lines[2] == LogLine("stdout", "line 2", base + 999_999_999)
+
+
+def test_a_run_of_engine_stamps_across_seconds_reads_each_second() -> None:
+    # Every stamp of the engine's shape, the first second coming back after another.
+    stamps = ["2026-11-28T23:21:00.5Z", "2026-11-28T23:21:01.5Z", "2026-11-28T23:21:00.5Z"]
+    stamps = [t.replace(".5Z", ".500000000Z") for t in stamps]
+    body = b"".join(frame(1, f"{t} line {k}\n".encode()) for k, t in enumerate(stamps))
+    lines = LogDemuxer(timestamps=True).feed(body)
+    base = ns(datetime(2026, 11, 28, 23, 21, 0, tzinfo=UTC)) + 500_000_000
+    assert [line.time_ns for line in lines] == [base, base + 1_000_000_000, base]
+
+
+def test_a_run_of_engine_shaped_stamps_that_are_not_times_keeps_its_text() -> None:
+    # The engine's shape, one second, month 13: no time, so each frame keeps its stamp.
+    body = b"".join(frame(1, f"2026-13-28T23:21:00.00000000{k}Z line\n".encode())
+                    for k in range(3))
+    lines = LogDemuxer(timestamps=True).feed(body)
+    assert [line.time_ns for line in lines] == [None, None, None]
+    assert lines[0].text == "2026-13-28T23:21:00.000000000Z line"
+
+
 def test_stamped_pieces_of_a_long_line_join_and_share_its_time() -> None:
     # The engine stamps every entry, also each 16 KiB piece of a long line: one frame each.
     first, later = "2026-11-28T23:21:00.5Z", "2026-11-28T23:21:09Z"

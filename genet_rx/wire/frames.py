@@ -52,6 +52,8 @@ import struct
 from operator import add
 from typing import Final
 
+import msgspec
+
 from genet_rx.model.common import RFC3339, epoch_seconds, parse_version, stamp_ns
 from genet_rx.model.logs import DEFAULT_MAX_LINE_BYTES, ERROR, STDERR, STDOUT, LogLine
 
@@ -163,29 +165,52 @@ class LogDemuxer:
         # with no partial line pending: one look-up checks type, padding and stream.
         clean = {kind << 24: stream for kind, stream in _STREAMS.items()
                  if not bufs.get(stream) and stream not in times and stream not in cut}
+        if self._timestamps:
+            return self._whole_stamped_frames(data, pos, end, clean, out)
         cap, unpack, stream_of = self._cap, _WORDS.unpack_from, clean.get
-        start = pos
         streams: list[str] = []
         payloads: list[bytes] = []
         add_stream, add_payload = streams.append, payloads.append
         while pos + 8 <= end:  # 8: _HEADER_SIZE (this loop is the hot one: no globals)
             word, size = unpack(data, pos)
             stream = stream_of(word)
-            stop: int = pos + 8 + size
+            stop = pos + 8 + size
             if stream is None or not 0 < size <= cap or stop > end or data[stop - 1] != 10:
                 break
             add_stream(stream)
             add_payload(data[pos + 8 : stop])
             pos = stop
+        if streams:
+            _emit_run(streams, payloads, None, out)
+        return pos
+
+    def _whole_stamped_frames(self, data: bytes, pos: int, end: int, clean: dict[int, str],
+                              out: list[LogLine]) -> int:
+        """:meth:`_whole_frames` with ``timestamps=1``: the same walk, each payload sliced into
+        the engine's stamp (31 bytes, when it has one: checked for the whole run after the
+        walk) and the text after it."""
+        cap, unpack, stream_of = self._cap, _WORDS.unpack_from, clean.get
+        start = pos
+        streams: list[str] = []
+        heads: list[bytes] = []
+        texts: list[bytes] = []
+        add_stream, add_head, add_text = streams.append, heads.append, texts.append
+        while pos + 8 <= end:
+            word, size = unpack(data, pos)
+            stream = stream_of(word)
+            stop = pos + 8 + size
+            if stream is None or not 31 < size <= cap or stop > end or data[stop - 1] != 10:
+                break  # 31: len(_ENGINE_SHAPE), then at least the text's \n
+            add_stream(stream)
+            add_head(data[pos + 8 : pos + 39])
+            add_text(data[pos + 39 : stop])
+            pos = stop
         if not streams:
             return pos
-        if not self._timestamps:
-            _emit_run(streams, payloads, None, out)
-            return pos
-        stamps = _engine_stamps(list(map(_STAMP, payloads)))
+        stamps = _engine_stamps(heads)
         if stamps is None:  # a stamp of another shape, or none: frame by frame
             return self._stamped_frames(data, start, end, clean, out)
-        _emit_run(streams, list(map(_AFTER_STAMP, payloads)), stamps, out)
+        _emit_run(streams, texts, stamps, out)
         return pos
 
     def _stamped_frames(self, data: bytes, pos: int, end: int, clean: dict[int, str],
@@ -328,32 +353,40 @@ class LogDemuxer:
 #: The engine's own stamp in logs (RFC3339Nano with a fixed 9 digits, UTC) and its space,
 #: with every digit as 0: the shape a run of frames is checked against at once.
 _ENGINE_SHAPE: Final = b"0000-00-00T00:00:00.000000000Z "
-_ENGINE_STAMP: Final = len(_ENGINE_SHAPE)
 _DIGITS_AS_0: Final = bytes.maketrans(b"123456789", b"000000000")
-_STAMP: Final = operator.itemgetter(slice(0, _ENGINE_STAMP))
-_AFTER_STAMP: Final = operator.itemgetter(slice(_ENGINE_STAMP, None))
 _SECOND: Final = operator.itemgetter(slice(0, 19))  # "YYYY-MM-DDTHH:MM:SS"
 _FRACTION: Final = operator.itemgetter(slice(20, 29))
+# Fractions read as JSON numbers, each behind a "1" (JSON has no leading zeros): 1e9 + f.
+_ONE_FRACTIONS: Final = msgspec.json.Decoder(list[int])
 
 
 def _engine_stamps(heads: list[bytes]) -> list[int] | None:
     """Each head's stamp in nanoseconds, when every one has the engine's shape and is a real
     time (as :data:`RFC3339` and :func:`stamp_ns` read it); else None.
 
-    Read for the whole run in C: one translate and compare checks every stamp's shape (a
-    payload too short to hold one ends in ``\\n``, which breaks it), and a log flood's stamps
-    share their second, which is read once.
+    Read for the whole run in C: one translate and compare checks every stamp's shape, one
+    decode reads every fraction, and a log flood's stamps share their second, which is read
+    once (a shaped run holds its first second as many times as it has stamps only when every
+    stamp is in it: the shape lets a second match nowhere but at a stamp's start).
     """
-    if b"".join(heads).translate(_DIGITS_AS_0) != _ENGINE_SHAPE * len(heads):
+    joined = b"".join(heads)
+    if joined.translate(_DIGITS_AS_0) != _ENGINE_SHAPE * len(heads):
         return None
+    ones = _ONE_FRACTIONS.decode(b"[1" + b",1".join(map(_FRACTION, heads)) + b"]")
+    first = heads[0][:19]
+    if joined.count(first) == len(heads):
+        epoch = epoch_seconds(first, b"Z")
+        if epoch is None:
+            return None  # not a time (month 13 ...): frame by frame, as the reference says
+        return list(map((epoch * 1_000_000_000 - 1_000_000_000).__add__, ones))
     seconds = list(map(_SECOND, heads))
-    second_ns = {}  # the run's few distinct seconds, in nanoseconds
+    second_ns = {}  # the run's few distinct seconds, in nanoseconds, less the fractions' 1e9
     for second in set(seconds):
         epoch = epoch_seconds(second, b"Z")
         if epoch is None:
-            return None  # not a time (month 13 ...): frame by frame, as the reference says
-        second_ns[second] = epoch * 1_000_000_000
-    return list(map(add, map(second_ns.__getitem__, seconds), map(int, map(_FRACTION, heads))))
+            return None
+        second_ns[second] = epoch * 1_000_000_000 - 1_000_000_000
+    return list(map(add, map(second_ns.__getitem__, seconds), ones))
 
 
 def _emit_run(streams: list[str], payloads: list[bytes], stamps: list[int] | None,
