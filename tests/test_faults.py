@@ -10,16 +10,14 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from engine_helpers import table_view, wait_for
+from engine_helpers import Live, table_view, wait_for
 from fake_engine import FakeEngine
 
 from genet_rx import Engine, Link
 from genet_rx.api import containers
 from genet_rx.api.client import EngineClient
 from genet_rx.engine.commands import Outcome, Pause, Start, Stop, Unpause
-from genet_rx.engine.sync import Backoff
 from genet_rx.errors import EngineTimeout
-from genet_rx.model.connection import Connection
 from genet_rx.model.containers import health_from_status
 from genet_rx.state.containers import ContainerTable
 
@@ -55,25 +53,6 @@ def stuck_consumer(engine: Engine) -> threading.Event:
     engine.containers.subscribe(lambda t: armed.is_set() and gate.wait(20))
     armed.set()
     return gate
-
-
-class Live:
-    """An Engine on the fake with quick retries, recording its connection states."""
-
-    def __init__(self, url: str, reconcile_every: float = 60.0, timeout: float = 2.0,
-                 **engine: int) -> None:
-        self.states: list[Connection] = []
-        self.engine = Engine(client=EngineClient(url, timeout=timeout),
-                             reconcile_every=reconcile_every, backoff=Backoff(0.05, 0.3),
-                             **engine)
-        self.engine.connection.subscribe(self.states.append)
-
-    def wait_state(self, link: Link, timeout: float = 10.0) -> Connection:
-        return wait_for(lambda: next((c for c in reversed(self.states) if c.state is link),
-                                     None), timeout, f"connection {link.value}")
-
-    def connects(self) -> int:
-        return sum(1 for c in self.states if c.state is Link.CONNECTED)
 
 
 @pytest.fixture

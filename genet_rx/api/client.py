@@ -94,6 +94,9 @@ class EngineClient:
         self._version: str | None = None
         self._lock = threading.Lock()
         self.clock_ns: int | None = None  # the daemon's clock at the last negotiation (Date)
+        # Whether the version agreed is the daemon's newest: then its unversioned paths answer
+        # exactly as the versioned ones do.
+        self.agreed_newest = False
         self.malformed_events = 0  # lines of the events stream that were not events (api.events)
 
     @property
@@ -198,6 +201,7 @@ class EngineClient:
             if not daemon_max:
                 raise ProtocolError("the engine did not say which API version it speaks")
             self._version = choose_version(str(daemon_max), daemon_min and str(daemon_min))
+            self.agreed_newest = _api_version(str(daemon_max)) <= MAX_API
             return self._version
 
 

@@ -8,9 +8,11 @@ from genet_rx.api.client import EngineClient, segment
 from genet_rx.wire.http import Response
 
 
-def list_response(client: EngineClient, all: bool = True) -> Response:
-    """The list answer with its headers (its Date tells how fresh it is)."""
-    return client.request("GET", "/containers/json", {"all": "1" if all else "0"})
+def list_response(client: EngineClient, all: bool = True, *, versioned: bool = True) -> Response:
+    """The list answer with its headers (its Date tells how fresh it is). ``versioned=False``
+    asks in the daemon's own newest version, before one is agreed (the sync's first list)."""
+    return client.request("GET", "/containers/json", {"all": "1" if all else "0"},
+                          versioned=versioned)
 
 
 def listing(client: EngineClient, all: bool = True) -> list[dict[str, Any]]:

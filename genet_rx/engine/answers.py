@@ -127,12 +127,25 @@ def snapshot(client: EngineClient, kind: str, after: Event | None = None) -> Sna
         if reader.optional and exc.status == 503:
             return Snapshot((), time.time_ns() - GRACE_NS, kind, unavailable=exc.message)
         raise
+    return _snapshot_of(reader, resp, client.host, kind, after)
+
+
+def early_containers(client: EngineClient) -> Snapshot[Any]:
+    """The containers' list asked at the daemon's newest API version, before one is agreed:
+    the sync asks it beside the ping that agrees (see ``live_state``). Raises what the call
+    raises."""
+    resp = containers.list_response(client, versioned=False)
+    return _snapshot_of(READERS["container"], resp, client.host, "container", None)
+
+
+def _snapshot_of(reader: Reader, resp: Response, host: str, kind: str,
+                 after: Event | None) -> Snapshot[Any]:
     rows = None
     if reader.from_body is not None:
         check_objects(resp.body)
-        rows = reader.from_body(resp.body, client.host)
+        rows = reader.from_body(resp.body, host)
     if rows is None:
-        rows = tuple(reader.from_list(e, client.host) for e in reader.entries(resp.json())
+        rows = tuple(reader.from_list(e, host) for e in reader.entries(resp.json())
                      if isinstance(e, dict))
     trust = trust_ns(resp)
     return Snapshot(rows, trust if after is None else max(trust, after.time_nano), kind)

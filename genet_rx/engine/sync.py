@@ -4,7 +4,8 @@ Theory of operation
 -------------------
 :func:`live_state` assembles it; read it top to bottom::
 
-    session = open (negotiate; T0 from the daemon's clock, or resume after the last event)
+    session = open (negotiate; T0 from the daemon's clock, or resume after the last event;
+                    the containers' list asked at the same time, kept when the ping allows)
         → events since then ─────────────────────┐ held until the lists are folded
           lists (the containers', then the rest) ┘ (nothing after T0 is lost), then live
         → each event, then the targeted inspect it asks for (then_merge)
@@ -29,17 +30,18 @@ import random
 import time
 from collections.abc import Callable
 from functools import partial
-from typing import cast
+from typing import Any, cast
 
 import reactivex
 from msgspec import Struct
 from reactivex import Observable, abc
 from reactivex import operators as ops
+from reactivex.subject import AsyncSubject
 
 from genet_rx.api import system
 from genet_rx.api.client import EngineClient, describe, since_arg
 from genet_rx.api.events import events
-from genet_rx.engine.answers import READERS, inspected, snapshot
+from genet_rx.engine.answers import READERS, early_containers, inspected, snapshot
 from genet_rx.engine.operators import concat_eager, hand_off, then_merge
 from genet_rx.errors import EngineUnreachable, GenetError
 from genet_rx.model.common import parse_time_ns
@@ -80,6 +82,7 @@ class Backoff:
 class _Opened(Struct, frozen=True):
     api_version: str
     since_ns: int
+    early_ok: bool = False  # the containers' list asked beside the ping may be the first list
 
 
 def live_state(
@@ -114,18 +117,41 @@ def live_state(
 
     started: list[int] = []  # where the first session began
 
-    def open_session() -> _Opened:
+    def open_session(asked: float) -> _Opened:
+        # The containers' list asked beside the ping (no sooner than ``asked``, a monotonic
+        # time) may stand as the session's first list when it speaks the version agreed and was
+        # taken after the point the events start from.
         version = client.negotiate()
+        newest = client.agreed_newest
         resume = latest().last_event_ns
         if resume:
-            return _Opened(version, resume + 1)  # just after what is already folded
+            return _Opened(version, resume + 1, newest)  # just after what is already folded
         if started:  # nothing folded yet: start where the first session did, losing nothing
-            return _Opened(version, started[0])
-        # T0 from the daemon's clock: the ping's Date (to the second: replaying up to a second
-        # more is harmless, the fold drops duplicates), else /info's SystemTime.
-        clock = client.clock_ns or parse_time_ns(system.info(client).get("SystemTime"))
+            return _Opened(version, started[0], newest)
+        # T0 from the daemon's clock: the ping's Date (to the second: replaying a second or two
+        # more is harmless, the fold drops duplicates), else /info's SystemTime. The early list
+        # was taken after ``asked`` and the ping answered within a second of it, so a second
+        # before the ping's Date is before that list.
+        clock = client.clock_ns
+        if clock is not None and time.monotonic() - asked < 1.0:
+            started.append(clock - 1_000_000_000)
+            return _Opened(version, started[0], newest)
+        clock = clock or parse_time_ns(system.info(client).get("SystemTime"))
         started.append(clock or time.time_ns())
         return _Opened(version, started[0])
+
+    def one_session() -> Observable[Change]:
+        # The ping and the containers' list at once: the first screen waits one round trip
+        # less. The list's answer waits in ``early`` until the session, opened, takes it.
+        asked = time.monotonic()
+        early: AsyncSubject[Change] = AsyncSubject()
+        listing = reactivex.from_callable(partial(early_containers, client), scheduler=pool)
+        opened = reactivex.from_callable(partial(open_session, asked), scheduler=pool)
+        return reactivex.merge(
+            # Its failure too waits in ``early``: the ping's, if any, is the one to show.
+            _quiet(listing.pipe(ops.do(early), ops.catch(reactivex.empty()))),
+            opened.pipe(ops.flat_map(partial(follow, early=early))),
+        )
 
     def lists(*kinds: str) -> Observable[Change]:
         return reactivex.merge(*(blocking(partial(snapshot, client, kind))
@@ -134,7 +160,7 @@ def live_state(
     def relist(kind: str) -> Observable[Change]:
         return lists(kind)
 
-    def connected_then_lists(opened: _Opened) -> Observable[Change]:
+    def connected_then_lists(opened: _Opened, early: Observable[Change]) -> Observable[Change]:
         # The containers' list first, just after "connected" (so a watcher reads them in that
         # order, and a failed container list never shows as connected), then the other kinds'
         # lists together: asked for at the same time, five small lists took the pool's
@@ -145,8 +171,9 @@ def live_state(
                              time_ns=time.time_ns())
             return reactivex.from_iterable([now, containers])
 
+        first = on_fold(early) if opened.early_ok else lists("container")
         others = [kind for kind in READERS if kind != "container"]
-        return reactivex.concat(lists("container").pipe(ops.flat_map(up)), lists(*others))
+        return reactivex.concat(first.pipe(ops.flat_map(up)), lists(*others))
 
     def engine_events(opened: _Opened) -> Observable[Change]:
         def ended() -> Observable[Change]:
@@ -192,13 +219,13 @@ def live_state(
         found = answer.pipe(ops.filter(lambda a: a is not None))
         return on_fold(cast(Observable[Change], found))
 
-    def follow(opened: _Opened) -> Observable[Change]:
+    def follow(opened: _Opened, early: Observable[Change]) -> Observable[Change]:
         reconcile: Observable[Change] = reactivex.interval(reconcile_every).pipe(
             ops.flat_map(lambda _: lists()))
         wanted: Observable[str] = asks if asks is not None else reactivex.never()
         asked: Observable[Change] = wanted.pipe(ops.flat_map(relist))
         return reactivex.merge(
-            concat_eager(connected_then_lists(opened), engine_events(opened)).pipe(
+            concat_eager(connected_then_lists(opened, early), engine_events(opened)).pipe(
                 then_merge(inspect_if_needed)),
             reconcile,
             asked,
@@ -210,13 +237,12 @@ def live_state(
         return reactivex.concat(on_fold(reactivex.just(down)),
                                 _quiet(reactivex.timer(backoff.next())))
 
-    session = reactivex.defer(lambda _: reactivex.from_callable(open_session, scheduler=pool)
-                              ).pipe(ops.flat_map(follow), ops.catch(disconnected))
+    session = reactivex.defer(lambda _: one_session()).pipe(ops.catch(disconnected))
     # The initial state first: "connecting" shows at once, however long the engine takes.
     return session.pipe(ops.repeat(), ops.scan(apply, initial), ops.start_with(initial))
 
 
-def _quiet(source: Observable[int]) -> Observable[Change]:
+def _quiet(source: Observable[Any]) -> Observable[Change]:
     """Only the end of ``source``: a pause in the pipeline."""
     return source.pipe(ops.ignore_elements(), ops.map(lambda _: cast(Change, None)))
 
