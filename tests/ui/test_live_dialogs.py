@@ -36,34 +36,38 @@ def test_a_real_pull_shows_progress_and_leaves_the_image(
 ):
     from genet_kivy.dialogs import open_pull
 
-    # Layers big enough that the pull outlasts the dialog's pace (one view every 0.25 s).
-    reference = push_layers_image(daemon.url, registry, repository="genet/dialog-pull",
-                                  tag=secrets.token_hex(3), mib=24)
-    try:
-        app = connected_app(make_app, frames, real_engine)
-        dialog = open_pull(app)
-        frames.step(2)
-        dialog.ids.reference.text = reference
-        shown: list[list[str]] = []  # every set of layer lines the dialog showed
-        dialog.bind(lines=lambda _w, lines: shown.append(list(lines)))
-        tap(dialog.ids.pull, frames)
-        frames.until(lambda: not dialog.running, timeout=120, what="the pull's end")
-        assert dialog.error == "" and dialog.status == f"Pulled {reference}"
-        final = dialog.session.progress
-        assert final.finished and len(final.layers) == 4 and final.known_bytes > 0
-        phases = [layer.phase for layer in final.layers]
-        assert phases.count(LayerPhase.DONE) == 3 and LayerPhase.EXISTS in phases
-        # The layers were seen on their way, not only at the end.
-        assert len(shown) >= 2
-        assert any("done" not in " ".join(lines) for lines in shown)
-        assert "downloaded" in dialog.amount
-        assert len(dialog.lines) == 4 and dialog.fraction == 1.0
-        notice = frames.until(lambda: app.root.notice, what="the notice")
-        assert notice.text == f"Pulled {reference}"
-        assert inspect_ok(docker, "image", reference)
-        assert app.tasks.running == ()
-    finally:
-        docker("rmi", "-f", reference, check=False)
+    # Through a relay at 1 MiB/s a layer takes about 2 s, far longer than the dialog's pace
+    # (one view every 0.25 s), however fast the machine is.
+    pushed = push_layers_image(daemon.url, registry, repository="genet/dialog-pull",
+                               tag=secrets.token_hex(3))
+    with SlowRelay(registry.port, rate=1024 * 1024) as relay:
+        reference = pushed.replace(registry.address, relay.address)
+        try:
+            app = connected_app(make_app, frames, real_engine)
+            dialog = open_pull(app)
+            frames.step(2)
+            dialog.ids.reference.text = reference
+            shown: list[list[str]] = []  # every set of layer lines the dialog showed
+            dialog.bind(lines=lambda _w, lines: shown.append(list(lines)))
+            tap(dialog.ids.pull, frames)
+            frames.until(lambda: not dialog.running, timeout=120, what="the pull's end")
+            assert dialog.error == "" and dialog.status == f"Pulled {reference}"
+            final = dialog.session.progress
+            assert final.finished and len(final.layers) == 4 and final.known_bytes > 0
+            phases = [layer.phase for layer in final.layers]
+            assert phases.count(LayerPhase.DONE) == 3 and LayerPhase.EXISTS in phases
+            # The layers were seen on their way, not only at the end.
+            assert len(shown) >= 2
+            assert any("done" not in " ".join(lines) for lines in shown)
+            assert "downloaded" in dialog.amount
+            assert len(dialog.lines) == 4 and dialog.fraction == 1.0
+            notice = frames.until(lambda: app.root.notice, what="the notice")
+            assert notice.text == f"Pulled {reference}"
+            assert inspect_ok(docker, "image", reference)
+            assert app.tasks.running == ()
+        finally:
+            docker("rmi", "-f", reference, check=False)
+            docker("rmi", "-f", pushed, check=False)
 
 
 def test_cancel_midway_stops_the_pull_and_leaves_no_image(
