@@ -16,6 +16,7 @@ from msgspec import Struct
 
 from genet_rx.api import containers, images, networks, swarm, volumes
 from genet_rx.api.client import EngineClient, describe
+from genet_rx.engine.gc_pause import paused_gc
 from genet_rx.errors import EngineError, GenetError, NotFound
 from genet_rx.model.common import entries
 from genet_rx.model.containers import (
@@ -141,12 +142,13 @@ def early_containers(client: EngineClient) -> Snapshot[Any]:
 def _snapshot_of(reader: Reader, resp: Response, host: str, kind: str,
                  after: Event | None) -> Snapshot[Any]:
     rows = None
-    if reader.from_body is not None:
-        check_objects(resp.body)
-        rows = reader.from_body(resp.body, host)
-    if rows is None:
-        rows = tuple(reader.from_list(e, host) for e in reader.entries(resp.json())
-                     if isinstance(e, dict))
+    with paused_gc():
+        if reader.from_body is not None:
+            check_objects(resp.body)
+            rows = reader.from_body(resp.body, host)
+        if rows is None:
+            rows = tuple(reader.from_list(e, host) for e in reader.entries(resp.json())
+                         if isinstance(e, dict))
     trust = trust_ns(resp)
     return Snapshot(rows, trust if after is None else max(trust, after.time_nano), kind)
 
