@@ -2,9 +2,10 @@
 
 Decoding a list of 10,000 containers makes ~50,000 container objects (each entry's names,
 ports, mounts and labels), none of them garbage; every 700 of them start a collection that
-walks the young objects, and every tenth of those the older ones too: 40 % of the decode's
-time with the bench's heap, more with the app's (bench item 3). Refcounting still frees
-everything as usual; a collection that was due runs at the next allocation after the pause.
+walks the young objects, and every tenth of those the older ones too: ~40 % of the decode's
+time in a plain process, half of it beside a bigger heap (bench item 3). Refcounting still
+frees everything as usual; a collection that was due runs at the next allocation after the
+pause.
 
 The switch is process-wide and lists run on several threads: the first pause turns the GC
 off, the last one out restores what it found.
