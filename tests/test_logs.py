@@ -23,7 +23,8 @@ from genet_rx.model.logs import (
     SearchPatternError,
     search_lines,
 )
-from genet_rx.wire.frames import LogDemuxer, is_multiplexed
+from genet_rx.wire.body_shape import is_multiplexed
+from genet_rx.wire.frames import LogDemuxer
 
 NAMES = {0: "stdout", 1: "stdout", 2: "stderr", 3: "error"}
 

@@ -15,7 +15,8 @@ from genet_rx.api.client import EngineClient, segment
 from genet_rx.model.common import obj
 from genet_rx.model.logs import DEFAULT_MAX_LINE_BYTES, DEFAULT_RING_CAPACITY
 from genet_rx.model.service_logs import DetailsSplitter, ServiceLogLine
-from genet_rx.wire.frames import LogDemuxer, is_multiplexed
+from genet_rx.wire.body_shape import is_multiplexed
+from genet_rx.wire.frames import LogDemuxer
 from genet_rx.wire.http import HTTPStream
 from genet_rx.wire.streams import observe_stream
 

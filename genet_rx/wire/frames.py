@@ -47,15 +47,12 @@ This is clean: no exception, nothing dropped.
 
 from __future__ import annotations
 
-import operator
 import struct
-from operator import add
 from typing import Final
 
-import msgspec
-
-from genet_rx.model.common import RFC3339, epoch_seconds, parse_version, stamp_ns
+from genet_rx.model.common import RFC3339, stamp_ns
 from genet_rx.model.logs import DEFAULT_MAX_LINE_BYTES, ERROR, STDERR, STDOUT, LogLine
+from genet_rx.wire.log_stamps import engine_stamps
 
 _STREAMS: Final[dict[int, str]] = {0: STDOUT, 1: STDOUT, 2: STDERR, 3: ERROR}
 _HEADER_SIZE: Final = 8
@@ -63,14 +60,10 @@ _WORDS: Final = struct.Struct(">II")  # the same header as two words: type << 24
 # A timestamp and its space fit in this many bytes ("2006-01-02T15:04:05.999999999+07:00 ").
 _STAMP_ROOM: Final = 40
 
-MULTIPLEXED_CONTENT_TYPE: Final = "application/vnd.docker.multiplexed-stream"
-RAW_CONTENT_TYPE: Final = "application/vnd.docker.raw-stream"
-
-
 class LogDemuxer:
     """Sans-IO reader of a logs body: bytes in (any chunking), :class:`LogLine` values out.
 
-    ``multiplexed`` picks the body shape (see :func:`is_multiplexed`); ``timestamps`` says the
+    ``multiplexed`` picks the body shape (see :func:`~genet_rx.wire.body_shape.is_multiplexed`); ``timestamps`` says the
     request asked for ``timestamps=1``, so each entry starts with a timestamp and a space
     (taken off into :attr:`LogLine.time_ns`); ``max_line_bytes`` caps how many bytes of a line
     are held before it is cut into pieces. ``feed`` after ``close`` raises RuntimeError.
@@ -207,7 +200,7 @@ class LogDemuxer:
             pos = stop
         if not streams:
             return pos
-        stamps = _engine_stamps(heads)
+        stamps = engine_stamps(heads)
         if stamps is None:  # a stamp of another shape, or none: frame by frame
             return self._stamped_frames(data, start, end, clean, out)
         _emit_run(streams, texts, stamps, out)
@@ -350,45 +343,6 @@ class LogDemuxer:
         out.append(LogLine(stream, line.decode("utf-8", "replace"), time_ns, continued=not whole))
 
 
-#: The engine's own stamp in logs (RFC3339Nano with a fixed 9 digits, UTC) and its space,
-#: with every digit as 0: the shape a run of frames is checked against at once.
-_ENGINE_SHAPE: Final = b"0000-00-00T00:00:00.000000000Z "
-_DIGITS_AS_0: Final = bytes.maketrans(b"123456789", b"000000000")
-_SECOND: Final = operator.itemgetter(slice(0, 19))  # "YYYY-MM-DDTHH:MM:SS"
-_FRACTION: Final = operator.itemgetter(slice(20, 29))
-# Fractions read as JSON numbers, each behind a "1" (JSON has no leading zeros): 1e9 + f.
-_ONE_FRACTIONS: Final = msgspec.json.Decoder(list[int])
-
-
-def _engine_stamps(heads: list[bytes]) -> list[int] | None:
-    """Each head's stamp in nanoseconds, when every one has the engine's shape and is a real
-    time (as :data:`RFC3339` and :func:`stamp_ns` read it); else None.
-
-    Read for the whole run in C: one translate and compare checks every stamp's shape, one
-    decode reads every fraction, and a log flood's stamps share their second, which is read
-    once (a shaped run holds its first second as many times as it has stamps only when every
-    stamp is in it: the shape lets a second match nowhere but at a stamp's start).
-    """
-    joined = b"".join(heads)
-    if joined.translate(_DIGITS_AS_0) != _ENGINE_SHAPE * len(heads):
-        return None
-    ones = _ONE_FRACTIONS.decode(b"[1" + b",1".join(map(_FRACTION, heads)) + b"]")
-    first = heads[0][:19]
-    if joined.count(first) == len(heads):
-        epoch = epoch_seconds(first, b"Z")
-        if epoch is None:
-            return None  # not a time (month 13 ...): frame by frame, as the reference says
-        return list(map((epoch * 1_000_000_000 - 1_000_000_000).__add__, ones))
-    seconds = list(map(_SECOND, heads))
-    second_ns = {}  # the run's few distinct seconds, in nanoseconds, less the fractions' 1e9
-    for second in set(seconds):
-        epoch = epoch_seconds(second, b"Z")
-        if epoch is None:
-            return None
-        second_ns[second] = epoch * 1_000_000_000 - 1_000_000_000
-    return list(map(add, map(second_ns.__getitem__, seconds), ones))
-
-
 def _emit_run(streams: list[str], payloads: list[bytes], stamps: list[int] | None,
               out: list[LogLine]) -> None:
     """The lines of a run of whole frames (each payload ending in ``\\n``), in order.
@@ -427,26 +381,3 @@ def _char_boundary(buf: bytearray, cut: int, floor: int) -> int:
     if (buf[pos] & 0xC0) == 0x80 or pos == floor:
         return cut  # not valid UTF-8 here anyway: cut where asked
     return pos
-
-
-def is_multiplexed(api_version: str, content_type: str | None, tty: bool) -> bool:
-    """Whether a logs/attach body is multiplexed frames (True) or raw TTY bytes (False).
-
-    From API 1.42 the response's Content-Type says which; below 1.42 (or when the header is
-    missing or unknown, or the version unreadable) the container's ``Config.Tty`` decides:
-    a TTY container's output is raw.
-    """
-    if _version(api_version) >= (1, 42) and content_type:
-        media = content_type.split(";", 1)[0].strip().lower()
-        if media == MULTIPLEXED_CONTENT_TYPE:
-            return True
-        if media == RAW_CONTENT_TYPE:
-            return False
-    return not tty
-
-
-def _version(text: str) -> tuple[int, int]:
-    try:
-        return parse_version(text.strip().lstrip("vV"))
-    except ValueError:
-        return (0, 0)  # unreadable: let the container's Tty decide
