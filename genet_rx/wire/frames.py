@@ -63,10 +63,11 @@ _STAMP_ROOM: Final = 40
 class LogDemuxer:
     """Sans-IO reader of a logs body: bytes in (any chunking), :class:`LogLine` values out.
 
-    ``multiplexed`` picks the body shape (see :func:`~genet_rx.wire.body_shape.is_multiplexed`); ``timestamps`` says the
-    request asked for ``timestamps=1``, so each entry starts with a timestamp and a space
-    (taken off into :attr:`LogLine.time_ns`); ``max_line_bytes`` caps how many bytes of a line
-    are held before it is cut into pieces. ``feed`` after ``close`` raises RuntimeError.
+    ``multiplexed`` picks the body shape (see
+    :func:`~genet_rx.wire.body_shape.is_multiplexed`); ``timestamps`` says the request asked
+    for ``timestamps=1``, so each entry starts with a timestamp and a space (taken off into
+    :attr:`LogLine.time_ns`); ``max_line_bytes`` caps how many bytes of a line are held before
+    it is cut into pieces. ``feed`` after ``close`` raises RuntimeError.
     """
 
     def __init__(
