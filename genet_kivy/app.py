@@ -32,6 +32,7 @@ from kivy.core.window import Window
 from reactivex import Observable
 from reactivex import operators as ops
 
+from genet_rx.engine import gc_pause
 from genet_rx.engine.commands import Command
 from genet_rx.model.connection import Connection, Link
 from genet_rx.model.containers import Container
@@ -135,7 +136,7 @@ class GenetApp(App):
         self.input.start()
         self._on_connection(self.feed.state.connection)
         # An engine that never syncs never freezes start-up (_freeze): the GC comes back on.
-        Clock.schedule_once(lambda _dt: gc.enable(), 10.0)
+        Clock.schedule_once(lambda _dt: gc_pause.start_up.give_back(), 10.0)
 
     def _on_panes(self, kind: str) -> None:
         """A kind's list and detail were built (the first time it is shown): wire them."""
@@ -166,7 +167,7 @@ class GenetApp(App):
             self._ticker.cancel()
         self.input.stop()
         gc.unfreeze()  # what the app built may be collected again (tests run many apps)
-        gc.enable()  # off since configure() if the app stops before its first table
+        gc_pause.start_up.give_back()  # from configure(), if no table came before the stop
 
     def on_main(self, source: Observable[Any]) -> Observable[Any]:
         """Every stream reaches widgets through here: ``observe_on`` the Kivy scheduler."""
@@ -202,11 +203,12 @@ class GenetApp(App):
         collection: ~250 ms a pause (a frozen frame) with 1,000 containers, twice in 6 s at
         100 events/s (bench item 6, issue #17). Garbage is collected first, so none is kept;
         refcounting still frees what the app drops later. ``on_stop`` undoes it. The cyclic GC,
-        off since ``configure()`` (start-up makes no garbage worth its walks), is on again."""
+        held off since ``configure()`` (start-up makes no garbage worth its walks), is given
+        back: on again unless a list is being decoded (``paused_gc``) at this moment."""
         if not self._stopped:
             gc.collect()
             gc.freeze()
-            gc.enable()
+            gc_pause.start_up.give_back()
 
     @property
     def engine(self) -> Any:

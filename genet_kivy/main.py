@@ -8,7 +8,6 @@ window's size and mode are in ``Config``.
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import re
 import sys
@@ -210,7 +209,9 @@ def configure(
     widgets make hundreds of thousands of objects, none of them garbage, and every collection
     they trigger walks them all (bench item 6, launch → first paint).
     """
-    gc.disable()
+    from genet_rx.engine.gc_pause import start_up
+
+    start_up.take()
     os.environ["KIVY_NO_ARGS"] = "1"
     if not verbose:
         os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")

@@ -12,7 +12,7 @@ import msgspec
 import pytest
 
 from genet_rx.engine import answers
-from genet_rx.engine.gc_pause import paused_gc
+from genet_rx.engine.gc_pause import GcHold, paused_gc
 from genet_rx.wire.http import Response
 
 LIST_BODY = (b'[{"Id":"a1","Names":["/web"],"Image":"busybox","State":"running",'
@@ -64,6 +64,30 @@ def test_two_threads_overlapping_leave_it_on_only_when_both_are_out() -> None:
     release.set()
     t.join(10)
     assert still_off_while_the_other_decodes
+    assert gc.isenabled() is True
+
+
+def test_a_hold_taken_during_a_decode_keeps_the_gc_off_after_the_decode() -> None:
+    # The app's start-up hold taken while a list is decoded: the decode's end does not turn
+    # the GC back on under it.
+    start_up = GcHold()
+    with paused_gc():
+        start_up.take()
+    off_after_the_decode = not gc.isenabled()
+    start_up.give_back()
+    assert off_after_the_decode
+    assert gc.isenabled() is True
+
+
+def test_a_hold_given_back_twice_counts_once() -> None:
+    start_up, other = GcHold(), GcHold()
+    start_up.take()
+    other.take()
+    start_up.give_back()
+    start_up.give_back()  # a timer and a first paint both give it back
+    off_while_the_other_holds = not gc.isenabled()
+    other.give_back()
+    assert off_while_the_other_holds
     assert gc.isenabled() is True
 
 

@@ -9,6 +9,7 @@ import gc
 from engine_double import EngineDouble
 from ui_harness import find_row
 
+from genet_rx.engine.gc_pause import start_up
 from genet_rx.model.connection import Link
 from genet_rx.model.containers import Container, State
 from genet_rx.state.containers import from_rows
@@ -37,7 +38,7 @@ def test_the_cyclic_gc_turned_off_for_start_up_is_on_again_after_the_first_table
     engine = EngineDouble()
     engine.push(from_rows([web(State.RUNNING)]))
     engine.link(Link.CONNECTED)
-    gc.disable()  # as genet's configure() leaves it
+    start_up.take()  # as genet's configure() leaves it
     app = make_app(engine, (1280, 800))
     frames.until(lambda: find_row(app, "web"), what="the first table")
     frames.until(lambda: gc.get_freeze_count() > 0, what="start-up frozen")
