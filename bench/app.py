@@ -422,6 +422,8 @@ def memory(n: int, rate: int, seconds: float, trace: bool = False) -> list[Row]:
         xvfb.close()
         shutil.rmtree(KIVY_HOME, ignore_errors=True)
     warm, end = res["rss_warm_kib"] / 1024, res["rss_end_kib"] / 1024
+    log(f"memory over time: RSS at the end {end:.1f} MiB, {res['rss_trimmed_kib'] / 1024:.1f} "
+        "once glibc handed back the free pages it held (malloc_trim)")
     minutes = seconds * 2 / 3 / 60
     grew = res.get("grew", [])
     top = grew[0] if grew else None

@@ -56,6 +56,7 @@ at warm-up and at the end (the types that grew).
 from __future__ import annotations
 
 import cProfile
+import ctypes
 import json
 import os
 import sys
@@ -104,6 +105,13 @@ def rss_kib() -> int:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     return 0
+
+
+def trimmed_rss_kib() -> int:
+    """VmRSS once glibc has handed back the free pages it holds (``malloc_trim(0)``): what
+    is left is memory in use (or fragments smaller than a page)."""
+    ctypes.CDLL("libc.so.6").malloc_trim(0)
+    return rss_kib()
 
 
 def threads_cpu_ms() -> dict[str, float]:
@@ -370,6 +378,7 @@ def main() -> None:
                 result["applied_before"]
             if MEMORY:
                 result["rss_end_kib"] = rss_kib()
+                result["rss_trimmed_kib"] = trimmed_rss_kib()
                 state["churn"].cancel()
                 logs_view = self.root.ids.detail.views["logs"]
                 model = logs_view.model
