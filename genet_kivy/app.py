@@ -39,7 +39,7 @@ from genet_rx.model.containers import Container
 from genet_rx.settings import SettingsStore, settings_file
 from genet_rx.state.containers import ContainerTable
 
-from . import scroll_bars, theme  # noqa: F401  (scroll_bars: a fix to Kivy, at import)
+from . import heap, scroll_bars, theme  # noqa: F401  (scroll_bars: a fix to Kivy, at import)
 from .batching import batched_on
 from .buttons import FlatButton
 from .choice import ChoiceRow
@@ -108,6 +108,7 @@ class GenetApp(App):
         self.fleet_screen: EnginesScreen | None = None  # the Engines screen, while open
         self._refresh_trigger: Any = None
         self._ticker: Any = None
+        self._trimmer: Any = None
         self._stopped = False
         self._frozen = False  # start-up's objects frozen out of the cyclic GC (_freeze)
 
@@ -133,6 +134,7 @@ class GenetApp(App):
         self.activity.start()
         self.preferences.start()
         self._ticker = Clock.schedule_interval(lambda _dt: self._tick(), 1.0)
+        self._trimmer = Clock.schedule_interval(lambda _dt: heap.trim_heap(), heap.TRIM_EVERY)
         self.input.start()
         self._on_connection(self.feed.state.connection)
         # An engine that never syncs never freezes start-up (_freeze): the GC comes back on.
@@ -165,6 +167,8 @@ class GenetApp(App):
         self.notices.stop()
         if self._ticker is not None:
             self._ticker.cancel()
+        if self._trimmer is not None:
+            self._trimmer.cancel()
         self.input.stop()
         gc.unfreeze()  # what the app built may be collected again (tests run many apps)
         gc_pause.start_up.give_back()  # from configure(), if no table came before the stop
