@@ -56,7 +56,6 @@ at warm-up and at the end (the types that grew).
 from __future__ import annotations
 
 import cProfile
-import ctypes
 import json
 import os
 import sys
@@ -110,7 +109,9 @@ def rss_kib() -> int:
 def trimmed_rss_kib() -> int:
     """VmRSS once glibc has handed back the free pages it holds (``malloc_trim(0)``): what
     is left is memory in use (or fragments smaller than a page)."""
-    ctypes.CDLL("libc.so.6").malloc_trim(0)
+    from genet_kivy.heap import trim_heap
+
+    trim_heap()
     return rss_kib()
 
 

@@ -38,6 +38,7 @@ def test_the_cyclic_gc_turned_off_for_start_up_is_on_again_after_the_first_table
     engine = EngineDouble()
     engine.push(from_rows([web(State.RUNNING)]))
     engine.link(Link.CONNECTED)
+    gc.enable()  # as a process starts (a test before may have left it off)
     start_up.take()  # as genet's configure() leaves it
     app = make_app(engine, (1280, 800))
     frames.until(lambda: find_row(app, "web"), what="the first table")
