@@ -24,7 +24,9 @@ def gc_on() -> Iterator[None]:
     was = gc.isenabled()
     gc.enable()
     yield
-    if not was:
+    if was:  # as it was before, both ways: a test that turned it off must not leave it off
+        gc.enable()
+    else:
         gc.disable()
 
 

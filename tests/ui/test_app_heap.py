@@ -16,4 +16,3 @@ def test_the_app_hands_free_heap_back_now_and_then(make_app, frames, monkeypatch
     engine.link(Link.CONNECTED)
     make_app(engine, (1280, 800))
     frames.until(lambda: len(trims) >= 2, what="two hand-backs")
-
