@@ -23,16 +23,25 @@ and a stylus. A fingertip wobbles by a few pixels while it rests, and a flick is
 * friction :data:`FRICTION` (Kivy: 0.05) — a flick glides a little further, so a long list
   (a few hundred containers, 10,000 log lines) takes fewer flicks; the over-scroll spring
   stays Kivy's damped one.
+
+A fling never turns back on a slow frame. Kivy takes ``friction * dt / std_dt`` of a fling's
+speed each frame: past ``std_dt / friction`` (a third to half a second; a loaded Pi has such
+frames) that is more than all of it, and the list flies back the other way, faster. Both
+effects in use (:class:`FingerScrollEffect`, and :class:`SteadyScrollEffect` for the logs,
+which have no over-scroll) step a slow frame as several of at most :data:`FLING_STEP` s.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.effects.dampedscroll import DampedScrollEffect
+from kivy.effects.kinetic import KineticEffect
+from kivy.effects.scroll import ScrollEffect
 from kivy.factory import Factory
 from kivy.metrics import dp
 from kivy.properties import NumericProperty
@@ -45,6 +54,7 @@ STILL = 10  # dp a held finger may wander
 SCROLL_DISTANCE = 12  # dp
 SCROLL_TIMEOUT = 200  # ms
 FRICTION = 0.035
+FLING_STEP = 0.05  # s: friction * FLING_STEP / std_dt stays well under 1 (0.1 at 0.035)
 
 
 def is_swipe_back(dx: float, dy: float, min_distance: float) -> bool:
@@ -52,12 +62,28 @@ def is_swipe_back(dx: float, dy: float, min_distance: float) -> bool:
     return dx >= min_distance and abs(dy) <= dx * SWIPE_SLOPE
 
 
-class FingerScrollEffect(DampedScrollEffect):
-    """Kivy's damped scroll effect with a finger's friction (see the module doc)."""
+class SteadyFling(KineticEffect):
+    """A slow frame's fling moved as several short frames (see the module doc)."""
+
+    def update_velocity(self, dt: float) -> None:
+        steps = max(1, math.ceil(dt / FLING_STEP))
+        for _ in range(steps):
+            super().update_velocity(dt / steps)
+            if not self.velocity and not getattr(self, "overscroll", 0):
+                break  # at rest (a frame minutes long is not thousands of steps)
+
+
+class SteadyScrollEffect(SteadyFling, ScrollEffect):
+    """Kivy's plain scroll effect (no over-scroll), steady on slow frames."""
+
+
+class FingerScrollEffect(SteadyFling, DampedScrollEffect):
+    """Kivy's damped scroll effect with a finger's friction, steady on slow frames."""
 
     friction = NumericProperty(FRICTION)
 
 
+Factory.register("SteadyScrollEffect", cls=SteadyScrollEffect)
 Factory.register("FingerScrollEffect", cls=FingerScrollEffect)
 
 

@@ -144,3 +144,14 @@ def test_lists_scroll_as_tuned_for_a_finger(make_app, frames):
     assert rv.scroll_distance == dp(gestures.SCROLL_DISTANCE)
     assert rv.scroll_timeout == gestures.SCROLL_TIMEOUT
     assert rv.effect_y.friction == gestures.FRICTION
+
+
+@pytest.mark.parametrize("name", ["FingerScrollEffect", "SteadyScrollEffect"])
+def test_a_frame_of_0_8_s_slows_a_fling_and_never_turns_it_back(name):
+    from genet_kivy import gestures
+
+    fling = getattr(gestures, name)(min=-10_000, max=0, value=-5_000)
+    fling.velocity = 2_000  # upwards, far from either end
+    fling.update_velocity(0.8)  # Kivy's own effects come out of this frame going downwards
+    assert 0 < fling.velocity < 2_000
+    assert fling.value > -5_000

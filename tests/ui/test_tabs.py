@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import time
 from collections import Counter
 
 import pytest
@@ -225,6 +226,19 @@ def test_scrolling_up_pauses_auto_scroll_and_jump_resumes(make_app, frames, kivy
     rv.scroll_y = 0
     frames.step(2)
     assert not view.paused
+
+
+def test_a_slow_frame_mid_fling_leaves_the_logs_paused(make_app, frames, kivy_window):
+    engine, _app, detail = logs_open(make_app, frames)
+    view = detail.views["logs"]
+    fill_logs(engine, frames, view)
+    rv = view.ids.rv
+    drag(rv, frames, -400)
+    frames.until(lambda: view.paused, what="paused by scrolling up")
+    time.sleep(0.8)  # the next frame comes late, as on a loaded Pi, the fling still going
+    frames.step(1)
+    frames.until(lambda: not rv.effect_y.velocity, what="the list at rest")
+    assert view.paused
 
 
 def test_a_long_line_is_cut_in_its_row_and_shown_whole_on_tap(make_app, frames, kivy_window):
