@@ -227,6 +227,11 @@ def test_list_failures_are_reported_then_retried(fake: FakeEngine, status: int) 
         lv.engine.close()
 
 
+def streams_asked(fake: FakeEngine) -> int:
+    """How many ``/events`` streams have been asked for so far."""
+    return sum(r.route == "/events" for r in fake.requests)
+
+
 def test_short_calls_time_out_streams_do_not(fake: FakeEngine) -> None:
     # Every events stream is silent from the start (armed before Genet connects, so no
     # stream can slip in ahead of the fault): a silent stream is not an error.
@@ -235,11 +240,10 @@ def test_short_calls_time_out_streams_do_not(fake: FakeEngine) -> None:
     lv = Live(fake.url, timeout=0.5)
     try:
         down = lv.wait_state(Link.DISCONNECTED)
-        streams = sum(r.route == "/events" for r in fake.requests)
+        first = streams_asked(fake)
         assert "did not answer in time" in (down.message or "")
         lv.wait_state(Link.CONNECTED)
-        wait_for(lambda: sum(r.route == "/events" for r in fake.requests) > streams,
-                 what="the second session's events stream")
+        wait_for(lambda: streams_asked(fake) > first, what="the second session's events stream")
         before = len(lv.states)
         time.sleep(1.5)  # three times the short-call timeout
         assert len(lv.states) == before and lv.states[-1].state is Link.CONNECTED
